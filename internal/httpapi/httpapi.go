@@ -1,0 +1,108 @@
+// Package httpapi is what every HTTP API Lambda shares: turning API Gateway
+// HTTP API (payload v2) requests into validated input and answers into
+// responses, and the one place where an apperr.Kind becomes an HTTP status.
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/eventboard/eventboard/internal/apperr"
+)
+
+// Request is the API Gateway HTTP API payload (format version 2.0).
+type Request = events.APIGatewayV2HTTPRequest
+
+// Response is what API Gateway turns into the HTTP response.
+type Response = events.APIGatewayV2HTTPResponse
+
+// Handler answers one request. A returned error is mapped to its status and
+// error body by Lambda; it never reaches API Gateway as a function error.
+type Handler func(ctx context.Context, req Request) (Response, error)
+
+// ErrorBody is the one shape of every error answer.
+type ErrorBody struct {
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	RequestID string `json:"requestId"`
+}
+
+// Status returns the HTTP status for an error kind. This is the only place
+// kinds become statuses.
+func Status(k apperr.Kind) int {
+	switch k {
+	case apperr.Invalid:
+		return http.StatusBadRequest
+	case apperr.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case apperr.Unauthorized:
+		return http.StatusUnauthorized
+	case apperr.Forbidden:
+		return http.StatusForbidden
+	case apperr.NotFound:
+		return http.StatusNotFound
+	case apperr.Conflict:
+		return http.StatusConflict
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// Lambda returns the Lambda handler for h: it logs each request with its id,
+// turns errors and panics into the error body (internal detail is logged,
+// never sent), and sets Content-Type on every answer.
+func Lambda(log *slog.Logger, h Handler) func(context.Context, Request) (Response, error) {
+	return func(ctx context.Context, req Request) (resp Response, err error) {
+		log := log.With("requestId", req.RequestContext.RequestID, "route", req.RouteKey)
+		defer func() {
+			if p := recover(); p != nil {
+				log.ErrorContext(ctx, "handler panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				resp, err = ErrorResponse(req, apperr.From(fmt.Errorf("panic: %v", p))), nil
+			}
+		}()
+		resp, err = h(ctx, req)
+		if err != nil {
+			e := apperr.From(err)
+			if e.Kind == apperr.Internal {
+				log.ErrorContext(ctx, "request failed", "error", err)
+			} else {
+				log.InfoContext(ctx, "request refused", "code", e.Code, "error", err)
+			}
+			return ErrorResponse(req, e), nil
+		}
+		return resp, nil
+	}
+}
+
+// ErrorResponse returns the error answer for e.
+func ErrorResponse(req Request, e *apperr.Error) Response {
+	resp, err := JSON(Status(e.Kind), ErrorBody{Code: e.Code, Message: e.Message, RequestID: req.RequestContext.RequestID})
+	if err != nil { // cannot happen for three strings, but never answer without a body
+		return Response{StatusCode: http.StatusInternalServerError, Headers: jsonHeaders(), Body: `{"code":"INTERNAL"}`}
+	}
+	return resp
+}
+
+// JSON returns a response with body encoded as JSON.
+func JSON(status int, body any) (Response, error) {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return Response{}, fmt.Errorf("httpapi.JSON: %w", err)
+	}
+	return Response{StatusCode: status, Headers: jsonHeaders(), Body: string(b)}, nil
+}
+
+// NoContent returns a 204 response.
+func NoContent() Response {
+	return Response{StatusCode: http.StatusNoContent, Headers: jsonHeaders()}
+}
+
+func jsonHeaders() map[string]string {
+	return map[string]string{"Content-Type": "application/json; charset=utf-8"}
+}

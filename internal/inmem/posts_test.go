@@ -1,0 +1,14 @@
+package inmem_test
+
+import (
+	"testing"
+
+	"github.com/eventboard/eventboard/internal/inmem"
+	"github.com/eventboard/eventboard/internal/post"
+	"github.com/eventboard/eventboard/internal/post/posttest"
+)
+
+func TestPostStoreContract(t *testing.T) {
+	t.Parallel()
+	posttest.RunStoreContract(t, func(t *testing.T) post.Store { return inmem.NewPostStore() })
+}

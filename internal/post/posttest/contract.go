@@ -1,0 +1,281 @@
+// Package posttest holds the contract every post.Store must meet, as a test
+// suite that each adapter runs against its own backend (in memory, kumo,
+// DynamoDB Local), so all of them are held to the same behaviour.
+package posttest
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/uuid"
+
+	"github.com/eventboard/eventboard/internal/apperr"
+	"github.com/eventboard/eventboard/internal/post"
+)
+
+// RunStoreContract runs the contract suite. newStore must return an empty
+// store, isolated from every other store it returns.
+func RunStoreContract(t *testing.T, newStore func(t *testing.T) post.Store) {
+	t.Helper()
+	ctx := context.Background()
+
+	t.Run("create then get", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		p := NewPost(t, "alice")
+		mustCreate(t, s, p)
+		got, err := s.Get(ctx, p.ID)
+		if err != nil {
+			t.Fatalf("Get: %v", err)
+		}
+		if diff := cmp.Diff(p, got); diff != "" {
+			t.Errorf("Get mismatch (-want +got):\n%s", diff)
+		}
+	})
+
+	t.Run("create never overwrites", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		p := NewPost(t, "alice")
+		mustCreate(t, s, p)
+		clash := p
+		clash.Title, clash.AuthorID = "hijacked", "mallory"
+		wantCode(t, s.Create(ctx, clash), "POST_EXISTS")
+		got, err := s.Get(ctx, p.ID)
+		if err != nil || got.Title != p.Title || got.AuthorID != p.AuthorID {
+			t.Errorf("after a clashing create, Get = %+v, %v; want the original", got, err)
+		}
+	})
+
+	t.Run("get absent", func(t *testing.T) {
+		t.Parallel()
+		_, err := newStore(t).Get(ctx, mustID(t))
+		wantCode(t, err, "POST_NOT_FOUND")
+	})
+
+	t.Run("list empty", func(t *testing.T) {
+		t.Parallel()
+		posts, next, err := newStore(t).List(ctx, 10, "")
+		if err != nil || len(posts) != 0 || next != "" {
+			t.Errorf("List on empty store = %d posts, next %q, %v", len(posts), next, err)
+		}
+	})
+
+	for _, tc := range []struct {
+		name         string
+		count, limit int
+	}{
+		{"list pages newest first", 7, 3},
+		{"list exact multiple has no empty last page", 6, 3},
+		{"list one page", 2, 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := newStore(t)
+			var want []string // newest first
+			for range tc.count {
+				p := NewPost(t, "alice")
+				mustCreate(t, s, p)
+				want = append([]string{p.ID}, want...)
+			}
+			var got []string
+			after, pages := "", 0
+			for {
+				posts, next, err := s.List(ctx, tc.limit, after)
+				if err != nil {
+					t.Fatalf("List(after %q): %v", after, err)
+				}
+				pages++
+				if len(posts) == 0 || len(posts) > tc.limit {
+					t.Fatalf("page %d has %d posts, want 1..%d", pages, len(posts), tc.limit)
+				}
+				for _, p := range posts {
+					got = append(got, p.ID)
+				}
+				if next == "" {
+					break
+				}
+				if next != posts[len(posts)-1].ID {
+					t.Fatalf("next = %q, want the last id of the page %q", next, posts[len(posts)-1].ID)
+				}
+				after = next
+				if pages > tc.count {
+					t.Fatal("listing does not end")
+				}
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("ids across pages (-want +got):\n%s", diff)
+			}
+			if wantPages := (tc.count + tc.limit - 1) / tc.limit; pages != wantPages {
+				t.Errorf("pages = %d, want %d", pages, wantPages)
+			}
+		})
+	}
+
+	t.Run("update", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		p := NewPost(t, "alice")
+		mustCreate(t, s, p)
+		edit := Edit(p, "new title", "new content")
+		got, err := s.Update(ctx, edit, p.Version)
+		if err != nil {
+			t.Fatalf("Update: %v", err)
+		}
+		want := p
+		want.Title, want.Content, want.UpdatedAt, want.Version = edit.Title, edit.Content, edit.UpdatedAt, edit.Version
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("Update result (-want +got):\n%s", diff)
+		}
+		stored, _ := s.Get(ctx, p.ID)
+		if diff := cmp.Diff(want, stored); diff != "" {
+			t.Errorf("stored after Update (-want +got):\n%s", diff)
+		}
+	})
+
+	t.Run("update refusals change nothing", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		p := NewPost(t, "alice")
+		mustCreate(t, s, p)
+
+		stale := Edit(p, "stale", "stale")
+		_, err := s.Update(ctx, stale, p.Version+1)
+		wantCode(t, err, "VERSION_CONFLICT")
+
+		other := Edit(p, "mine now", "mine now")
+		other.AuthorID = "mallory"
+		_, err = s.Update(ctx, other, p.Version)
+		wantCode(t, err, "NOT_POST_AUTHOR")
+
+		absent := Edit(NewPost(t, "alice"), "x", "y")
+		_, err = s.Update(ctx, absent, 1)
+		wantCode(t, err, "POST_NOT_FOUND")
+
+		got, _ := s.Get(ctx, p.ID)
+		if diff := cmp.Diff(p, got); diff != "" {
+			t.Errorf("refused updates changed the post (-want +got):\n%s", diff)
+		}
+		if _, err := s.Get(ctx, absent.ID); apperr.CodeOf(err) != "POST_NOT_FOUND" {
+			t.Errorf("an update of an absent post created it: %v", err)
+		}
+	})
+
+	t.Run("update after delete does not resurrect", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		p := NewPost(t, "alice")
+		mustCreate(t, s, p)
+		if err := s.Delete(ctx, p.ID, p.AuthorID); err != nil {
+			t.Fatalf("Delete: %v", err)
+		}
+		_, err := s.Update(ctx, Edit(p, "back", "from the dead"), p.Version)
+		wantCode(t, err, "POST_NOT_FOUND")
+		_, err = s.Get(ctx, p.ID)
+		wantCode(t, err, "POST_NOT_FOUND")
+	})
+
+	t.Run("concurrent updates of one version: one wins", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		p := NewPost(t, "alice")
+		mustCreate(t, s, p)
+		const n = 8
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		for i := range n {
+			wg.Go(func() {
+				_, errs[i] = s.Update(ctx, Edit(p, "racer", "racer"), p.Version)
+			})
+		}
+		wg.Wait()
+		wins := 0
+		for _, err := range errs {
+			switch apperr.CodeOf(err) {
+			case "":
+				wins++
+			case "VERSION_CONFLICT":
+			default:
+				t.Errorf("racing update: %v", err)
+			}
+		}
+		if wins != 1 {
+			t.Errorf("%d racing updates of version %d succeeded, want exactly 1", wins, p.Version)
+		}
+	})
+
+	t.Run("delete", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		p := NewPost(t, "alice")
+		mustCreate(t, s, p)
+		wantCode(t, s.Delete(ctx, p.ID, "mallory"), "NOT_POST_AUTHOR")
+		if _, err := s.Get(ctx, p.ID); err != nil {
+			t.Fatalf("a refused delete removed the post: %v", err)
+		}
+		if err := s.Delete(ctx, p.ID, p.AuthorID); err != nil {
+			t.Fatalf("Delete: %v", err)
+		}
+		_, err := s.Get(ctx, p.ID)
+		wantCode(t, err, "POST_NOT_FOUND")
+		wantCode(t, s.Delete(ctx, p.ID, p.AuthorID), "POST_NOT_FOUND")
+		posts, _, _ := s.List(ctx, 10, "")
+		if len(posts) != 0 {
+			t.Errorf("deleted post still listed: %+v", posts)
+		}
+	})
+}
+
+// NewPost returns a valid post by the named author with a fresh UUIDv7 id.
+func NewPost(t testing.TB, author string) post.Post {
+	t.Helper()
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	return post.Post{
+		ID:         mustID(t),
+		Title:      "Hello from " + author,
+		Content:    "Some content, with ünïcödé ✓.",
+		AuthorID:   "sub-" + author,
+		AuthorName: author,
+		CreatedAt:  now,
+		UpdatedAt:  now,
+		Version:    1,
+	}
+}
+
+// Edit returns the update of p that a Service would pass to Store.Update.
+func Edit(p post.Post, title, content string) post.Post {
+	return post.Post{
+		ID:        p.ID,
+		Title:     title,
+		Content:   content,
+		AuthorID:  p.AuthorID,
+		UpdatedAt: p.UpdatedAt.Add(time.Second),
+		Version:   p.Version + 1,
+	}
+}
+
+func mustID(t testing.TB) string {
+	t.Helper()
+	id, err := uuid.NewV7()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id.String()
+}
+
+func mustCreate(t testing.TB, s post.Store, p post.Post) {
+	t.Helper()
+	if err := s.Create(context.Background(), p); err != nil {
+		t.Fatalf("Create %s: %v", p.ID, err)
+	}
+}
+
+func wantCode(t testing.TB, err error, code string) {
+	t.Helper()
+	if got := apperr.CodeOf(err); got != code {
+		t.Errorf("error = %v (code %q), want code %q", err, got, code)
+	}
+}

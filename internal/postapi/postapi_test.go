@@ -1,0 +1,423 @@
+package postapi_test
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/uuid"
+
+	"github.com/eventboard/eventboard/internal/inmem"
+	"github.com/eventboard/eventboard/internal/post"
+	"github.com/eventboard/eventboard/internal/postapi"
+)
+
+// fixture loads a request event from testdata.
+func fixture(t testing.TB, name string) events.APIGatewayV2HTTPRequest {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var req events.APIGatewayV2HTTPRequest
+	if err := json.Unmarshal(b, &req); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return req
+}
+
+type env struct {
+	store *inmem.PostStore
+	h     *postapi.Handlers
+}
+
+var fixedNow = time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
+
+func newEnv(t testing.TB) *env {
+	t.Helper()
+	store := inmem.NewPostStore()
+	svc := post.NewService(store, post.WithClock(func() time.Time { return fixedNow }))
+	return &env{store: store, h: postapi.New(svc, slog.New(slog.DiscardHandler))}
+}
+
+// invoke calls a handler through its Lambda entry point with the event's
+// JSON, as the Lambda runtime does.
+func invoke(t testing.TB, handler any, req events.APIGatewayV2HTTPRequest) events.APIGatewayV2HTTPResponse {
+	t.Helper()
+	payload, err := json.Marshal(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := lambda.NewHandler(handler).Invoke(context.Background(), payload)
+	if err != nil {
+		t.Fatalf("function error: %v", err)
+	}
+	var resp events.APIGatewayV2HTTPResponse
+	if err := json.Unmarshal(out, &resp); err != nil {
+		t.Fatalf("response %s: %v", out, err)
+	}
+	if ct := resp.Headers["Content-Type"]; !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("Content-Type = %q, want application/json", ct)
+	}
+	return resp
+}
+
+type errorBody struct {
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	RequestID string `json:"requestId"`
+}
+
+func wantError(t testing.TB, resp events.APIGatewayV2HTTPResponse, status int, code string) {
+	t.Helper()
+	var body errorBody
+	if err := json.Unmarshal([]byte(resp.Body), &body); err != nil {
+		t.Fatalf("error body %q: %v", resp.Body, err)
+	}
+	if resp.StatusCode != status || body.Code != code {
+		t.Errorf("got %d %s (%q), want %d %s", resp.StatusCode, body.Code, body.Message, status, code)
+	}
+	if body.Message == "" || body.RequestID == "" {
+		t.Errorf("error body %+v lacks a message or request id", body)
+	}
+}
+
+func decode[T any](t testing.TB, resp events.APIGatewayV2HTTPResponse) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal([]byte(resp.Body), &v); err != nil {
+		t.Fatalf("body %q: %v", resp.Body, err)
+	}
+	return v
+}
+
+func (e *env) count(t testing.TB) int {
+	t.Helper()
+	posts, _, err := e.store.List(context.Background(), post.MaxLimit, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(posts)
+}
+
+func (e *env) create(t testing.TB, title string) post.Post {
+	t.Helper()
+	req := fixture(t, "create-post.json")
+	req.Body = `{"title":` + mustJSON(title) + `,"content":"body"}`
+	resp := invoke(t, e.h.Create(), req)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create: %d %s", resp.StatusCode, resp.Body)
+	}
+	return decode[post.Post](t, resp)
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func TestCreate(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	req := fixture(t, "create-post.json")
+	req.Body = `{"title":"  Hello  ","content":"First post."}`
+	resp := invoke(t, e.h.Create(), req)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("status = %d %s", resp.StatusCode, resp.Body)
+	}
+	got := decode[post.Post](t, resp)
+	if _, err := uuid.Parse(got.ID); err != nil || uuid.MustParse(got.ID).Version() != 7 {
+		t.Errorf("id %q is not a UUIDv7", got.ID)
+	}
+	want := post.Post{
+		ID: got.ID, Title: "Hello", Content: "First post.",
+		AuthorID: "3a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", AuthorName: "alice",
+		CreatedAt: fixedNow, UpdatedAt: fixedNow, Version: 1,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("created post (-want +got):\n%s", diff)
+	}
+	if loc := resp.Headers["Location"]; loc != "/api/posts/"+got.ID {
+		t.Errorf("Location = %q", loc)
+	}
+	stored, err := e.store.Get(context.Background(), got.ID)
+	if err != nil || stored != want {
+		t.Errorf("stored = %+v, %v; want %+v", stored, err, want)
+	}
+}
+
+func TestCreateRejectsBadInput(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		edit   func(*events.APIGatewayV2HTTPRequest)
+		status int
+		code   string
+	}{
+		{"malformed JSON", body(`{"title": "x",`), 400, "INVALID_JSON"},
+		{"not an object", body(`["title"]`), 400, "INVALID_JSON"},
+		{"empty body", body(``), 400, "INVALID_JSON"},
+		{"null body", body(`null`), 400, "MISSING_FIELD"},
+		{"trailing data", body(`{"title":"a","content":"b"} {}`), 400, "INVALID_JSON"},
+		{"title is a number", body(`{"title":5,"content":"b"}`), 400, "INVALID_FIELD_TYPE"},
+		{"content is an object", body(`{"title":"a","content":{"x":1}}`), 400, "INVALID_FIELD_TYPE"},
+		{"unknown field", body(`{"title":"a","content":"b","authorId":"someone-else"}`), 400, "UNKNOWN_FIELD"},
+		{"missing title", body(`{"content":"b"}`), 400, "MISSING_FIELD"},
+		{"null content", body(`{"title":"a","content":null}`), 400, "MISSING_FIELD"},
+		{"empty title", body(`{"title":"","content":"b"}`), 400, "INVALID_TITLE"},
+		{"whitespace title", body(`{"title":" \t\n ","content":"b"}`), 400, "INVALID_TITLE"},
+		{"whitespace content", body(`{"title":"a","content":"   "}`), 400, "INVALID_CONTENT"},
+		{"title too long", body(`{"title":"` + strings.Repeat("é", post.MaxTitleLen+1) + `","content":"b"}`), 400, "INVALID_TITLE"},
+		{"content too long", body(`{"title":"a","content":"` + strings.Repeat("x", post.MaxContentLen+1) + `"}`), 400, "INVALID_CONTENT"},
+		{"body over 64 KiB", body(`{"title":"a","content":"` + strings.Repeat("x", 64<<10) + `"}`), 413, "PAYLOAD_TOO_LARGE"},
+		{"base64 body over 64 KiB", base64Body(`{"title":"a","content":"` + strings.Repeat("x", 64<<10) + `"}`), 413, "PAYLOAD_TOO_LARGE"},
+		{"invalid UTF-8", base64Body("{\"title\":\"a\xff\",\"content\":\"b\"}"), 400, "INVALID_UTF8"},
+		{"lone surrogate escape", body(`{"title":"a\ud800","content":"b"}`), 400, "INVALID_UTF8"},
+		{"garbled base64", func(r *events.APIGatewayV2HTTPRequest) { r.Body, r.IsBase64Encoded = "!!!", true }, 400, "INVALID_BODY"},
+		{"no authorizer context", func(r *events.APIGatewayV2HTTPRequest) { r.RequestContext.Authorizer = nil }, 401, "UNAUTHORIZED"},
+		{"id token claims", func(r *events.APIGatewayV2HTTPRequest) {
+			r.RequestContext.Authorizer.JWT.Claims["token_use"] = "id"
+		}, 401, "UNAUTHORIZED"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			req := fixture(t, "create-post.json")
+			tt.edit(&req)
+			wantError(t, invoke(t, e.h.Create(), req), tt.status, tt.code)
+			if n := e.count(t); n != 0 {
+				t.Errorf("a refused create stored %d posts", n)
+			}
+		})
+	}
+}
+
+func TestCreateAcceptsSurrogatePairs(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	req := fixture(t, "create-post.json")
+	req.Body = `{"title":"smile \ud83d\ude00","content":"tab\tand \"quotes\" \\u0041"}`
+	resp := invoke(t, e.h.Create(), req)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("status %d %s", resp.StatusCode, resp.Body)
+	}
+	if got := decode[post.Post](t, resp).Title; got != "smile 😀" {
+		t.Errorf("title = %q", got)
+	}
+}
+
+func body(s string) func(*events.APIGatewayV2HTTPRequest) {
+	return func(r *events.APIGatewayV2HTTPRequest) { r.Body, r.IsBase64Encoded = s, false }
+}
+
+func base64Body(s string) func(*events.APIGatewayV2HTTPRequest) {
+	return func(r *events.APIGatewayV2HTTPRequest) {
+		r.Body, r.IsBase64Encoded = base64.StdEncoding.EncodeToString([]byte(s)), true
+	}
+}
+
+func TestGet(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	p := e.create(t, "hello")
+
+	req := fixture(t, "get-post.json")
+	req.PathParameters["id"] = p.ID
+	resp := invoke(t, e.h.Get(), req)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d %s", resp.StatusCode, resp.Body)
+	}
+	if diff := cmp.Diff(p, decode[post.Post](t, resp)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+
+	for _, tc := range []struct {
+		id     string
+		status int
+		code   string
+	}{
+		{uuid.Must(uuid.NewV7()).String(), 404, "POST_NOT_FOUND"},
+		{"not-a-uuid", 400, "INVALID_POST_ID"},
+		{"", 400, "INVALID_POST_ID"},
+		{"{" + p.ID + "}", 400, "INVALID_POST_ID"},
+		{strings.ReplaceAll(p.ID, "-", ""), 400, "INVALID_POST_ID"},
+	} {
+		req.PathParameters["id"] = tc.id
+		wantError(t, invoke(t, e.h.Get(), req), tc.status, tc.code)
+	}
+}
+
+func TestListPagesNewestFirst(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	var want []string
+	for i := range 5 {
+		want = append([]string{e.create(t, "post "+string(rune('a'+i))).ID}, want...)
+	}
+	req := fixture(t, "list-posts.json")
+	var got []string
+	for pages := 0; ; pages++ {
+		if pages > 5 {
+			t.Fatal("listing does not end")
+		}
+		resp := invoke(t, e.h.List(), req)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("status %d %s", resp.StatusCode, resp.Body)
+		}
+		page := decode[post.Page](t, resp)
+		for _, p := range page.Posts {
+			got = append(got, p.ID)
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		req.QueryStringParameters["cursor"] = page.NextCursor
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ids (-want +got):\n%s", diff)
+	}
+}
+
+func TestListEmptyIsAnArray(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	req := fixture(t, "list-posts.json")
+	req.QueryStringParameters = nil
+	resp := invoke(t, e.h.List(), req)
+	if resp.StatusCode != 200 || resp.Body != `{"posts":[]}` {
+		t.Errorf("got %d %s, want 200 {\"posts\":[]}", resp.StatusCode, resp.Body)
+	}
+}
+
+func TestListRejectsBadParameters(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	forged := base64.RawURLEncoding.EncodeToString([]byte(`{"v":1,"after":"../../etc"}`))
+	unknownField := base64.RawURLEncoding.EncodeToString([]byte(`{"v":1,"after":"` + uuid.Must(uuid.NewV7()).String() + `","table":"x"}`))
+	v4 := base64.RawURLEncoding.EncodeToString([]byte(`{"v":1,"after":"` + uuid.NewString() + `"}`))
+	for _, tc := range []struct {
+		name  string
+		query map[string]string
+		code  string
+	}{
+		{"limit zero", map[string]string{"limit": "0"}, "INVALID_LIMIT"},
+		{"limit 101", map[string]string{"limit": "101"}, "INVALID_LIMIT"},
+		{"limit negative", map[string]string{"limit": "-1"}, "INVALID_LIMIT"},
+		{"limit not a number", map[string]string{"limit": "ten"}, "INVALID_LIMIT"},
+		{"limit huge", map[string]string{"limit": "99999999999999999999"}, "INVALID_LIMIT"},
+		{"limit empty", map[string]string{"limit": ""}, "INVALID_LIMIT"},
+		{"garbled cursor", map[string]string{"cursor": "%%%not-base64"}, "INVALID_CURSOR"},
+		{"forged cursor", map[string]string{"cursor": forged}, "INVALID_CURSOR"},
+		{"cursor with extra field", map[string]string{"cursor": unknownField}, "INVALID_CURSOR"},
+		{"cursor with a v4 id", map[string]string{"cursor": v4}, "INVALID_CURSOR"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			req := fixture(t, "list-posts.json")
+			req.QueryStringParameters = tc.query
+			wantError(t, invoke(t, e.h.List(), req), 400, tc.code)
+		})
+	}
+}
+
+func TestUpdate(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	p := e.create(t, "original")
+	req := fixture(t, "update-post.json")
+	req.PathParameters["id"] = p.ID
+	req.Body = `{"title":" edited ","content":"new","version":1}`
+	resp := invoke(t, e.h.Update(), req)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d %s", resp.StatusCode, resp.Body)
+	}
+	got := decode[post.Post](t, resp)
+	want := p
+	want.Title, want.Content, want.Version = "edited", "new", 2
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	// The same edit again is stale now.
+	wantError(t, invoke(t, e.h.Update(), req), 409, "VERSION_CONFLICT")
+}
+
+func TestUpdateRefusals(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		edit   func(r *events.APIGatewayV2HTTPRequest, id string)
+		status int
+		code   string
+	}{
+		{"another user", func(r *events.APIGatewayV2HTTPRequest, _ string) {
+			r.RequestContext.Authorizer.JWT.Claims["sub"] = uuid.NewString()
+			r.RequestContext.Authorizer.JWT.Claims["username"] = "mallory"
+		}, 403, "NOT_POST_AUTHOR"},
+		{"stale version", func(r *events.APIGatewayV2HTTPRequest, _ string) {
+			r.Body = `{"title":"t","content":"c","version":7}`
+		}, 409, "VERSION_CONFLICT"},
+		{"missing version", func(r *events.APIGatewayV2HTTPRequest, _ string) { r.Body = `{"title":"t","content":"c"}` }, 400, "MISSING_FIELD"},
+		{"version zero", func(r *events.APIGatewayV2HTTPRequest, _ string) { r.Body = `{"title":"t","content":"c","version":0}` }, 400, "INVALID_VERSION"},
+		{"version a string", func(r *events.APIGatewayV2HTTPRequest, _ string) { r.Body = `{"title":"t","content":"c","version":"1"}` }, 400, "INVALID_FIELD_TYPE"},
+		{"version a fraction", func(r *events.APIGatewayV2HTTPRequest, _ string) { r.Body = `{"title":"t","content":"c","version":1.5}` }, 400, "INVALID_FIELD_TYPE"},
+		{"absent post", func(r *events.APIGatewayV2HTTPRequest, _ string) { r.PathParameters["id"] = uuid.Must(uuid.NewV7()).String() }, 404, "POST_NOT_FOUND"},
+		{"bad id", func(r *events.APIGatewayV2HTTPRequest, _ string) { r.PathParameters["id"] = "42" }, 400, "INVALID_POST_ID"},
+		{"empty title", func(r *events.APIGatewayV2HTTPRequest, _ string) { r.Body = `{"title":" ","content":"c","version":1}` }, 400, "INVALID_TITLE"},
+		{"no token", func(r *events.APIGatewayV2HTTPRequest, _ string) { r.RequestContext.Authorizer = nil }, 401, "UNAUTHORIZED"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			p := e.create(t, "original")
+			req := fixture(t, "update-post.json")
+			req.PathParameters["id"] = p.ID
+			tt.edit(&req, p.ID)
+			wantError(t, invoke(t, e.h.Update(), req), tt.status, tt.code)
+			stored, err := e.store.Get(context.Background(), p.ID)
+			if err != nil || stored != p {
+				t.Errorf("a refused update changed the post: %+v, %v", stored, err)
+			}
+		})
+	}
+}
+
+func TestDelete(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	p := e.create(t, "doomed")
+	req := fixture(t, "delete-post.json")
+	req.PathParameters["id"] = p.ID
+
+	other := fixture(t, "delete-post.json")
+	other.PathParameters["id"] = p.ID
+	other.RequestContext.Authorizer.JWT.Claims["sub"] = uuid.NewString()
+	wantError(t, invoke(t, e.h.Delete(), other), 403, "NOT_POST_AUTHOR")
+	if e.count(t) != 1 {
+		t.Fatal("a refused delete removed the post")
+	}
+
+	resp := invoke(t, e.h.Delete(), req)
+	if resp.StatusCode != http.StatusNoContent || resp.Body != "" {
+		t.Fatalf("delete: %d %q", resp.StatusCode, resp.Body)
+	}
+	if e.count(t) != 0 {
+		t.Fatal("post still stored after delete")
+	}
+	wantError(t, invoke(t, e.h.Delete(), req), 404, "POST_NOT_FOUND")
+
+	get := fixture(t, "get-post.json")
+	get.PathParameters["id"] = p.ID
+	wantError(t, invoke(t, e.h.Get(), get), 404, "POST_NOT_FOUND")
+}
