@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/eventboard/eventboard/internal/local"
+)
+
+// Defaults shared by the commands, so a token from 'eventboard token' is
+// valid for 'eventboard local' run with no flags.
+const (
+	defaultAddr    = "127.0.0.1:8080"
+	defaultDataDir = ".eventboard"
+)
+
+// kumoFlushMS is how often kumo writes its snapshot to the data directory.
+const kumoFlushMS = "100"
+
+func runLocal(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("local", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", defaultAddr, "address to serve the API and the SPA on")
+	data := fs.String("data", defaultDataDir, "directory that keeps the stack's data across restarts")
+	config := fs.String("config", "serverless.yml", "the serverless.yml to run")
+	frontend := fs.String("frontend", "frontend/dist", "the built SPA to serve at /")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	dataDir, err := filepath.Abs(*data)
+	if err != nil {
+		return err
+	}
+	if err := persistKumo(dataDir); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	stack, err := local.Start(ctx, local.Options{
+		Addr:        *addr,
+		DataDir:     dataDir,
+		Manifest:    *config,
+		FrontendDir: *frontend,
+		Log:         log,
+	})
+	if err != nil {
+		return err
+	}
+	defer stack.Close()
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{Handler: stack.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	fmt.Fprintf(stdout, "Eventboard is running at http://%s (API under /api, data in %s)\n", *addr, dataDir)
+	fmt.Fprintf(stdout, "Get a token: go run ./cmd/eventboard token --user alice\n")
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(stdout, "Stopping; saving data…")
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// persistKumo makes kumo keep its data under dataDir. kumo reads
+// KUMO_DATA_DIR once, when the process starts, so when it is not set yet
+// the process sets it and replaces itself (same pid, one process).
+func persistKumo(dataDir string) error {
+	want := filepath.Join(dataDir, "aws")
+	if os.Getenv("KUMO_DATA_DIR") == want {
+		return nil
+	}
+	if err := os.MkdirAll(want, 0o700); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("re-exec with KUMO_DATA_DIR: %w", err)
+	}
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		return strings.HasPrefix(kv, "KUMO_DATA_DIR=") || strings.HasPrefix(kv, "KUMO_PERSIST_FLUSH_INTERVAL_MS=")
+	})
+	env = append(env, "KUMO_DATA_DIR="+want, "KUMO_PERSIST_FLUSH_INTERVAL_MS="+kumoFlushMS)
+	if err := syscall.Exec(self, os.Args, env); err != nil {
+		return fmt.Errorf("re-exec with KUMO_DATA_DIR: %w", err)
+	}
+	return nil // not reached
+}
+
+func runToken(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("token", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	user := fs.String("user", "", "the username the token is for (required)")
+	addr := fs.String("addr", defaultAddr, "address the local stack serves on (part of the issuer)")
+	data := fs.String("data", defaultDataDir, "the local stack's data directory (holds the signing key)")
+	ttl := fs.Duration("ttl", time.Hour, "how long the token is valid")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *user == "" {
+		fs.Usage()
+		return errors.New("token: --user is required")
+	}
+	id, err := local.NewIdentity(*data, *addr)
+	if err != nil {
+		return err
+	}
+	tok, err := id.IssueAccessToken(*user, *ttl)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(stdout, tok)
+	return err
+}

@@ -1,0 +1,233 @@
+// Package apigw emulates an API Gateway HTTP API in front of Lambda
+// functions: it routes by route key, runs the JWT authorizer a route names,
+// builds the payload format 2.0 event (cookies, path parameters, JWT claims),
+// invokes the function with its JSON, and turns the function's answer into
+// the HTTP response, with CORS as the API configures it.
+//
+// It never calls a handler through a side door: a function is a byte-level
+// Invoker, exactly as the Lambda service sees it.
+package apigw
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/google/uuid"
+)
+
+// Invoker invokes a function with a JSON payload and returns its JSON
+// answer. A non-nil error is a function error (what Lambda reports as
+// X-Amz-Function-Error), which API Gateway answers with a 500.
+type Invoker interface {
+	Invoke(ctx context.Context, function string, payload []byte) ([]byte, error)
+}
+
+// Authorizer verifies the Authorization header of a request to a protected
+// route, as API Gateway's JWT authorizer does.
+type Authorizer interface {
+	// Authorize returns the token's claims rendered as strings and its
+	// scopes, or an error: ErrForbidden when a required scope is missing,
+	// any other error for a token that is missing or invalid.
+	Authorize(header string, requiredScopes []string) (claims map[string]string, scopes []string, err error)
+}
+
+// ErrForbidden is returned by an Authorizer for a valid token that lacks a
+// required scope; API Gateway answers it with 403 instead of 401.
+var ErrForbidden = errors.New("apigw: token lacks a required scope")
+
+// Route is one route of the API.
+type Route struct {
+	Method   string // GET, POST, …
+	Path     string // /api/posts/{id}
+	Function string // the function it invokes
+	// Authorized routes run the authorizer and require Scopes.
+	Authorized bool
+	Scopes     []string
+}
+
+// Key is API Gateway's route key, "GET /api/posts/{id}".
+func (r Route) Key() string { return r.Method + " " + r.Path }
+
+// CORS is the API's CORS configuration.
+type CORS struct {
+	AllowedOrigins   []string
+	AllowedHeaders   []string
+	AllowedMethods   []string
+	ExposedHeaders   []string
+	AllowCredentials bool
+	MaxAge           int
+}
+
+// Config configures a Gateway.
+type Config struct {
+	Routes     []Route
+	Invoker    Invoker
+	Authorizer Authorizer // required when a route is Authorized
+	CORS       *CORS      // nil: no CORS handling
+	Log        *slog.Logger
+	// MaxBodyBytes is the largest request body the gateway passes on
+	// (API Gateway: 10 MB); larger is a 413 without invoking anything.
+	MaxBodyBytes int64
+}
+
+// Gateway is an http.Handler serving the API.
+type Gateway struct {
+	cfg Config
+	mux *http.ServeMux
+}
+
+// New returns a Gateway for cfg.
+func New(cfg Config) (*Gateway, error) {
+	if cfg.Invoker == nil {
+		return nil, errors.New("apigw.New: an Invoker is required")
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 10 << 20
+	}
+	g := &Gateway{cfg: cfg, mux: http.NewServeMux()}
+	for _, r := range cfg.Routes {
+		if r.Authorized && cfg.Authorizer == nil {
+			return nil, fmt.Errorf("apigw.New: route %s needs an authorizer", r.Key())
+		}
+		if err := g.handle(r); err != nil {
+			return nil, err
+		}
+	}
+	g.mux.HandleFunc("/", func(w http.ResponseWriter, req *http.Request) {
+		writeError(w, http.StatusNotFound, "ROUTE_NOT_FOUND", "No route matches "+req.Method+" "+req.URL.Path+".", newRequestID())
+	})
+	return g, nil
+}
+
+func (g *Gateway) handle(r Route) (err error) {
+	defer func() { // ServeMux panics on a pattern it cannot take
+		if p := recover(); p != nil {
+			err = fmt.Errorf("apigw.New: route %s: %v", r.Key(), p)
+		}
+	}()
+	g.mux.Handle(muxPattern(r), &routeHandler{gw: g, route: r})
+	return nil
+}
+
+// ServeHTTP implements http.Handler.
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	if g.cfg.CORS != nil && g.cors(w, req) {
+		return
+	}
+	g.mux.ServeHTTP(w, req)
+}
+
+type routeHandler struct {
+	gw    *Gateway
+	route Route
+}
+
+func (h *routeHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	g, route := h.gw, h.route
+	requestID := newRequestID()
+	ev, err := buildEvent(req, route, requestID, g.cfg.MaxBodyBytes)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			writeError(w, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE", "The request body is too large.", requestID)
+			return
+		}
+		writeError(w, http.StatusBadRequest, "BAD_REQUEST", "The request could not be read.", requestID)
+		return
+	}
+	if route.Authorized {
+		claims, scopes, err := g.cfg.Authorizer.Authorize(req.Header.Get("Authorization"), route.Scopes)
+		switch {
+		case errors.Is(err, ErrForbidden):
+			g.cfg.Log.Info("authorizer refused", "route", route.Key(), "requestId", requestID, "reason", err.Error())
+			writeError(w, http.StatusForbidden, "INSUFFICIENT_SCOPE", "The access token does not allow this.", requestID)
+			return
+		case err != nil:
+			g.cfg.Log.Info("authorizer refused", "route", route.Key(), "requestId", requestID, "reason", err.Error())
+			w.Header().Set("WWW-Authenticate", `Bearer`)
+			writeError(w, http.StatusUnauthorized, "UNAUTHORIZED", "A valid access token is required.", requestID)
+			return
+		}
+		ev.RequestContext.Authorizer = &authorizerContext{JWT: &jwtContext{Claims: claims, Scopes: scopes}}
+	}
+	payload, err := json.Marshal(ev)
+	if err != nil {
+		g.internalError(w, route, requestID, fmt.Errorf("marshal event: %w", err))
+		return
+	}
+	out, err := g.cfg.Invoker.Invoke(req.Context(), route.Function, payload)
+	if err != nil {
+		g.internalError(w, route, requestID, fmt.Errorf("invoke %s: %w", route.Function, err))
+		return
+	}
+	if err := writeResponse(w, out); err != nil {
+		g.internalError(w, route, requestID, fmt.Errorf("function %s answered: %w", route.Function, err))
+	}
+}
+
+func (g *Gateway) internalError(w http.ResponseWriter, r Route, requestID string, err error) {
+	g.cfg.Log.Error("integration failed", "route", r.Key(), "requestId", requestID, "error", err)
+	writeError(w, http.StatusInternalServerError, "INTERNAL", "An internal error occurred.", requestID)
+}
+
+// writeError answers in the app's error shape, so a client sees one shape
+// whether the gateway or a function refused it.
+func writeError(w http.ResponseWriter, status int, code, message, requestID string) {
+	b, _ := json.Marshal(map[string]string{"code": code, "message": message, "requestId": requestID})
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Apigw-Requestid", requestID)
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+func newRequestID() string { return uuid.NewString() }
+
+// cors answers a preflight and sets the CORS headers of an actual request,
+// as API Gateway does for an API with a CORS configuration. It reports
+// whether it answered the request.
+func (g *Gateway) cors(w http.ResponseWriter, req *http.Request) bool {
+	c := g.cfg.CORS
+	origin := req.Header.Get("Origin")
+	allowed := origin != "" && (contains(c.AllowedOrigins, "*") || contains(c.AllowedOrigins, origin))
+	preflight := req.Method == http.MethodOptions && req.Header.Get("Access-Control-Request-Method") != ""
+	if allowed {
+		h := w.Header()
+		h.Set("Access-Control-Allow-Origin", origin)
+		h.Add("Vary", "Origin")
+		if c.AllowCredentials {
+			h.Set("Access-Control-Allow-Credentials", "true")
+		}
+		if len(c.ExposedHeaders) > 0 && !preflight {
+			h.Set("Access-Control-Expose-Headers", strings.Join(c.ExposedHeaders, ","))
+		}
+		if preflight {
+			h.Set("Access-Control-Allow-Methods", strings.Join(c.AllowedMethods, ","))
+			h.Set("Access-Control-Allow-Headers", strings.Join(c.AllowedHeaders, ","))
+			if c.MaxAge > 0 {
+				h.Set("Access-Control-Max-Age", fmt.Sprint(c.MaxAge))
+			}
+		}
+	}
+	if preflight {
+		w.WriteHeader(http.StatusNoContent)
+		return true
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if strings.EqualFold(v, s) {
+			return true
+		}
+	}
+	return false
+}

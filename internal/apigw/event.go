@@ -1,0 +1,203 @@
+package apigw
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/aws/aws-lambda-go/events"
+)
+
+// event is events.APIGatewayV2HTTPRequest with an authorizer context of
+// the JWT shape only, so the JSON carries exactly what API Gateway sends.
+type event struct {
+	Version               string            `json:"version"`
+	RouteKey              string            `json:"routeKey"`
+	RawPath               string            `json:"rawPath"`
+	RawQueryString        string            `json:"rawQueryString"`
+	Cookies               []string          `json:"cookies,omitempty"`
+	Headers               map[string]string `json:"headers"`
+	QueryStringParameters map[string]string `json:"queryStringParameters,omitempty"`
+	PathParameters        map[string]string `json:"pathParameters,omitempty"`
+	RequestContext        requestContext    `json:"requestContext"`
+	Body                  string            `json:"body,omitempty"`
+	IsBase64Encoded       bool              `json:"isBase64Encoded"`
+}
+
+type requestContext struct {
+	AccountID    string                                               `json:"accountId"`
+	APIID        string                                               `json:"apiId"`
+	Authorizer   *authorizerContext                                   `json:"authorizer,omitempty"`
+	DomainName   string                                               `json:"domainName"`
+	DomainPrefix string                                               `json:"domainPrefix"`
+	HTTP         events.APIGatewayV2HTTPRequestContextHTTPDescription `json:"http"`
+	RequestID    string                                               `json:"requestId"`
+	RouteKey     string                                               `json:"routeKey"`
+	Stage        string                                               `json:"stage"`
+	Time         string                                               `json:"time"`
+	TimeEpoch    int64                                                `json:"timeEpoch"`
+}
+
+type authorizerContext struct {
+	JWT *jwtContext `json:"jwt"`
+}
+
+type jwtContext struct {
+	Claims map[string]string `json:"claims"`
+	Scopes []string          `json:"scopes"`
+}
+
+// buildEvent turns req into the payload API Gateway sends for route.
+func buildEvent(req *http.Request, route Route, requestID string, maxBody int64) (*event, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(nil, req.Body, maxBody))
+	if err != nil {
+		return nil, fmt.Errorf("read body: %w", err)
+	}
+	now := time.Now().UTC()
+	host, _, _ := strings.Cut(req.Host, ":")
+	sourceIP, _, err := net.SplitHostPort(req.RemoteAddr)
+	if err != nil {
+		sourceIP = req.RemoteAddr
+	}
+	ev := &event{
+		Version:        "2.0",
+		RouteKey:       route.Key(),
+		RawPath:        req.URL.EscapedPath(),
+		RawQueryString: req.URL.RawQuery,
+		Headers:        map[string]string{},
+		RequestContext: requestContext{
+			AccountID:    "000000000000",
+			APIID:        "local",
+			DomainName:   req.Host,
+			DomainPrefix: strings.Split(host, ".")[0],
+			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{
+				Method:    req.Method,
+				Path:      req.URL.Path,
+				Protocol:  req.Proto,
+				SourceIP:  sourceIP,
+				UserAgent: req.UserAgent(),
+			},
+			RequestID: requestID,
+			RouteKey:  route.Key(),
+			Stage:     "$default",
+			Time:      now.Format("02/Jan/2006:15:04:05 -0700"),
+			TimeEpoch: now.UnixMilli(),
+		},
+	}
+	for name, values := range req.Header {
+		if strings.EqualFold(name, "Cookie") {
+			for _, v := range values {
+				for c := range strings.SplitSeq(v, ";") {
+					if c = strings.TrimSpace(c); c != "" {
+						ev.Cookies = append(ev.Cookies, c)
+					}
+				}
+			}
+			continue
+		}
+		ev.Headers[strings.ToLower(name)] = strings.Join(values, ",")
+	}
+	if req.Host != "" {
+		ev.Headers["host"] = req.Host
+	}
+	if len(body) > 0 {
+		ev.Headers["content-length"] = fmt.Sprint(len(body))
+	}
+	if q := req.URL.Query(); len(q) > 0 {
+		ev.QueryStringParameters = make(map[string]string, len(q))
+		for k, v := range q {
+			ev.QueryStringParameters[k] = strings.Join(v, ",")
+		}
+	}
+	for _, name := range pathParams(route.Path) {
+		if ev.PathParameters == nil {
+			ev.PathParameters = map[string]string{}
+		}
+		ev.PathParameters[name] = req.PathValue(name)
+	}
+	if len(body) > 0 {
+		if isText(req.Header.Get("Content-Type")) && utf8.Valid(body) {
+			ev.Body = string(body)
+		} else {
+			ev.Body = base64.StdEncoding.EncodeToString(body)
+			ev.IsBase64Encoded = true
+		}
+	}
+	return ev, nil
+}
+
+// pathParams names the {parameters} of a route path ({proxy+} included).
+func pathParams(path string) []string {
+	var names []string
+	for seg := range strings.SplitSeq(path, "/") {
+		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
+			names = append(names, strings.TrimSuffix(seg[1:len(seg)-1], "+"))
+		}
+	}
+	return names
+}
+
+// muxPattern turns a route key into a ServeMux pattern: API Gateway's greedy
+// {proxy+} is ServeMux's {proxy...}.
+func muxPattern(r Route) string {
+	segs := strings.Split(r.Path, "/")
+	for i, seg := range segs {
+		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "+}") {
+			segs[i] = seg[:len(seg)-2] + "...}"
+		}
+	}
+	return r.Method + " " + strings.Join(segs, "/")
+}
+
+// isText reports whether API Gateway passes a body of this content type as
+// text rather than base64.
+func isText(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return contentType == ""
+	}
+	return strings.HasPrefix(mt, "text/") || strings.HasSuffix(mt, "json") || strings.HasSuffix(mt, "xml") ||
+		mt == "application/javascript" || mt == "application/x-www-form-urlencoded"
+}
+
+// writeResponse writes a function's payload 2.0 answer as API Gateway does.
+func writeResponse(w http.ResponseWriter, payload []byte) error {
+	var resp events.APIGatewayV2HTTPResponse
+	if err := json.Unmarshal(payload, &resp); err != nil {
+		return fmt.Errorf("not a response: %w", err)
+	}
+	if resp.StatusCode < 100 || resp.StatusCode > 599 {
+		return errors.New("no valid statusCode")
+	}
+	body := []byte(resp.Body)
+	if resp.IsBase64Encoded {
+		b, err := base64.StdEncoding.DecodeString(resp.Body)
+		if err != nil {
+			return fmt.Errorf("body: %w", err)
+		}
+		body = b
+	}
+	h := w.Header()
+	for k, vs := range resp.MultiValueHeaders {
+		for _, v := range vs {
+			h.Add(k, v)
+		}
+	}
+	for k, v := range resp.Headers {
+		h.Set(k, v)
+	}
+	for _, c := range resp.Cookies {
+		h.Add("Set-Cookie", c)
+	}
+	w.WriteHeader(resp.StatusCode)
+	_, err := w.Write(body)
+	return err
+}

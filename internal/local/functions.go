@@ -1,0 +1,138 @@
+package local
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/google/uuid"
+	"github.com/sethvargo/go-envconfig"
+
+	"github.com/eventboard/eventboard/internal/dynamo"
+	"github.com/eventboard/eventboard/internal/manifest"
+	"github.com/eventboard/eventboard/internal/post"
+	"github.com/eventboard/eventboard/internal/postapi"
+)
+
+// deps are the clients the stack hands its functions, in place of the ones
+// each Lambda builds from its environment on AWS.
+type deps struct {
+	dynamo *dynamodb.Client
+	log    *slog.Logger
+}
+
+// builder builds a function's handler from its environment, as its main
+// package does on AWS. The result is wrapped with lambda.NewHandler, the
+// entry point lambda.Start uses.
+type builder func(ctx context.Context, env envconfig.Lookuper, d deps) (any, error)
+
+// builders has one entry per function of serverless.yml.
+var builders = map[string]builder{
+	"listPosts":  postsFunction((*postapi.Handlers).List),
+	"getPost":    postsFunction((*postapi.Handlers).Get),
+	"createPost": postsFunction((*postapi.Handlers).Create),
+	"updatePost": postsFunction((*postapi.Handlers).Update),
+	"deletePost": postsFunction((*postapi.Handlers).Delete),
+}
+
+func postsFunction[H any](pick func(*postapi.Handlers) H) builder {
+	return func(ctx context.Context, env envconfig.Lookuper, d deps) (any, error) {
+		cfg, err := postapi.LoadConfig(ctx, env)
+		if err != nil {
+			return nil, err
+		}
+		store, err := dynamo.NewPostStore(d.dynamo, cfg.PostsTable, cfg.PostsIndex)
+		if err != nil {
+			return nil, err
+		}
+		return pick(postapi.New(post.NewService(store), d.log.With("function", cfg.FunctionName))), nil
+	}
+}
+
+// function is one function of the stack.
+type function struct {
+	name    string
+	handler lambda.Handler
+	timeout time.Duration
+}
+
+// functions invokes the stack's functions by name, as the Lambda service
+// does: JSON in, JSON out, a context with the invocation's metadata and the
+// function's deadline.
+type functions struct {
+	byName map[string]function
+}
+
+// buildFunctions builds every function of m, and fails when m and the
+// stack's builders do not name the same functions.
+func buildFunctions(ctx context.Context, m *manifest.Manifest, d deps) (*functions, error) {
+	if err := sameFunctions(m); err != nil {
+		return nil, err
+	}
+	fns := &functions{byName: map[string]function{}}
+	for _, fn := range m.Functions {
+		env := map[string]string{"AWS_LAMBDA_FUNCTION_NAME": fn.Name, "AWS_REGION": m.Region}
+		for k, v := range fn.Environment {
+			env[k] = v
+		}
+		h, err := builders[fn.Name](ctx, envconfig.MapLookuper(env), d)
+		if err != nil {
+			return nil, fmt.Errorf("function %s: %w", fn.Name, err)
+		}
+		timeout := time.Duration(fn.Timeout) * time.Second
+		if timeout <= 0 {
+			timeout = 6 * time.Second
+		}
+		fns.byName[fn.Name] = function{name: fn.Name, handler: lambda.NewHandler(h), timeout: timeout}
+	}
+	return fns, nil
+}
+
+// sameFunctions reports the functions serverless.yml and the stack do not
+// share.
+func sameFunctions(m *manifest.Manifest) error {
+	var inManifest, onlyManifest, onlyStack []string
+	for _, fn := range m.Functions {
+		inManifest = append(inManifest, fn.Name)
+		if _, ok := builders[fn.Name]; !ok {
+			onlyManifest = append(onlyManifest, fn.Name)
+		}
+	}
+	for name := range builders {
+		if !slices.Contains(inManifest, name) {
+			onlyStack = append(onlyStack, name)
+		}
+	}
+	sort.Strings(onlyStack)
+	if len(onlyManifest) > 0 || len(onlyStack) > 0 {
+		return fmt.Errorf("serverless.yml and the local stack disagree: only in serverless.yml %v, only in the stack %v", onlyManifest, onlyStack)
+	}
+	return nil
+}
+
+// Invoke implements apigw.Invoker. A handler's error or panic is a function
+// error.
+func (f *functions) Invoke(ctx context.Context, name string, payload []byte) (out []byte, err error) {
+	fn, ok := f.byName[name]
+	if !ok {
+		return nil, fmt.Errorf("invoke: no function %q", name)
+	}
+	ctx, cancel := context.WithTimeout(ctx, fn.timeout)
+	defer cancel()
+	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{
+		AwsRequestID:       uuid.NewString(),
+		InvokedFunctionArn: "arn:aws:lambda:us-east-1:000000000000:function:" + name,
+	})
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("function %s panicked: %v", name, p)
+		}
+	}()
+	return fn.handler.Invoke(ctx, payload)
+}

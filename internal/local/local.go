@@ -1,0 +1,189 @@
+// Package local runs the whole of Eventboard in one process: kumo serves
+// DynamoDB in-process to the real adapters, an API Gateway emulator
+// (package apigw) routes HTTP requests to every function through its Lambda
+// entry point, a local identity provider signs access tokens, and the SPA is
+// served from the same origin. What runs comes from serverless.yml; a
+// function there that the stack cannot build, or the other way round, is an
+// error at start.
+package local
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/sivchari/kumo"
+
+	"github.com/eventboard/eventboard/internal/apigw"
+	"github.com/eventboard/eventboard/internal/emulator"
+	"github.com/eventboard/eventboard/internal/manifest"
+)
+
+// Options configure a Stack.
+type Options struct {
+	// Addr is the host:port the stack is served on; it is part of the
+	// token issuer's URL.
+	Addr string
+	// DataDir holds the stack's state: the token signing key here, and
+	// kumo's tables when the process was started with KUMO_DATA_DIR
+	// pointing below it (see cmd/eventboard).
+	DataDir string
+	// Manifest is the path of serverless.yml.
+	Manifest string
+	// Stage is the stage serverless.yml is resolved for; "local" if empty.
+	// Table names include it. kumo's state is process-wide, so stacks in
+	// one process (tests) need stages of their own.
+	Stage string
+	// FrontendDir is the built SPA; when it holds no index.html, / says how
+	// to build it.
+	FrontendDir string
+	// Log receives the stack's and the functions' logs.
+	Log *slog.Logger
+}
+
+// Stack is a running local Eventboard.
+type Stack struct {
+	opts      Options
+	kumo      *kumo.Server
+	manifest  *manifest.Manifest
+	functions *functions
+	identity  *Identity
+	handler   http.Handler
+}
+
+// Start starts the stack: kumo, the tables of serverless.yml, every
+// function, the gateway. Close releases it.
+func Start(ctx context.Context, opts Options) (*Stack, error) {
+	if opts.Stage == "" {
+		opts.Stage = "local"
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	m, err := manifest.Load(opts.Manifest, manifest.Options{Stage: opts.Stage, Region: emulator.Region})
+	if err != nil {
+		return nil, fmt.Errorf("local.Start: %w", err)
+	}
+	identity, err := NewIdentity(opts.DataDir, opts.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("local.Start: %w", err)
+	}
+	s := &Stack{opts: opts, manifest: m, identity: identity, kumo: kumo.NewServer()}
+	db := emulator.DynamoDB(s.kumo.URL)
+	if err := createTables(ctx, db, m.Tables); err != nil {
+		s.kumo.Close()
+		return nil, fmt.Errorf("local.Start: %w", err)
+	}
+	s.functions, err = buildFunctions(ctx, m, deps{dynamo: db, log: opts.Log})
+	if err != nil {
+		s.kumo.Close()
+		return nil, fmt.Errorf("local.Start: %w", err)
+	}
+	gw, err := newGateway(m, s.functions, identity, opts.Log)
+	if err != nil {
+		s.kumo.Close()
+		return nil, fmt.Errorf("local.Start: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/api/", gw)
+	identity.register(mux)
+	mux.Handle("/", spaHandler(opts.FrontendDir))
+	s.handler = mux
+	return s, nil
+}
+
+// Handler serves the stack: /api (the HTTP API), /local (the stack's own
+// endpoints, never deployed), and the SPA.
+func (s *Stack) Handler() http.Handler { return s.handler }
+
+// Identity is the stack's identity provider.
+func (s *Stack) Identity() *Identity { return s.identity }
+
+// AWSEndpoint is the URL of the in-process AWS services.
+func (s *Stack) AWSEndpoint() string { return s.kumo.URL }
+
+// Manifest is the serverless.yml the stack runs.
+func (s *Stack) Manifest() *manifest.Manifest { return s.manifest }
+
+// Close stops the stack. With persistence on, it waits for kumo's
+// background snapshot so the last writes reach the disk.
+func (s *Stack) Close() {
+	s.kumo.Close()
+	if os.Getenv("KUMO_DATA_DIR") != "" {
+		time.Sleep(2 * flushInterval())
+	}
+}
+
+// flushInterval is how often kumo writes its snapshots.
+func flushInterval() time.Duration {
+	var ms int
+	if _, err := fmt.Sscan(os.Getenv("KUMO_PERSIST_FLUSH_INTERVAL_MS"), &ms); err != nil || ms <= 0 {
+		ms = 1000
+	}
+	return time.Duration(ms) * time.Millisecond
+}
+
+// createTables creates every table of serverless.yml that does not exist yet.
+func createTables(ctx context.Context, db *dynamodb.Client, tables []manifest.Table) error {
+	for _, t := range tables {
+		_, err := db.CreateTable(ctx, t.CreateTableInput())
+		var inUse *types.ResourceInUseException
+		if err != nil && !errors.As(err, &inUse) {
+			return fmt.Errorf("create table %s: %w", t.Name, err)
+		}
+	}
+	return nil
+}
+
+// newGateway builds the API Gateway emulator from serverless.yml's routes.
+func newGateway(m *manifest.Manifest, fns *functions, id *Identity, log *slog.Logger) (*apigw.Gateway, error) {
+	cfg := apigw.Config{Invoker: fns, Authorizer: id, Log: log}
+	for _, fn := range m.Functions {
+		for _, r := range fn.Routes {
+			cfg.Routes = append(cfg.Routes, apigw.Route{
+				Method:     r.Method,
+				Path:       r.Path,
+				Function:   fn.Name,
+				Authorized: r.Authorizer != "",
+				Scopes:     r.Scopes,
+			})
+		}
+	}
+	if c := m.CORS; c != nil {
+		cfg.CORS = &apigw.CORS{
+			AllowedOrigins:   c.AllowedOrigins,
+			AllowedHeaders:   c.AllowedHeaders,
+			AllowedMethods:   c.AllowedMethods,
+			ExposedHeaders:   c.ExposedResponseHeaders,
+			AllowCredentials: c.AllowCredentials,
+			MaxAge:           c.MaxAge,
+		}
+	}
+	return apigw.New(cfg)
+}
+
+// spaHandler serves the built SPA, answering index.html for client-side
+// routes.
+func spaHandler(dir string) http.Handler {
+	files := http.FileServer(http.Dir(dir))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		index := filepath.Join(dir, "index.html")
+		if _, err := os.Stat(index); dir == "" || err != nil {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			fmt.Fprintln(w, "Eventboard local stack: the API is under /api. The SPA is not built yet (make frontend).")
+			return
+		}
+		if _, err := os.Stat(filepath.Join(dir, filepath.Clean("/"+r.URL.Path))); err != nil {
+			http.ServeFile(w, r, index)
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
+}
