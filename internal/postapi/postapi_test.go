@@ -369,9 +369,15 @@ func TestUpdateRefusals(t *testing.T) {
 		}, 409, "VERSION_CONFLICT"},
 		{"missing version", func(r *events.APIGatewayV2HTTPRequest, _ string) { r.Body = `{"title":"t","content":"c"}` }, 400, "MISSING_FIELD"},
 		{"version zero", func(r *events.APIGatewayV2HTTPRequest, _ string) { r.Body = `{"title":"t","content":"c","version":0}` }, 400, "INVALID_VERSION"},
-		{"version a string", func(r *events.APIGatewayV2HTTPRequest, _ string) { r.Body = `{"title":"t","content":"c","version":"1"}` }, 400, "INVALID_FIELD_TYPE"},
-		{"version a fraction", func(r *events.APIGatewayV2HTTPRequest, _ string) { r.Body = `{"title":"t","content":"c","version":1.5}` }, 400, "INVALID_FIELD_TYPE"},
-		{"absent post", func(r *events.APIGatewayV2HTTPRequest, _ string) { r.PathParameters["id"] = uuid.Must(uuid.NewV7()).String() }, 404, "POST_NOT_FOUND"},
+		{"version a string", func(r *events.APIGatewayV2HTTPRequest, _ string) {
+			r.Body = `{"title":"t","content":"c","version":"1"}`
+		}, 400, "INVALID_FIELD_TYPE"},
+		{"version a fraction", func(r *events.APIGatewayV2HTTPRequest, _ string) {
+			r.Body = `{"title":"t","content":"c","version":1.5}`
+		}, 400, "INVALID_FIELD_TYPE"},
+		{"absent post", func(r *events.APIGatewayV2HTTPRequest, _ string) {
+			r.PathParameters["id"] = uuid.Must(uuid.NewV7()).String()
+		}, 404, "POST_NOT_FOUND"},
 		{"bad id", func(r *events.APIGatewayV2HTTPRequest, _ string) { r.PathParameters["id"] = "42" }, 400, "INVALID_POST_ID"},
 		{"empty title", func(r *events.APIGatewayV2HTTPRequest, _ string) { r.Body = `{"title":" ","content":"c","version":1}` }, 400, "INVALID_TITLE"},
 		{"no token", func(r *events.APIGatewayV2HTTPRequest, _ string) { r.RequestContext.Authorizer = nil }, 401, "UNAUTHORIZED"},
