@@ -1,0 +1,384 @@
+package cfn_test
+
+import (
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/eventboard/eventboard/internal/manifest"
+	"github.com/eventboard/eventboard/internal/manifest/cfn"
+)
+
+// The deployment check. It reads the CloudFormation template that
+// scripts/sls-package.sh generates and holds it to serverless.yml as the
+// manifest package reads it, and to the project's rules: arm64 on
+// provided.al2023, one least-privilege role per function, retained tables
+// with point-in-time recovery, the JWT authorizer on exactly the write routes.
+//
+//	EVENTBOARD_CFN_TEMPLATE  path to .serverless/cloudformation-template-update-stack.json;
+//	                         the test is skipped when it is unset
+//	EVENTBOARD_REQUIRE_CFN=1 fail instead of skipping when it is unset (make test, CI)
+//	EVENTBOARD_CFN_STAGE     the stage the template was packaged for; default "test"
+const (
+	templateEnv = "EVENTBOARD_CFN_TEMPLATE"
+	requireEnv  = "EVENTBOARD_REQUIRE_CFN"
+	stageEnv    = "EVENTBOARD_CFN_STAGE"
+)
+
+// writeRoutes are the routes that must carry the JWT authorizer; every other
+// route must be public.
+var writeRoutes = []string{"DELETE /api/posts/{id}", "POST /api/posts", "PUT /api/posts/{id}"}
+
+// leastPrivilege is, per function, everything its role may do: write its own
+// log group, and the DynamoDB actions its handler calls on what it calls
+// them on. A change to a handler's calls changes this table and
+// serverless.yml together.
+var leastPrivilege = map[string][]cfn.Permission{
+	"listPosts": withLogs("ListPostsLogGroup",
+		cfn.Permission{Action: "dynamodb:Query", Resource: "${PostsTable.Arn}/index/byRecency"},
+	),
+	"getPost": withLogs("GetPostLogGroup",
+		cfn.Permission{Action: "dynamodb:GetItem", Resource: "${PostsTable.Arn}"},
+	),
+	"createPost": withLogs("CreatePostLogGroup",
+		cfn.Permission{Action: "dynamodb:PutItem", Resource: "${PostsTable.Arn}"},
+	),
+	"updatePost": withLogs("UpdatePostLogGroup",
+		cfn.Permission{Action: "dynamodb:GetItem", Resource: "${PostsTable.Arn}"},
+		cfn.Permission{Action: "dynamodb:UpdateItem", Resource: "${PostsTable.Arn}"},
+	),
+	"deletePost": withLogs("DeletePostLogGroup",
+		cfn.Permission{Action: "dynamodb:DeleteItem", Resource: "${PostsTable.Arn}"},
+		cfn.Permission{Action: "dynamodb:GetItem", Resource: "${PostsTable.Arn}"},
+	),
+}
+
+func withLogs(logGroup string, perms ...cfn.Permission) []cfn.Permission {
+	arn := "${" + logGroup + ".Arn}"
+	return append([]cfn.Permission{
+		{Action: "logs:CreateLogStream", Resource: arn},
+		{Action: "logs:PutLogEvents", Resource: arn},
+	}, perms...)
+}
+
+func TestGeneratedTemplate(t *testing.T) {
+	path := os.Getenv(templateEnv)
+	if path == "" {
+		if os.Getenv(requireEnv) == "1" {
+			t.Fatalf("%s=1 but %s is unset: run scripts/sls-package.sh and set it to "+
+				".serverless/cloudformation-template-update-stack.json", requireEnv, templateEnv)
+		}
+		t.Skipf("%s is unset; see scripts/sls-package.sh", templateEnv)
+	}
+	tmpl, err := cfn.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stage := os.Getenv(stageEnv)
+	if stage == "" {
+		stage = "test"
+	}
+	m, err := manifest.Load("../../../serverless.yml", manifest.Options{Stage: stage})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lambdas := lambdasByFunction(t, tmpl, m)
+
+	t.Run("references resolve", func(t *testing.T) {
+		for _, r := range tmpl.Dangling() {
+			t.Errorf("%s: %s %s names no resource, parameter or pseudo parameter", r.From, r.Kind, r.Target)
+		}
+	})
+
+	t.Run("functions", func(t *testing.T) {
+		roles := map[string]string{} // role → function
+		for _, f := range m.Functions {
+			l := tmpl.Resources[lambdas[f.Name]]
+			p := l.Properties
+			if p["Runtime"] != "provided.al2023" {
+				t.Errorf("%s: Runtime %v, want provided.al2023", f.Name, p["Runtime"])
+			}
+			if !cmp.Equal(p["Architectures"], []any{"arm64"}) {
+				t.Errorf("%s: Architectures %v, want [arm64]", f.Name, p["Architectures"])
+			}
+			if p["Handler"] != f.Handler || p["Timeout"] != float64(f.Timeout) || p["MemorySize"] != float64(f.MemorySize) {
+				t.Errorf("%s: Handler, Timeout, MemorySize = %v, %v, %v; serverless.yml says %s, %d, %d",
+					f.Name, p["Handler"], p["Timeout"], p["MemorySize"], f.Handler, f.Timeout, f.MemorySize)
+			}
+			role, err := cfn.Render(p["Role"])
+			if err != nil || role != "${"+f.Role+".Arn}" {
+				t.Errorf("%s: Role %v, want its own role %s from serverless.yml", f.Name, p["Role"], f.Role)
+				continue
+			}
+			if other, shared := roles[f.Role]; shared {
+				t.Errorf("%s and %s share the role %s", f.Name, other, f.Role)
+			}
+			roles[f.Role] = f.Name
+			env, _ := p["Environment"].(map[string]any)
+			wantEnv := map[string]any{}
+			for k, v := range f.Environment {
+				wantEnv[k] = v
+			}
+			if diff := cmp.Diff(wantEnv, env["Variables"]); diff != "" {
+				t.Errorf("%s: environment (-serverless.yml +template):\n%s", f.Name, diff)
+			}
+		}
+		for _, id := range tmpl.ResourcesOfType("AWS::IAM::Role") {
+			if _, used := roles[id]; !used {
+				t.Errorf("role %s belongs to no function", id)
+			}
+		}
+	})
+
+	t.Run("least privilege", func(t *testing.T) {
+		for _, f := range m.Functions {
+			want, ok := leastPrivilege[f.Name]
+			if !ok {
+				t.Errorf("%s: no entry in leastPrivilege; add what its handler calls", f.Name)
+				continue
+			}
+			got, err := tmpl.RolePermissions(f.Role)
+			if err != nil {
+				t.Errorf("%s: %v", f.Name, err)
+				continue
+			}
+			want = slices.Clone(want)
+			sortPermissions(want)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s: role %s permissions (-want +got):\n%s", f.Name, f.Role, diff)
+			}
+			trust := tmpl.Resources[f.Role].Properties["AssumeRolePolicyDocument"]
+			wantTrust := map[string]any{
+				"Version": "2012-10-17",
+				"Statement": []any{map[string]any{
+					"Effect":    "Allow",
+					"Principal": map[string]any{"Service": "lambda.amazonaws.com"},
+					"Action":    "sts:AssumeRole",
+				}},
+			}
+			if diff := cmp.Diff(wantTrust, trust); diff != "" {
+				t.Errorf("%s: role %s trust policy (-want +got):\n%s", f.Name, f.Role, diff)
+			}
+		}
+		// The log group a role may write is its own function's, and kept for
+		// a bounded time.
+		for _, f := range m.Functions {
+			for _, perm := range leastPrivilege[f.Name] {
+				if perm.Action != "logs:PutLogEvents" {
+					continue
+				}
+				id := perm.Resource[2 : len(perm.Resource)-len(".Arn}")]
+				lg := tmpl.Resources[id]
+				if lg.Type != "AWS::Logs::LogGroup" || lg.Properties["LogGroupName"] != "/aws/lambda/"+f.FunctionName {
+					t.Errorf("%s: %s is %s named %v, want the log group /aws/lambda/%s",
+						f.Name, id, lg.Type, lg.Properties["LogGroupName"], f.FunctionName)
+				}
+				if days, _ := lg.Properties["RetentionInDays"].(float64); days <= 0 {
+					t.Errorf("%s: log group %s has no RetentionInDays", f.Name, id)
+				}
+			}
+		}
+	})
+
+	t.Run("tables", func(t *testing.T) {
+		ids := tmpl.ResourcesOfType("AWS::DynamoDB::Table")
+		var want []string
+		for _, tb := range m.Tables {
+			want = append(want, tb.LogicalID)
+		}
+		if diff := cmp.Diff(want, ids); diff != "" {
+			t.Errorf("tables (-serverless.yml +template):\n%s", diff)
+		}
+		if !slices.Contains(ids, "PostsTable") {
+			t.Error("the template has no PostsTable")
+		}
+		for _, id := range ids {
+			r := tmpl.Resources[id]
+			if r.Properties["BillingMode"] != "PAY_PER_REQUEST" {
+				t.Errorf("%s: BillingMode %v, want PAY_PER_REQUEST", id, r.Properties["BillingMode"])
+			}
+			pitr, _ := r.Properties["PointInTimeRecoverySpecification"].(map[string]any)
+			if pitr["PointInTimeRecoveryEnabled"] != true {
+				t.Errorf("%s: point-in-time recovery is off", id)
+			}
+			if r.DeletionPolicy != "Retain" || r.UpdateReplacePolicy != "Retain" {
+				t.Errorf("%s: DeletionPolicy %q, UpdateReplacePolicy %q; want Retain for both",
+					id, r.DeletionPolicy, r.UpdateReplacePolicy)
+			}
+		}
+	})
+
+	t.Run("routes", func(t *testing.T) {
+		got := routes(t, tmpl, lambdas)
+		if diff := cmp.Diff(m.Routes(), got); diff != "" {
+			t.Errorf("routes (-serverless.yml +template):\n%s", diff)
+		}
+		var guarded []string
+		for _, r := range got {
+			if r.Authorizer != "" {
+				guarded = append(guarded, r.Key())
+			}
+		}
+		if diff := cmp.Diff(writeRoutes, guarded); diff != "" {
+			t.Errorf("routes with the JWT authorizer (-want +got):\n%s", diff)
+		}
+	})
+
+	t.Run("authorizer", func(t *testing.T) {
+		for _, id := range tmpl.ResourcesOfType("AWS::ApiGatewayV2::Authorizer") {
+			p := tmpl.Resources[id].Properties
+			if p["AuthorizerType"] != "JWT" {
+				t.Errorf("%s: AuthorizerType %v, want JWT", id, p["AuthorizerType"])
+			}
+			jwt, _ := p["JwtConfiguration"].(map[string]any)
+			issuer, err := cfn.Render(jwt["Issuer"])
+			if want := "https://cognito-idp." + m.Region + ".amazonaws.com/${UserPool}"; err != nil || issuer != want {
+				t.Errorf("%s: issuer %q (%v), want %q", id, issuer, err, want)
+			}
+			if !cmp.Equal(jwt["Audience"], []any{map[string]any{"Ref": "UserPoolClient"}}) {
+				t.Errorf("%s: audience %v, want the user pool client", id, jwt["Audience"])
+			}
+		}
+	})
+
+	t.Run("cors", func(t *testing.T) {
+		api := tmpl.Resources["HttpApi"].Properties
+		got, _ := api["CorsConfiguration"].(map[string]any)
+		c := m.CORS
+		if c == nil {
+			if got != nil {
+				t.Errorf("the template has CORS %v, serverless.yml none", got)
+			}
+			return
+		}
+		want := map[string]any{
+			"AllowOrigins": toAny(c.AllowedOrigins),
+			"AllowHeaders": toAny(c.AllowedHeaders),
+			"AllowMethods": toAny(c.AllowedMethods),
+		}
+		if c.AllowCredentials {
+			want["AllowCredentials"] = true
+		}
+		if c.ExposedResponseHeaders != nil {
+			want["ExposeHeaders"] = toAny(c.ExposedResponseHeaders)
+		}
+		if c.MaxAge != 0 {
+			want["MaxAge"] = float64(c.MaxAge)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("CORS (-serverless.yml +template):\n%s", diff)
+		}
+	})
+}
+
+// lambdasByFunction maps each function of the manifest to its
+// AWS::Lambda::Function resource, found by its deployed name.
+func lambdasByFunction(t *testing.T, tmpl *cfn.Template, m *manifest.Manifest) map[string]string {
+	t.Helper()
+	byName := map[string]string{}
+	for _, id := range tmpl.ResourcesOfType("AWS::Lambda::Function") {
+		name, _ := tmpl.Resources[id].Properties["FunctionName"].(string)
+		byName[name] = id
+	}
+	out := map[string]string{}
+	for _, f := range m.Functions {
+		id, ok := byName[f.FunctionName]
+		if !ok {
+			t.Fatalf("no AWS::Lambda::Function named %s in the template", f.FunctionName)
+		}
+		out[f.Name] = id
+	}
+	if len(byName) != len(m.Functions) {
+		t.Fatalf("the template has %d Lambda functions, serverless.yml %d", len(byName), len(m.Functions))
+	}
+	return out
+}
+
+// routes reads the HTTP API routes of the template back into the manifest's
+// terms: route key, the function its integration invokes, its authorizer.
+func routes(t *testing.T, tmpl *cfn.Template, lambdas map[string]string) []manifest.Route {
+	t.Helper()
+	fnByLambda := map[string]string{}
+	for fn, id := range lambdas {
+		fnByLambda[id] = fn
+	}
+	var out []manifest.Route
+	for _, id := range tmpl.ResourcesOfType("AWS::ApiGatewayV2::Route") {
+		p := tmpl.Resources[id].Properties
+		key, _ := p["RouteKey"].(string)
+		var r manifest.Route
+		if key == "$default" {
+			r.Path = "*"
+		} else {
+			r.Method, r.Path, _ = strings.Cut(key, " ")
+		}
+
+		integrationID := refTo(t, p["Target"], "integrations/${", "}")
+		integration := tmpl.Resources[integrationID].Properties
+		if integration["IntegrationType"] != "AWS_PROXY" || integration["PayloadFormatVersion"] != "2.0" {
+			t.Errorf("route %s: integration %s is %v with payload %v, want AWS_PROXY with 2.0 (the local stack's shape)",
+				key, integrationID, integration["IntegrationType"], integration["PayloadFormatVersion"])
+		}
+		r.Function = fnByLambda[refTo(t, integration["IntegrationUri"], "${", ".Arn}")]
+
+		switch p["AuthorizationType"] {
+		case nil, "NONE":
+		case "JWT":
+			auth := tmpl.Resources[refTo(t, p["AuthorizerId"], "${", "}")]
+			r.Authorizer, _ = auth.Properties["Name"].(string)
+			r.Scopes = toStrings(p["AuthorizationScopes"])
+		default:
+			t.Errorf("route %s: AuthorizationType %v, want JWT or none", key, p["AuthorizationType"])
+		}
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key() < out[j].Key() })
+	return out
+}
+
+// refTo renders v and returns the logical ID between prefix and suffix.
+func refTo(t *testing.T, v any, prefix, suffix string) string {
+	t.Helper()
+	s, err := cfn.Render(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, ok := strings.CutPrefix(s, prefix)
+	if id, ok2 := strings.CutSuffix(id, suffix); ok && ok2 {
+		return id
+	}
+	t.Fatalf("%s is not of the form %sID%s", s, prefix, suffix)
+	return ""
+}
+
+func sortPermissions(p []cfn.Permission) {
+	sort.Slice(p, func(i, j int) bool {
+		if p[i].Action != p[j].Action {
+			return p[i].Action < p[j].Action
+		}
+		return p[i].Resource < p[j].Resource
+	})
+}
+
+func toAny(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}
+
+func toStrings(v any) []string {
+	l, _ := v.([]any)
+	var out []string
+	for _, x := range l {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
