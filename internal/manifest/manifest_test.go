@@ -27,6 +27,7 @@ func TestLoadServerlessYML(t *testing.T) {
 	wantEnv := map[string]string{
 		"STAGE":       "test",
 		"POSTS_TABLE": "eventboard-test-posts",
+		"POSTS_INDEX": "byRecency",
 		"LOG_LEVEL":   "info",
 	}
 	if diff := cmp.Diff(wantEnv, m.Environment); diff != "" {
