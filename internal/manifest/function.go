@@ -3,6 +3,7 @@ package manifest
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"sort"
 )
 
@@ -68,7 +69,10 @@ func functions(top, provider fields, m *Manifest) ([]Function, error) {
 	d.env, d.envIntrinsics = m.Environment, m.EnvironmentIntrinsics
 	out := make([]Function, 0, len(fns.m))
 	routeOwner := map[string]string{}
-	for name, v := range fns.m {
+	// In name order, so errors (a duplicate route names the first owner)
+	// are the same on every run.
+	for _, name := range slices.Sorted(maps.Keys(fns.m)) {
+		v := fns.m[name]
 		fm, ok := v.(map[string]any)
 		if !ok {
 			return nil, fmt.Errorf("%s: is %s, want a mapping", fns.at(name), describe(v))
