@@ -1,0 +1,72 @@
+# Eventboard's one entry point. `make run` and `make test` work from a clean
+# clone: they install what they need first.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+GO          ?= go
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+TOOLS       := $(CURDIR)/.tools
+
+.PHONY: help
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+.PHONY: run
+run: ## run the whole system locally at http://127.0.0.1:8080
+	$(GO) run ./cmd/eventboard local
+
+.PHONY: test
+test: lint test-unit test-dynamodb-local test-deploy ## every test tier (what CI runs)
+
+.PHONY: test-unit
+test-unit: ## unit, handler, kumo and local-stack tests, with the race detector
+	$(GO) test -race -count=1 ./...
+
+.PHONY: test-short
+test-short: ## the fast tests only
+	$(GO) test -short ./...
+
+.PHONY: tools
+tools: ## install the tools the test tiers need (idempotent)
+	scripts/install-tools.sh
+
+.PHONY: test-dynamodb-local
+test-dynamodb-local: tools ## the store contract and the built bootstraps under AWS's Lambda emulator, on DynamoDB Local
+	$(GO) build ./... && $(GO) test -count=1 -run XXX ./internal/dynamo/ ./internal/lambdatest/ >/dev/null
+	scripts/dynamodb-local.sh $(GO) test -count=1 -run 'TestPostStoreContractDynamoDBLocal' -v ./internal/dynamo/ | grep -E '^(---|===|ok|FAIL|PASS)' | grep -v '^=== ' || true
+	scripts/dynamodb-local.sh env LAMBDA_RIE=$(TOOLS)/bin/aws-lambda-rie REQUIRE_LAMBDA_RIE=1 $(GO) test -count=1 -v ./internal/lambdatest/ | grep -E '^(---|ok|FAIL|PASS)'
+
+.PHONY: test-deploy
+test-deploy: build node_modules ## `serverless package` offline, then check the CloudFormation it generates
+	scripts/sls-package.sh
+	EVENTBOARD_CFN_TEMPLATE=$(CURDIR)/.serverless/cloudformation-template-update-stack.json EVENTBOARD_REQUIRE_CFN=1 \
+		$(GO) test -count=1 ./internal/manifest/cfn/
+
+node_modules: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch node_modules
+
+.PHONY: build
+build: ## every function's bootstrap zip (linux/arm64) under .build/
+	scripts/build-functions.sh arm64
+
+.PHONY: bench
+bench: build ## benchmarks and the load run; writes docs/performance.md
+	scripts/bench.sh
+
+.PHONY: fuzz
+fuzz: ## run each fuzz target for a while (FUZZTIME, default 30s)
+	for t in FuzzCreate FuzzUpdate FuzzList; do $(GO) test -run XXX -fuzz "^$$t$$" -fuzztime $${FUZZTIME:-30s} ./internal/postapi/; done
+	$(GO) test -run XXX -fuzz FuzzDecodeCursor -fuzztime $${FUZZTIME:-30s} ./internal/post/
+
+.PHONY: lint
+lint: ## gofmt, go vet, staticcheck, go mod tidy
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+	$(GO) mod tidy -diff
+
+.PHONY: clean
+clean: ## remove build output and local data
+	rm -rf .build .serverless .eventboard

@@ -1,0 +1,184 @@
+package local_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/eventboard/eventboard/internal/emulator"
+	"github.com/eventboard/eventboard/internal/post"
+)
+
+// TestLoadGetPost is the load run of `make bench`, not a test: it measures
+// GET /api/posts/{id} through the local stack next to a minimal net/http
+// server doing the same GetItem against the same kumo, with the same 32
+// concurrent clients, and reports; it asserts nothing about speed. It runs
+// only when EVENTBOARD_LOAD is set, and writes its figures as JSON to
+// EVENTBOARD_LOAD_OUT when that is set.
+func TestLoadGetPost(t *testing.T) {
+	if os.Getenv("EVENTBOARD_LOAD") == "" {
+		t.Skip("a load run; `make bench` runs it (EVENTBOARD_LOAD=1)")
+	}
+	const clients = 32
+	duration := 5 * time.Second
+
+	c := startStack(t)
+	r := c.do("POST", "/api/posts", c.token("alice"), jsonBody(map[string]string{"title": "load", "content": strings.Repeat("x", 500)}))
+	r.want(t, http.StatusCreated, "")
+	var p post.Post
+	r.decode(t, &p)
+	table := c.stack.Manifest().Environment["POSTS_TABLE"]
+
+	minimal := httptest.NewServer(minimalGetServer(emulator.DynamoDB(c.stack.AWSEndpoint()), table))
+	t.Cleanup(minimal.Close)
+
+	targets := []struct{ name, url string }{
+		{"eventboard local", c.base + "/api/posts/" + p.ID},
+		{"minimal net/http", minimal.URL + "/api/posts/" + p.ID},
+	}
+	for _, tg := range targets { // warm both up
+		load(t, tg.url, clients, time.Second)
+	}
+	results := map[string]loadResult{}
+	for range 2 { // alternate, so drift on a busy machine hits both alike
+		for _, tg := range targets {
+			res := load(t, tg.url, clients, duration/2)
+			results[tg.name] = results[tg.name].merge(res)
+		}
+	}
+	report := map[string]any{"clients": clients, "seconds": duration.Seconds()}
+	for name, res := range results {
+		res.finish()
+		results[name] = res
+		t.Logf("%-18s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d", name, res.RPS, res.P50ms, res.P99ms, res.Errors)
+		report[name] = res
+	}
+	ratio := results["eventboard local"].RPS / results["minimal net/http"].RPS
+	report["ratio"] = ratio
+	t.Logf("eventboard local runs at %.0f%% of the minimal server's throughput", 100*ratio)
+	if out := os.Getenv("EVENTBOARD_LOAD_OUT"); out != "" {
+		b, _ := json.MarshalIndent(report, "", "  ")
+		if err := os.WriteFile(out, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, res := range results {
+		if res.Errors > 0 {
+			t.Errorf("%s: %d failed requests", name, res.Errors)
+		}
+	}
+}
+
+// minimalGetServer answers GET /api/posts/{id} with the item as JSON: the
+// least a server can do for that route on the same store.
+func minimalGetServer(db *dynamodb.Client, table string) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/posts/{id}", func(w http.ResponseWriter, r *http.Request) {
+		out, err := db.GetItem(r.Context(), &dynamodb.GetItemInput{
+			TableName:      aws.String(table),
+			Key:            map[string]types.AttributeValue{"id": &types.AttributeValueMemberS{Value: r.PathValue("id")}},
+			ConsistentRead: aws.Bool(true),
+		})
+		if err != nil || out.Item == nil {
+			http.Error(w, "not found", http.StatusNotFound)
+			return
+		}
+		var item map[string]any
+		if err := attributevalue.UnmarshalMap(out.Item, &item); err != nil {
+			http.Error(w, "bad item", http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(item)
+	})
+	return mux
+}
+
+type loadResult struct {
+	Requests int     `json:"requests"`
+	Errors   int     `json:"errors"`
+	RPS      float64 `json:"rps"`
+	P50ms    float64 `json:"p50_ms"`
+	P99ms    float64 `json:"p99_ms"`
+	elapsed  time.Duration
+	lat      []time.Duration
+}
+
+func (a loadResult) merge(b loadResult) loadResult {
+	a.Requests += b.Requests
+	a.Errors += b.Errors
+	a.elapsed += b.elapsed
+	a.lat = append(a.lat, b.lat...)
+	return a
+}
+
+func (a *loadResult) finish() {
+	slices.Sort(a.lat)
+	pct := func(p float64) float64 {
+		if len(a.lat) == 0 {
+			return 0
+		}
+		return float64(a.lat[int(p*float64(len(a.lat)-1))].Microseconds()) / 1000
+	}
+	a.RPS = float64(a.Requests) / a.elapsed.Seconds()
+	a.P50ms, a.P99ms = pct(0.50), pct(0.99)
+}
+
+// load sends GETs to url from n clients for d and records every latency.
+func load(t *testing.T, url string, n int, d time.Duration) loadResult {
+	t.Helper()
+	tr := &http.Transport{MaxIdleConnsPerHost: n, MaxConnsPerHost: n}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	var mu sync.Mutex
+	var res loadResult
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range n {
+		wg.Go(func() {
+			var lat []time.Duration
+			errs := 0
+			for ctx.Err() == nil {
+				t0 := time.Now()
+				resp, err := client.Get(url)
+				if err != nil {
+					errs++
+					continue
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					errs++
+					continue
+				}
+				lat = append(lat, time.Since(t0))
+			}
+			mu.Lock()
+			res.lat = append(res.lat, lat...)
+			res.Requests += len(lat)
+			res.Errors += errs
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	res.elapsed = time.Since(start)
+	if res.Requests == 0 {
+		t.Fatalf("%s: no successful requests", url)
+	}
+	return res
+}
