@@ -133,6 +133,10 @@ type routeHandler struct {
 func (h *routeHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	g, route := h.gw, h.route
 	requestID := newRequestID()
+	if req.Method != route.Method { // ServeMux routes HEAD to GET; API Gateway does not
+		writeError(w, http.StatusNotFound, "ROUTE_NOT_FOUND", "No route matches "+req.Method+" "+req.URL.Path+".", requestID)
+		return
+	}
 	ev, err := buildEvent(req, route, requestID, g.cfg.MaxBodyBytes)
 	if err != nil {
 		var tooLarge *http.MaxBytesError

@@ -222,6 +222,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"update id not a UUID", "PUT", "/api/posts/12", alice, []byte(`{"title":"a","content":"b","version":1}`), 400, "INVALID_POST_ID"},
 		{"no such route", "GET", "/api/nothing", "", nil, 404, "ROUTE_NOT_FOUND"},
 		{"no such method", "PATCH", "/api/posts", "", nil, 404, "ROUTE_NOT_FOUND"},
+		{"HEAD is not GET", "HEAD", "/api/posts", "", nil, 404, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c.do(tc.method, tc.path, tc.token, tc.body).want(t, tc.status, tc.code)
