@@ -18,20 +18,20 @@ import (
 	"github.com/eventboard/eventboard/internal/post/posttest"
 )
 
-// The contract suite runs against kumo always, and against DynamoDB Local
-// (AWS's own jar) when DYNAMODB_LOCAL_ENDPOINT names one; `make test` starts
-// it and sets REQUIRE_DYNAMODB_LOCAL=1, so that tier cannot be skipped
-// silently there.
+// Every adapter test here runs against kumo always, and against DynamoDB
+// Local (AWS's own jar) when DYNAMODB_LOCAL_ENDPOINT names one; `make test`
+// starts it and sets REQUIRE_DYNAMODB_LOCAL=1, so that tier cannot be skipped
+// silently there. Tests are named …Kumo and …DynamoDBLocal.
 
-func TestPostStoreContractKumo(t *testing.T) {
-	t.Parallel()
+func kumoClient(t *testing.T) *dynamodb.Client {
+	t.Helper()
 	srv := kumo.NewServer()
 	t.Cleanup(srv.Close)
-	runContract(t, emulator.DynamoDB(srv.URL))
+	return emulator.DynamoDB(srv.URL)
 }
 
-func TestPostStoreContractDynamoDBLocal(t *testing.T) {
-	t.Parallel()
+func dynamoDBLocalClient(t *testing.T) *dynamodb.Client {
+	t.Helper()
 	endpoint := os.Getenv("DYNAMODB_LOCAL_ENDPOINT")
 	if endpoint == "" {
 		if os.Getenv("REQUIRE_DYNAMODB_LOCAL") != "" {
@@ -39,37 +39,47 @@ func TestPostStoreContractDynamoDBLocal(t *testing.T) {
 		}
 		t.Skip("DYNAMODB_LOCAL_ENDPOINT not set; `make test` runs this tier")
 	}
-	runContract(t, dynamodb.NewFromConfig(emulator.Config(), func(o *dynamodb.Options) {
+	return dynamodb.NewFromConfig(emulator.Config(), func(o *dynamodb.Options) {
 		o.BaseEndpoint = aws.String(endpoint)
-	}))
+	})
 }
 
 var tableSeq atomic.Int64
 
-// runContract runs the post.Store contract with a fresh Posts table, as
-// serverless.yml declares it, for every store the suite asks for.
-func runContract(t *testing.T, db *dynamodb.Client) {
+// newTable creates a fresh copy of a serverless.yml table under a unique
+// name and returns the name and its definition.
+func newTable(t *testing.T, db *dynamodb.Client, logicalID string) (string, manifest.Table) {
+	t.Helper()
 	m, err := manifest.Load("../../serverless.yml", manifest.Options{Stage: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var table *manifest.Table
-	for i := range m.Tables {
-		if m.Tables[i].LogicalID == "PostsTable" {
-			table = &m.Tables[i]
-		}
+	table, ok := m.Table(logicalID)
+	if !ok {
+		t.Fatalf("serverless.yml declares no %s", logicalID)
 	}
-	if table == nil {
-		t.Fatal("serverless.yml declares no PostsTable")
+	in := table.CreateTableInput()
+	in.TableName = aws.String(fmt.Sprintf("%s-%d", logicalID, tableSeq.Add(1)))
+	if _, err := db.CreateTable(context.Background(), in); err != nil {
+		t.Fatalf("create table: %v", err)
 	}
-	index := *table.CreateTableInput().GlobalSecondaryIndexes[0].IndexName
+	return *in.TableName, table
+}
+
+func TestPostStoreContractKumo(t *testing.T) {
+	t.Parallel()
+	runPostContract(t, kumoClient(t))
+}
+
+func TestPostStoreContractDynamoDBLocal(t *testing.T) {
+	t.Parallel()
+	runPostContract(t, dynamoDBLocalClient(t))
+}
+
+func runPostContract(t *testing.T, db *dynamodb.Client) {
 	posttest.RunStoreContract(t, func(t *testing.T) post.Store {
-		in := table.CreateTableInput()
-		in.TableName = aws.String(fmt.Sprintf("posts-%d", tableSeq.Add(1)))
-		if _, err := db.CreateTable(context.Background(), in); err != nil {
-			t.Fatalf("create table: %v", err)
-		}
-		store, err := dynamo.NewPostStore(db, *in.TableName, index)
+		name, table := newTable(t, db, "PostsTable")
+		store, err := dynamo.NewPostStore(db, name, table.GlobalSecondaryIndexes[0].Name)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,13 +1,22 @@
 package httpapi
 
 import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
 	"github.com/eventboard/eventboard/internal/apperr"
+	"github.com/eventboard/eventboard/internal/auth"
 )
 
 // Caller is the user a request was authorized for.
 type Caller struct {
-	Sub      string // Cognito's stable user id
-	Username string
+	Sub         string // Cognito's stable user id
+	Username    string
+	Session     auth.Session
+	AccessToken string // the bearer token itself, for calls made on the user's behalf
 }
 
 // ErrUnauthorized is the answer to a request without a valid access token.
@@ -26,5 +35,51 @@ func CallerFrom(req Request) (Caller, error) {
 	if claims["token_use"] != "access" || c.Sub == "" || c.Username == "" {
 		return Caller{}, ErrUnauthorized
 	}
+	iat, err := strconv.ParseInt(claims["iat"], 10, 64)
+	if err != nil {
+		return Caller{}, ErrUnauthorized
+	}
+	c.Session = auth.Session{Sub: c.Sub, OriginJTI: claims["origin_jti"], IssuedAt: time.Unix(iat, 0)}
+	if c.Session.OriginJTI == "" { // tokens from some emulators lack it
+		c.Session.OriginJTI = claims["jti"]
+	}
+	c.AccessToken = BearerToken(req)
 	return c, nil
+}
+
+// SessionChecker tells whether a session was signed out.
+type SessionChecker interface {
+	IsRevoked(ctx context.Context, s auth.Session) (bool, error)
+}
+
+// Authenticate returns the caller of req and refuses (auth.ErrRevoked) a
+// session that was signed out after its token was issued: API Gateway's
+// authorizer cannot know, and the token would otherwise work until it
+// expires.
+func Authenticate(ctx context.Context, req Request, sessions SessionChecker) (Caller, error) {
+	c, err := CallerFrom(req)
+	if err != nil {
+		return Caller{}, err
+	}
+	revoked, err := sessions.IsRevoked(ctx, c.Session)
+	if err != nil {
+		return Caller{}, fmt.Errorf("httpapi.Authenticate: %w", err)
+	}
+	if revoked {
+		return Caller{}, auth.ErrRevoked
+	}
+	return c, nil
+}
+
+// BearerToken returns the token of the Authorization header, or "".
+func BearerToken(req Request) string {
+	h := req.Headers["authorization"]
+	if h == "" {
+		h = req.Headers["Authorization"]
+	}
+	scheme, token, ok := strings.Cut(strings.TrimSpace(h), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(token)
 }

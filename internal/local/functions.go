@@ -14,9 +14,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/sethvargo/go-envconfig"
 
-	"github.com/eventboard/eventboard/internal/dynamo"
 	"github.com/eventboard/eventboard/internal/manifest"
-	"github.com/eventboard/eventboard/internal/post"
 	"github.com/eventboard/eventboard/internal/postapi"
 )
 
@@ -47,11 +45,11 @@ func postsFunction[H any](pick func(*postapi.Handlers) H) builder {
 		if err != nil {
 			return nil, err
 		}
-		store, err := dynamo.NewPostStore(d.dynamo, cfg.PostsTable, cfg.PostsIndex)
+		h, err := postapi.Wire(cfg, d.dynamo, d.log.With("function", cfg.FunctionName))
 		if err != nil {
 			return nil, err
 		}
-		return pick(postapi.New(post.NewService(store), d.log.With("function", cfg.FunctionName))), nil
+		return pick(h), nil
 	}
 }
 

@@ -17,10 +17,12 @@ import (
 
 // Config is what a posts Lambda reads from its environment.
 type Config struct {
-	PostsTable   string     `env:"POSTS_TABLE, required"`
-	PostsIndex   string     `env:"POSTS_INDEX, default=byRecency"`
-	LogLevel     slog.Level `env:"LOG_LEVEL, default=info"`
-	FunctionName string     `env:"AWS_LAMBDA_FUNCTION_NAME, default=posts"`
+	PostsTable string `env:"POSTS_TABLE, required"`
+	PostsIndex string `env:"POSTS_INDEX, default=byRecency"`
+	// RevocationsTable records sign-outs; writes check it.
+	RevocationsTable string     `env:"REVOCATIONS_TABLE, required"`
+	LogLevel         slog.Level `env:"LOG_LEVEL, default=info"`
+	FunctionName     string     `env:"AWS_LAMBDA_FUNCTION_NAME, default=posts"`
 }
 
 // LoadConfig reads Config through lookup (envconfig.OsLookuper in main).
@@ -44,10 +46,19 @@ func FromEnv(ctx context.Context) (*Handlers, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postapi.FromEnv: aws config: %w", err)
 	}
-	store, err := dynamo.NewPostStore(dynamodb.NewFromConfig(awsCfg), cfg.PostsTable, cfg.PostsIndex)
+	return Wire(cfg, dynamodb.NewFromConfig(awsCfg), logging.New(os.Stdout, cfg.LogLevel, cfg.FunctionName))
+}
+
+// Wire builds the handlers from cfg on a DynamoDB client: on AWS from
+// FromEnv, in the local stack with a client of the in-process emulator.
+func Wire(cfg Config, db *dynamodb.Client, log *slog.Logger) (*Handlers, error) {
+	store, err := dynamo.NewPostStore(db, cfg.PostsTable, cfg.PostsIndex)
 	if err != nil {
 		return nil, err
 	}
-	log := logging.New(os.Stdout, cfg.LogLevel, cfg.FunctionName)
-	return New(post.NewService(store), log), nil
+	revocations, err := dynamo.NewRevocations(db, cfg.RevocationsTable)
+	if err != nil {
+		return nil, err
+	}
+	return New(post.NewService(store), revocations, log), nil
 }

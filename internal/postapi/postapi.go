@@ -15,13 +15,15 @@ import (
 
 // Handlers serves the posts routes from a post.Service.
 type Handlers struct {
-	svc *post.Service
-	log *slog.Logger
+	svc      *post.Service
+	sessions httpapi.SessionChecker
+	log      *slog.Logger
 }
 
-// New returns the handlers for svc, logging to log.
-func New(svc *post.Service, log *slog.Logger) *Handlers {
-	return &Handlers{svc: svc, log: log}
+// New returns the handlers for svc. Writes are refused for sessions that
+// sessions says were signed out.
+func New(svc *post.Service, sessions httpapi.SessionChecker, log *slog.Logger) *Handlers {
+	return &Handlers{svc: svc, sessions: sessions, log: log}
 }
 
 // List serves GET /api/posts?limit=&cursor=.
@@ -60,7 +62,7 @@ type createRequest struct {
 // Create serves POST /api/posts: 201 with the post and its Location.
 func (h *Handlers) Create() func(context.Context, httpapi.Request) (httpapi.Response, error) {
 	return httpapi.Lambda(h.log, func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-		caller, err := httpapi.CallerFrom(req)
+		caller, err := httpapi.Authenticate(ctx, req, h.sessions)
 		if err != nil {
 			return httpapi.Response{}, err
 		}
@@ -95,7 +97,7 @@ type updateRequest struct {
 // Update serves PUT /api/posts/{id}: 200 with the post at its new version.
 func (h *Handlers) Update() func(context.Context, httpapi.Request) (httpapi.Response, error) {
 	return httpapi.Lambda(h.log, func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-		caller, err := httpapi.CallerFrom(req)
+		caller, err := httpapi.Authenticate(ctx, req, h.sessions)
 		if err != nil {
 			return httpapi.Response{}, err
 		}
@@ -117,7 +119,7 @@ func (h *Handlers) Update() func(context.Context, httpapi.Request) (httpapi.Resp
 // Delete serves DELETE /api/posts/{id}: 204.
 func (h *Handlers) Delete() func(context.Context, httpapi.Request) (httpapi.Response, error) {
 	return httpapi.Lambda(h.log, func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-		caller, err := httpapi.CallerFrom(req)
+		caller, err := httpapi.Authenticate(ctx, req, h.sessions)
 		if err != nil {
 			return httpapi.Response{}, err
 		}

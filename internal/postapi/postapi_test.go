@@ -37,17 +37,18 @@ func fixture(t testing.TB, name string) events.APIGatewayV2HTTPRequest {
 }
 
 type env struct {
-	store *inmem.PostStore
-	h     *postapi.Handlers
+	store       *inmem.PostStore
+	revocations *inmem.Revocations
+	h           *postapi.Handlers
 }
 
 var fixedNow = time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	store := inmem.NewPostStore()
+	store, revocations := inmem.NewPostStore(), inmem.NewRevocations()
 	svc := post.NewService(store, post.WithClock(func() time.Time { return fixedNow }))
-	return &env{store: store, h: postapi.New(svc, slog.New(slog.DiscardHandler))}
+	return &env{store: store, revocations: revocations, h: postapi.New(svc, revocations, slog.New(slog.DiscardHandler))}
 }
 
 // invoke calls a handler through its Lambda entry point with the event's
@@ -426,4 +427,51 @@ func TestDelete(t *testing.T) {
 	get := fixture(t, "get-post.json")
 	get.PathParameters["id"] = p.ID
 	wantError(t, invoke(t, e.h.Get(), get), 404, "POST_NOT_FOUND")
+}
+
+func TestWritesRefuseSignedOutSessions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name   string
+		revoke func(r *inmem.Revocations, claims map[string]string)
+	}{
+		{"session revoked", func(r *inmem.Revocations, c map[string]string) {
+			_ = r.RevokeSession(ctx, c["origin_jti"], time.Now().Add(time.Hour))
+		}},
+		{"user signed out everywhere after the token was issued", func(r *inmem.Revocations, c map[string]string) {
+			_ = r.RevokeUser(ctx, c["sub"], time.Unix(1764028801, 0), time.Now().Add(time.Hour))
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			p := e.create(t, "before sign-out")
+			req := fixture(t, "create-post.json")
+			tc.revoke(e.revocations, req.RequestContext.Authorizer.JWT.Claims)
+
+			wantError(t, invoke(t, e.h.Create(), req), 401, "TOKEN_REVOKED")
+			upd := fixture(t, "update-post.json")
+			upd.PathParameters["id"] = p.ID
+			wantError(t, invoke(t, e.h.Update(), upd), 401, "TOKEN_REVOKED")
+			del := fixture(t, "delete-post.json")
+			del.PathParameters["id"] = p.ID
+			wantError(t, invoke(t, e.h.Delete(), del), 401, "TOKEN_REVOKED")
+			if stored, err := e.store.Get(ctx, p.ID); err != nil || stored != p || e.count(t) != 1 {
+				t.Errorf("a revoked session changed the posts: %+v %v", stored, err)
+			}
+		})
+	}
+}
+
+func TestSignOutBeforeTheTokenLeavesItValid(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	req := fixture(t, "create-post.json")
+	// iat of the fixture is 1764028800: a sign-out a second earlier does not
+	// touch a token issued after it (a new login).
+	_ = e.revocations.RevokeUser(context.Background(), req.RequestContext.Authorizer.JWT.Claims["sub"], time.Unix(1764028799, 0), time.Now().Add(time.Hour))
+	if resp := invoke(t, e.h.Create(), req); resp.StatusCode != http.StatusCreated {
+		t.Errorf("token issued after the sign-out: %d %s", resp.StatusCode, resp.Body)
+	}
 }

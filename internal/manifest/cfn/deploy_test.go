@@ -46,16 +46,23 @@ var leastPrivilege = map[string][]cfn.Permission{
 	),
 	"createPost": withLogs("CreatePostLogGroup",
 		cfn.Permission{Action: "dynamodb:PutItem", Resource: "${PostsTable.Arn}"},
+		checkRevocations,
 	),
 	"updatePost": withLogs("UpdatePostLogGroup",
 		cfn.Permission{Action: "dynamodb:GetItem", Resource: "${PostsTable.Arn}"},
 		cfn.Permission{Action: "dynamodb:UpdateItem", Resource: "${PostsTable.Arn}"},
+		checkRevocations,
 	),
 	"deletePost": withLogs("DeletePostLogGroup",
 		cfn.Permission{Action: "dynamodb:DeleteItem", Resource: "${PostsTable.Arn}"},
 		cfn.Permission{Action: "dynamodb:GetItem", Resource: "${PostsTable.Arn}"},
+		checkRevocations,
 	),
 }
+
+// checkRevocations is the read every write makes to refuse the tokens of
+// signed-out sessions.
+var checkRevocations = cfn.Permission{Action: "dynamodb:BatchGetItem", Resource: "${RevocationsTable.Arn}"}
 
 func withLogs(logGroup string, perms ...cfn.Permission) []cfn.Permission {
 	arn := "${" + logGroup + ".Arn}"

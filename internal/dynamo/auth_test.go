@@ -1,0 +1,99 @@
+package dynamo_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/eventboard/eventboard/internal/auth"
+	"github.com/eventboard/eventboard/internal/dynamo"
+)
+
+func TestMembersKumo(t *testing.T)          { t.Parallel(); runMembers(t, kumoClient(t)) }
+func TestMembersDynamoDBLocal(t *testing.T) { t.Parallel(); runMembers(t, dynamoDBLocalClient(t)) }
+
+func runMembers(t *testing.T, db *dynamodb.Client) {
+	name, _ := newTable(t, db, "UsersTable")
+	members, err := dynamo.NewMembers(db, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	m := auth.Member{Sub: "sub-1", Username: "alice", Email: "alice@example.com", ConfirmedAt: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)}
+	var got []bool
+	for _, mm := range []auth.Member{m, m, {Sub: "sub-1", Username: "impostor", Email: "x@example.com"}} {
+		added, err := members.Add(ctx, mm)
+		if err != nil {
+			t.Fatalf("Add: %v", err)
+		}
+		got = append(got, added)
+	}
+	if diff := cmp.Diff([]bool{true, false, false}, got); diff != "" {
+		t.Errorf("added (-want +got):\n%s", diff)
+	}
+	out, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &name, Key: subKey("sub-1")})
+	if err != nil || out.Item == nil {
+		t.Fatalf("GetItem: %v", err)
+	}
+	if u := out.Item["username"]; u == nil || attrString(u) != "alice" {
+		t.Errorf("a repeated Add overwrote the member: %v", out.Item)
+	}
+}
+
+func TestRevocationsKumo(t *testing.T) { t.Parallel(); runRevocations(t, kumoClient(t)) }
+func TestRevocationsDynamoDBLocal(t *testing.T) {
+	t.Parallel()
+	runRevocations(t, dynamoDBLocalClient(t))
+}
+
+func runRevocations(t *testing.T, db *dynamodb.Client) {
+	name, _ := newTable(t, db, "RevocationsTable")
+	r, err := dynamo.NewRevocations(db, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	now := time.Now()
+	issued := now.Add(-10 * time.Minute)
+	alice := auth.Session{Sub: "alice", OriginJTI: "jti-a", IssuedAt: issued}
+	aliceLater := auth.Session{Sub: "alice", OriginJTI: "jti-b", IssuedAt: now.Add(time.Minute)}
+	bob := auth.Session{Sub: "bob", OriginJTI: "jti-c", IssuedAt: issued}
+
+	check := func(step string, want map[string]bool) {
+		t.Helper()
+		for label, s := range map[string]auth.Session{"alice": alice, "aliceLater": aliceLater, "bob": bob} {
+			got, err := r.IsRevoked(ctx, s)
+			if err != nil {
+				t.Fatalf("%s: IsRevoked(%s): %v", step, label, err)
+			}
+			if got != want[label] {
+				t.Errorf("%s: IsRevoked(%s) = %v, want %v", step, label, got, want[label])
+			}
+		}
+	}
+	check("nothing revoked", map[string]bool{})
+
+	if err := r.RevokeSession(ctx, "jti-c", now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	check("bob's session revoked", map[string]bool{"bob": true})
+
+	if err := r.RevokeUser(ctx, "alice", now, now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	// An older sign-out arriving late must not move the mark back.
+	if err := r.RevokeUser(ctx, "alice", now.Add(-time.Hour), now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	check("alice signed out everywhere", map[string]bool{"bob": true, "alice": true})
+
+	if err := r.RevokeSession(ctx, "jti-expired", now.Add(-time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := r.IsRevoked(ctx, auth.Session{Sub: "carol", OriginJTI: "jti-expired", IssuedAt: issued}); got {
+		t.Error("a record past its expiry still revokes")
+	}
+}

@@ -1,0 +1,41 @@
+package inmem
+
+import (
+	"context"
+	"sync"
+
+	"github.com/eventboard/eventboard/internal/auth"
+)
+
+var _ auth.Members = (*Members)(nil)
+
+// Members is an auth.Members in memory.
+type Members struct {
+	mu      sync.Mutex
+	members map[string]auth.Member
+}
+
+// NewMembers returns an empty store.
+func NewMembers() *Members { return &Members{members: map[string]auth.Member{}} }
+
+// Add implements auth.Members.
+func (s *Members) Add(_ context.Context, m auth.Member) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.members[m.Sub]; ok {
+		return false, nil
+	}
+	s.members[m.Sub] = m
+	return true, nil
+}
+
+// All returns every member (tests).
+func (s *Members) All() []auth.Member {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]auth.Member, 0, len(s.members))
+	for _, m := range s.members {
+		out = append(out, m)
+	}
+	return out
+}
