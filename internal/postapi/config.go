@@ -6,10 +6,10 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/sethvargo/go-envconfig"
 
+	"github.com/eventboard/eventboard/internal/awsenv"
 	"github.com/eventboard/eventboard/internal/dynamo"
 	"github.com/eventboard/eventboard/internal/logging"
 	"github.com/eventboard/eventboard/internal/post"
@@ -42,11 +42,14 @@ func FromEnv(ctx context.Context) (*Handlers, error) {
 	if err != nil {
 		return nil, err
 	}
-	awsCfg, err := config.LoadDefaultConfig(ctx)
+	awsCfg, err := awsenv.Config(os.LookupEnv)
 	if err != nil {
 		return nil, fmt.Errorf("postapi.FromEnv: aws config: %w", err)
 	}
-	return Wire(cfg, dynamodb.NewFromConfig(awsCfg), logging.New(os.Stdout, cfg.LogLevel, cfg.FunctionName))
+	db := dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
+		o.BaseEndpoint = awsenv.Endpoint(os.LookupEnv, "DynamoDB")
+	})
+	return Wire(cfg, db, logging.New(os.Stdout, cfg.LogLevel, cfg.FunctionName))
 }
 
 // Wire builds the handlers from cfg on a DynamoDB client: on AWS from
