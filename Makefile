@@ -17,7 +17,7 @@ run: ## run the whole system locally at http://127.0.0.1:8080
 	$(GO) run ./cmd/eventboard local
 
 .PHONY: test
-test: lint test-unit test-dynamodb-local test-deploy ## every test tier (what CI runs)
+test: lint test-unit test-dynamodb-local test-cognito-local test-deploy ## every test tier (what CI runs)
 
 .PHONY: test-unit
 test-unit: ## unit, handler, kumo and local-stack tests, with the race detector
@@ -32,10 +32,15 @@ tools: ## install the tools the test tiers need (idempotent)
 	scripts/install-tools.sh
 
 .PHONY: test-dynamodb-local
-test-dynamodb-local: tools ## the store contract and the built bootstraps under AWS's Lambda emulator, on DynamoDB Local
-	$(GO) build ./... && $(GO) test -count=1 -run XXX ./internal/dynamo/ ./internal/lambdatest/ >/dev/null
-	scripts/dynamodb-local.sh $(GO) test -count=1 -run 'TestPostStoreContractDynamoDBLocal' -v ./internal/dynamo/ | grep -E '^(---|===|ok|FAIL|PASS)' | grep -v '^=== ' || true
-	scripts/dynamodb-local.sh env LAMBDA_RIE=$(TOOLS)/bin/aws-lambda-rie REQUIRE_LAMBDA_RIE=1 $(GO) test -count=1 -v ./internal/lambdatest/ | grep -E '^(---|ok|FAIL|PASS)'
+test-dynamodb-local: tools ## the DynamoDB adapters, and the built bootstraps under AWS's Lambda emulator, on DynamoDB Local
+	# Nothing can be downloaded inside the namespace: warm the caches first.
+	$(GO) mod download && $(GO) build ./... && $(GO) test -count=1 -run XXX ./internal/dynamo/ ./internal/lambdatest/ >/dev/null
+	scripts/dynamodb-local.sh env LAMBDA_RIE=$(TOOLS)/bin/aws-lambda-rie REQUIRE_LAMBDA_RIE=1 \
+		$(GO) test -count=1 -run 'DynamoDBLocal$$|TestBootstrapsUnderRIE' ./internal/dynamo/ ./internal/lambdatest/
+
+.PHONY: test-cognito-local
+test-cognito-local: node_modules ## the Cognito adapter against cognito-local (npm)
+	scripts/cognito-local.sh $(GO) test -count=1 -run TestProviderCognitoLocal ./internal/cognito/
 
 .PHONY: test-deploy
 test-deploy: build node_modules ## `serverless package` offline, then check the CloudFormation it generates

@@ -14,6 +14,14 @@ functions=(
   "createPost:./api/createpost"
   "updatePost:./api/updatepost"
   "deletePost:./api/deletepost"
+  "signUp:./api/signup"
+  "confirmSignUp:./api/confirm"
+  "resendCode:./api/resend"
+  "login:./api/login"
+  "refresh:./api/refresh"
+  "logout:./api/logout"
+  "myInfo:./api/myinfo"
+  "postConfirmation:./workers/postconfirm"
 )
 
 mkdir -p .build

@@ -53,6 +53,7 @@ func runLocal(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Manifest:    *config,
 		FrontendDir: *frontend,
 		Log:         log,
+		Console:     stdout,
 	})
 	if err != nil {
 		return err
@@ -67,7 +68,8 @@ func runLocal(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	fmt.Fprintf(stdout, "Eventboard is running at http://%s (API under /api, data in %s)\n", *addr, dataDir)
-	fmt.Fprintf(stdout, "Get a token: go run ./cmd/eventboard token --user alice\n")
+	fmt.Fprintf(stdout, "Sign up at POST /api/auth/signup; confirmation codes show here and at /local/mailbox?username=NAME\n")
+	fmt.Fprintf(stdout, "Or get a token at once: go run ./cmd/eventboard token --user alice\n")
 
 	select {
 	case err := <-served:

@@ -10,19 +10,23 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/google/uuid"
 	"github.com/sethvargo/go-envconfig"
 
+	"github.com/eventboard/eventboard/internal/authapi"
 	"github.com/eventboard/eventboard/internal/manifest"
 	"github.com/eventboard/eventboard/internal/postapi"
+	"github.com/eventboard/eventboard/internal/postconfirm"
 )
 
 // deps are the clients the stack hands its functions, in place of the ones
 // each Lambda builds from its environment on AWS.
 type deps struct {
-	dynamo *dynamodb.Client
-	log    *slog.Logger
+	dynamo  *dynamodb.Client
+	cognito *cognitoidentityprovider.Client
+	log     *slog.Logger
 }
 
 // builder builds a function's handler from its environment, as its main
@@ -32,11 +36,41 @@ type builder func(ctx context.Context, env envconfig.Lookuper, d deps) (any, err
 
 // builders has one entry per function of serverless.yml.
 var builders = map[string]builder{
-	"listPosts":  postsFunction((*postapi.Handlers).List),
-	"getPost":    postsFunction((*postapi.Handlers).Get),
-	"createPost": postsFunction((*postapi.Handlers).Create),
-	"updatePost": postsFunction((*postapi.Handlers).Update),
-	"deletePost": postsFunction((*postapi.Handlers).Delete),
+	"listPosts":        postsFunction((*postapi.Handlers).List),
+	"getPost":          postsFunction((*postapi.Handlers).Get),
+	"createPost":       postsFunction((*postapi.Handlers).Create),
+	"updatePost":       postsFunction((*postapi.Handlers).Update),
+	"deletePost":       postsFunction((*postapi.Handlers).Delete),
+	"signUp":           authFunction((*authapi.Handlers).SignUp),
+	"confirmSignUp":    authFunction((*authapi.Handlers).Confirm),
+	"resendCode":       authFunction((*authapi.Handlers).Resend),
+	"login":            authFunction((*authapi.Handlers).Login),
+	"refresh":          authFunction((*authapi.Handlers).Refresh),
+	"logout":           authFunction((*authapi.Handlers).Logout),
+	"myInfo":           authFunction((*authapi.Handlers).Me),
+	"postConfirmation": postConfirmationFunction,
+}
+
+func authFunction[H any](pick func(*authapi.Handlers) H) builder {
+	return func(ctx context.Context, env envconfig.Lookuper, d deps) (any, error) {
+		cfg, err := authapi.LoadConfig(ctx, env)
+		if err != nil {
+			return nil, err
+		}
+		h, err := authapi.Wire(cfg, d.cognito, d.dynamo, d.log.With("function", cfg.FunctionName))
+		if err != nil {
+			return nil, err
+		}
+		return pick(h), nil
+	}
+}
+
+func postConfirmationFunction(ctx context.Context, env envconfig.Lookuper, d deps) (any, error) {
+	cfg, err := postconfirm.LoadConfig(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	return postconfirm.Wire(cfg, d.dynamo, d.log.With("function", cfg.FunctionName))
 }
 
 func postsFunction[H any](pick func(*postapi.Handlers) H) builder {
@@ -78,6 +112,13 @@ func buildFunctions(ctx context.Context, m *manifest.Manifest, d deps) (*functio
 		env := map[string]string{"AWS_LAMBDA_FUNCTION_NAME": fn.Name, "AWS_REGION": m.Region}
 		for k, v := range fn.Environment {
 			env[k] = v
+		}
+		for k, v := range fn.EnvironmentIntrinsics {
+			resolved, err := localValue(v)
+			if err != nil {
+				return nil, fmt.Errorf("function %s: environment %s: %w", fn.Name, k, err)
+			}
+			env[k] = resolved
 		}
 		h, err := builders[fn.Name](ctx, envconfig.MapLookuper(env), d)
 		if err != nil {
@@ -133,4 +174,17 @@ func (f *functions) Invoke(ctx context.Context, name string, payload []byte) (ou
 		}
 	}()
 	return fn.handler.Invoke(ctx, payload)
+}
+
+// localValue is the local stack's value of a CloudFormation intrinsic in a
+// function's environment: a reference to a resource the stack emulates.
+func localValue(v any) (string, error) {
+	ref, _ := v.(map[string]any)
+	switch ref["Ref"] {
+	case "UserPoolClient":
+		return ClientID, nil
+	case "CognitoUserPoolUsers":
+		return PoolID, nil
+	}
+	return "", fmt.Errorf("the local stack cannot resolve %v", v)
 }

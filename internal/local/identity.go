@@ -27,12 +27,19 @@ const tokenLifetime = time.Hour
 const signingKeyFile = "jwt-signing-key.pem"
 
 // Identity is the local identity provider: it signs Cognito-shaped access
-// tokens and verifies them as API Gateway's JWT authorizer would.
+// tokens and verifies them as API Gateway's JWT authorizer would. The user
+// pool itself (sign-up to sign-out) is a cognitolocal.Server on the same key.
 type Identity struct {
 	issuer     string
 	signer     *jwtauth.Signer
 	authorizer *jwtauth.Authorizer
 }
+
+// Signer is the key every local token is signed with.
+func (id *Identity) Signer() *jwtauth.Signer { return id.signer }
+
+// Issuer is the iss of every local token.
+func (id *Identity) Issuer() string { return id.issuer }
 
 // NewIdentity returns the identity provider whose key lives under dataDir
 // and whose issuer is served at addr.

@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -46,6 +47,9 @@ type Options struct {
 	FrontendDir string
 	// Log receives the stack's and the functions' logs.
 	Log *slog.Logger
+	// Console shows what a developer must see at once, such as the
+	// confirmation codes the user pool sends; io.Discard if nil.
+	Console io.Writer
 }
 
 // Stack is a running local Eventboard.
@@ -67,6 +71,9 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
+	if opts.Console == nil {
+		opts.Console = io.Discard
+	}
 	m, err := manifest.Load(opts.Manifest, manifest.Options{Stage: opts.Stage, Region: emulator.Region})
 	if err != nil {
 		return nil, fmt.Errorf("local.Start: %w", err)
@@ -81,7 +88,14 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		s.kumo.Close()
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
-	s.functions, err = buildFunctions(ctx, m, deps{dynamo: db, log: opts.Log})
+	pool, err := newUserPool(m, identity, opts.DataDir, opts.Console, func(ctx context.Context, fn string, payload []byte) ([]byte, error) {
+		return s.functions.Invoke(ctx, fn, payload)
+	})
+	if err != nil {
+		s.kumo.Close()
+		return nil, fmt.Errorf("local.Start: %w", err)
+	}
+	s.functions, err = buildFunctions(ctx, m, deps{dynamo: db, cognito: pool.client, log: opts.Log})
 	if err != nil {
 		s.kumo.Close()
 		return nil, fmt.Errorf("local.Start: %w", err)
@@ -94,6 +108,8 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/api/", gw)
 	identity.register(mux)
+	mux.Handle("POST /local/cognito-idp/", http.StripPrefix("/local/cognito-idp", pool.server))
+	mux.HandleFunc("GET /local/mailbox", pool.mailbox)
 	mux.Handle("/", spaHandler(opts.FrontendDir))
 	s.handler = mux
 	return s, nil

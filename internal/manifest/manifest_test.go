@@ -102,7 +102,7 @@ func TestLoadServerlessYML(t *testing.T) {
 			Type:           "jwt",
 			IdentitySource: []string{"$request.header.Authorization"},
 			IssuerURL: map[string]any{"Fn::Join": []any{"", []any{
-				"https://cognito-idp.", "us-east-1", ".amazonaws.com/", map[string]any{"Ref": "UserPool"},
+				"https://cognito-idp.", "us-east-1", ".amazonaws.com/", map[string]any{"Ref": "CognitoUserPoolUsers"},
 			}}},
 			Audience: []any{map[string]any{"Ref": "UserPoolClient"}},
 		},
@@ -151,7 +151,7 @@ func TestLoadServerlessYML(t *testing.T) {
 		t.Errorf("PostsTable (-want +got):\n%s", diff)
 	}
 
-	for _, id := range []string{"UserPool", "UserPoolClient", "ListPostsRole"} {
+	for _, id := range []string{"CognitoUserPoolUsers", "UserPoolClient", "ListPostsRole"} {
 		if _, ok := m.Resources[id]; !ok {
 			t.Errorf("Resources lacks %s", id)
 		}

@@ -29,9 +29,9 @@ const (
 	stageEnv    = "EVENTBOARD_CFN_STAGE"
 )
 
-// writeRoutes are the routes that must carry the JWT authorizer; every other
+// authorizedRoutes are the routes that must carry the JWT authorizer; every other
 // route must be public.
-var writeRoutes = []string{"DELETE /api/posts/{id}", "POST /api/posts", "PUT /api/posts/{id}"}
+var authorizedRoutes = []string{"DELETE /api/posts/{id}", "GET /api/myinfo", "POST /api/posts", "PUT /api/posts/{id}"}
 
 // leastPrivilege is, per function, everything its role may do: write its own
 // log group, and the DynamoDB actions its handler calls on what it calls
@@ -57,6 +57,21 @@ var leastPrivilege = map[string][]cfn.Permission{
 		cfn.Permission{Action: "dynamodb:DeleteItem", Resource: "${PostsTable.Arn}"},
 		cfn.Permission{Action: "dynamodb:GetItem", Resource: "${PostsTable.Arn}"},
 		checkRevocations,
+	),
+	// The auth functions call only Cognito's public, token-authorized API,
+	// which takes no IAM permission.
+	"signUp":        withLogs("SignUpLogGroup"),
+	"confirmSignUp": withLogs("ConfirmSignUpLogGroup"),
+	"resendCode":    withLogs("ResendCodeLogGroup"),
+	"login":         withLogs("LoginLogGroup"),
+	"refresh":       withLogs("RefreshLogGroup"),
+	"myInfo":        withLogs("MyInfoLogGroup"),
+	"logout": withLogs("LogoutLogGroup",
+		cfn.Permission{Action: "dynamodb:PutItem", Resource: "${RevocationsTable.Arn}"},
+		cfn.Permission{Action: "dynamodb:UpdateItem", Resource: "${RevocationsTable.Arn}"},
+	),
+	"postConfirmation": withLogs("PostConfirmationLogGroup",
+		cfn.Permission{Action: "dynamodb:PutItem", Resource: "${UsersTable.Arn}"},
 	),
 }
 
@@ -128,6 +143,9 @@ func TestGeneratedTemplate(t *testing.T) {
 			env, _ := p["Environment"].(map[string]any)
 			wantEnv := map[string]any{}
 			for k, v := range f.Environment {
+				wantEnv[k] = v
+			}
+			for k, v := range f.EnvironmentIntrinsics {
 				wantEnv[k] = v
 			}
 			if diff := cmp.Diff(wantEnv, env["Variables"]); diff != "" {
@@ -230,7 +248,7 @@ func TestGeneratedTemplate(t *testing.T) {
 				guarded = append(guarded, r.Key())
 			}
 		}
-		if diff := cmp.Diff(writeRoutes, guarded); diff != "" {
+		if diff := cmp.Diff(authorizedRoutes, guarded); diff != "" {
 			t.Errorf("routes with the JWT authorizer (-want +got):\n%s", diff)
 		}
 	})
@@ -243,12 +261,47 @@ func TestGeneratedTemplate(t *testing.T) {
 			}
 			jwt, _ := p["JwtConfiguration"].(map[string]any)
 			issuer, err := cfn.Render(jwt["Issuer"])
-			if want := "https://cognito-idp." + m.Region + ".amazonaws.com/${UserPool}"; err != nil || issuer != want {
+			if want := "https://cognito-idp." + m.Region + ".amazonaws.com/${CognitoUserPoolUsers}"; err != nil || issuer != want {
 				t.Errorf("%s: issuer %q (%v), want %q", id, issuer, err, want)
 			}
 			if !cmp.Equal(jwt["Audience"], []any{map[string]any{"Ref": "UserPoolClient"}}) {
 				t.Errorf("%s: audience %v, want the user pool client", id, jwt["Audience"])
 			}
+		}
+	})
+
+	t.Run("user pool", func(t *testing.T) {
+		pool := tmpl.Resources["CognitoUserPoolUsers"].Properties
+		trigger, err := cfn.Render(mapAt(pool, "LambdaConfig")["PostConfirmation"])
+		if err != nil || trigger != "${"+lambdas["postConfirmation"]+".Arn}" {
+			t.Errorf("PostConfirmation trigger = %q (%v), want the postConfirmation function", trigger, err)
+		}
+		policy := mapAt(mapAt(pool, "Policies"), "PasswordPolicy")
+		for _, k := range []string{"RequireLowercase", "RequireUppercase", "RequireNumbers", "RequireSymbols"} {
+			if policy[k] != true {
+				t.Errorf("password policy %s = %v", k, policy[k])
+			}
+		}
+		if policy["MinimumLength"] != float64(8) || pool["UserPoolTier"] != "LITE" ||
+			!cmp.Equal(pool["AutoVerifiedAttributes"], []any{"email"}) {
+			t.Errorf("user pool = %v", pool)
+		}
+		client := tmpl.Resources["UserPoolClient"].Properties
+		if client["EnableTokenRevocation"] != true || client["PreventUserExistenceErrors"] != "ENABLED" ||
+			client["GenerateSecret"] != false || client["AccessTokenValidity"] != float64(15) ||
+			!cmp.Equal(client["ExplicitAuthFlows"], []any{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}) {
+			t.Errorf("app client = %v", client)
+		}
+		perms := tmpl.ResourcesOfType("AWS::Lambda::Permission")
+		found := false
+		for _, id := range perms {
+			p := tmpl.Resources[id].Properties
+			if p["Principal"] == "cognito-idp.amazonaws.com" {
+				found = true
+			}
+		}
+		if !found {
+			t.Error("Cognito may not invoke the trigger: no AWS::Lambda::Permission for cognito-idp.amazonaws.com")
 		}
 	})
 
@@ -388,4 +441,9 @@ func toStrings(v any) []string {
 		}
 	}
 	return out
+}
+
+func mapAt(m map[string]any, key string) map[string]any {
+	v, _ := m[key].(map[string]any)
+	return v
 }

@@ -1,0 +1,21 @@
+// Command confirm is the Lambda behind POST /api/auth/confirm: confirm a sign-up with its code.
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/eventboard/eventboard/internal/authapi"
+)
+
+func main() {
+	h, err := authapi.FromEnv(context.Background())
+	if err != nil {
+		slog.Error("confirm: startup failed", "error", err)
+		os.Exit(1)
+	}
+	lambda.Start(h.Confirm())
+}

@@ -1,0 +1,21 @@
+// Command logout is the Lambda behind POST /api/auth/logout: revoke the session and clear the cookie.
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/eventboard/eventboard/internal/authapi"
+)
+
+func main() {
+	h, err := authapi.FromEnv(context.Background())
+	if err != nil {
+		slog.Error("logout: startup failed", "error", err)
+		os.Exit(1)
+	}
+	lambda.Start(h.Logout())
+}

@@ -1,0 +1,206 @@
+package authapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/eventboard/eventboard/internal/auth"
+	"github.com/eventboard/eventboard/internal/authapi"
+	"github.com/eventboard/eventboard/internal/inmem"
+)
+
+// fakeIDP is an auth.IdentityProvider that answers from its fields and
+// records the calls it got.
+type fakeIDP struct {
+	login                                       auth.Tokens
+	loginErr, revokeErr, getUserErr, signOutErr error
+	calls                                       []string
+}
+
+func (f *fakeIDP) SignUp(context.Context, string, string, string) (string, error) { return "sub", nil }
+func (f *fakeIDP) ConfirmSignUp(context.Context, string, string) error            { return nil }
+func (f *fakeIDP) ResendConfirmationCode(context.Context, string) error           { return nil }
+func (f *fakeIDP) Login(context.Context, string, string) (auth.Tokens, error) {
+	f.calls = append(f.calls, "Login")
+	return f.login, f.loginErr
+}
+func (f *fakeIDP) Refresh(_ context.Context, username, rt string) (auth.Tokens, error) {
+	f.calls = append(f.calls, "Refresh "+username+" "+rt)
+	return auth.Tokens{AccessToken: "new-access", IDToken: "new-id", ExpiresIn: 900}, nil
+}
+func (f *fakeIDP) GetUser(_ context.Context, at string) (auth.User, error) {
+	f.calls = append(f.calls, "GetUser "+at)
+	return auth.User{Username: "alice", Sub: "sub-alice"}, f.getUserErr
+}
+func (f *fakeIDP) GlobalSignOut(_ context.Context, at string) error {
+	f.calls = append(f.calls, "GlobalSignOut "+at)
+	return f.signOutErr
+}
+func (f *fakeIDP) RevokeToken(_ context.Context, rt string) error {
+	f.calls = append(f.calls, "RevokeToken "+rt)
+	return f.revokeErr
+}
+
+func fixture(t *testing.T, name string) events.APIGatewayV2HTTPRequest {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var req events.APIGatewayV2HTTPRequest
+	if err := json.Unmarshal(b, &req); err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
+func invoke(t *testing.T, h any, req events.APIGatewayV2HTTPRequest) events.APIGatewayV2HTTPResponse {
+	t.Helper()
+	payload, _ := json.Marshal(req)
+	out, err := lambda.NewHandler(h).Invoke(context.Background(), payload)
+	if err != nil {
+		t.Fatalf("function error: %v", err)
+	}
+	var resp events.APIGatewayV2HTTPResponse
+	if err := json.Unmarshal(out, &resp); err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+func handlers(idp auth.IdentityProvider, rev auth.Revocations) *authapi.Handlers {
+	return authapi.New(auth.NewService(idp, rev, time.Hour), 30*24*time.Hour, slog.New(slog.DiscardHandler))
+}
+
+func code(t *testing.T, resp events.APIGatewayV2HTTPResponse) string {
+	t.Helper()
+	var e struct{ Code string }
+	_ = json.Unmarshal([]byte(resp.Body), &e)
+	return e.Code
+}
+
+// A fake access token: only its payload matters to the handler.
+const accessToken = "eyJhbGciOiJSUzI1NiJ9.eyJvcmlnaW5fanRpIjoib3JpZ2luLTEiLCJ0b2tlbl91c2UiOiJhY2Nlc3MifQ.c2ln"
+
+func TestLoginSetsOnlyTheCookie(t *testing.T) {
+	t.Parallel()
+	idp := &fakeIDP{login: auth.Tokens{AccessToken: accessToken, IDToken: "id", RefreshToken: "refresh-token", ExpiresIn: 900}}
+	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Login(), fixture(t, "login.json"))
+	if resp.StatusCode != 200 || strings.Contains(resp.Body, "refresh-token") {
+		t.Fatalf("login: %d %s", resp.StatusCode, resp.Body)
+	}
+	if len(resp.Cookies) != 1 {
+		t.Fatalf("cookies = %v", resp.Cookies)
+	}
+	c, err := http.ParseSetCookie(resp.Cookies[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Name != authapi.CookieName || !c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteStrictMode || c.Path != "/api/auth" || c.MaxAge != 30*24*3600 {
+		t.Errorf("cookie = %s", resp.Cookies[0])
+	}
+	if resp.Headers["Cache-Control"] != "no-store" {
+		t.Errorf("tokens may be cached: %v", resp.Headers)
+	}
+}
+
+func TestLoginChallengesAreClear4xx(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		challenge, code string
+	}{
+		{"NEW_PASSWORD_REQUIRED", "NEW_PASSWORD_REQUIRED"},
+		{"SOFTWARE_TOKEN_MFA", "LOGIN_CHALLENGE"},
+	} {
+		idp := &fakeIDP{loginErr: &auth.ChallengeError{Name: tc.challenge}}
+		resp := invoke(t, handlers(idp, inmem.NewRevocations()).Login(), fixture(t, "login.json"))
+		if resp.StatusCode != 403 || code(t, resp) != tc.code || len(resp.Cookies) != 0 {
+			t.Errorf("%s: %d %s %v", tc.challenge, resp.StatusCode, resp.Body, resp.Cookies)
+		}
+	}
+	// A provider that answers neither tokens nor a challenge is our fault,
+	// never an empty 200.
+	resp := invoke(t, handlers(&fakeIDP{}, inmem.NewRevocations()).Login(), fixture(t, "login.json"))
+	if resp.StatusCode != 500 || code(t, resp) != "INTERNAL" {
+		t.Errorf("empty answer: %d %s", resp.StatusCode, resp.Body)
+	}
+}
+
+func TestLogout(t *testing.T) {
+	t.Parallel()
+	idp := &fakeIDP{}
+	rev := inmem.NewRevocations()
+	resp := invoke(t, handlers(idp, rev).Logout(), fixture(t, "logout.json"))
+	if resp.StatusCode != 204 || len(resp.Cookies) != 1 || !strings.Contains(resp.Cookies[0], "Max-Age=0") {
+		t.Fatalf("logout: %d %v", resp.StatusCode, resp.Cookies)
+	}
+	want := []string{"RevokeToken refresh-token", "GetUser access-token", "GlobalSignOut access-token"}
+	if diff := cmp.Diff(want, idp.calls); diff != "" {
+		t.Errorf("calls (-want +got):\n%s", diff)
+	}
+	if revoked, _ := rev.IsRevoked(context.Background(), auth.Session{Sub: "other", OriginJTI: "origin-1", IssuedAt: time.Now()}); !revoked {
+		t.Error("the cookie's session was not revoked")
+	}
+	if revoked, _ := rev.IsRevoked(context.Background(), auth.Session{Sub: "sub-alice", OriginJTI: "x", IssuedAt: time.Now().Add(-time.Minute)}); !revoked {
+		t.Error("the user was not signed out everywhere")
+	}
+}
+
+func TestLogoutWithExpiredTokenAndStaleCookie(t *testing.T) {
+	t.Parallel()
+	idp := &fakeIDP{revokeErr: auth.ErrNotAuthorized, getUserErr: auth.ErrNotAuthorized}
+	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Logout(), fixture(t, "logout.json"))
+	if resp.StatusCode != 204 || len(resp.Cookies) != 1 {
+		t.Fatalf("logout: %d %s", resp.StatusCode, resp.Body)
+	}
+	for _, call := range idp.calls {
+		if strings.HasPrefix(call, "GlobalSignOut") {
+			t.Error("signed out with a token the provider refused")
+		}
+	}
+}
+
+func TestLogoutReportsAnOutageButClearsTheCookie(t *testing.T) {
+	t.Parallel()
+	idp := &fakeIDP{revokeErr: errors.New("connection reset by peer")}
+	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Logout(), fixture(t, "logout.json"))
+	if resp.StatusCode != 500 || code(t, resp) != "INTERNAL" || strings.Contains(resp.Body, "connection reset") {
+		t.Errorf("outage: %d %s", resp.StatusCode, resp.Body)
+	}
+	if len(resp.Cookies) != 1 || !strings.Contains(resp.Cookies[0], "Max-Age=0") {
+		t.Errorf("cookie not cleared: %v", resp.Cookies)
+	}
+}
+
+func TestRefreshReadsTheCookie(t *testing.T) {
+	t.Parallel()
+	idp := &fakeIDP{}
+	req := fixture(t, "logout.json")
+	req.RouteKey = "POST /api/auth/refresh"
+	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Refresh(), req)
+	if resp.StatusCode != 200 || !strings.Contains(resp.Body, "new-access") || len(resp.Cookies) != 0 {
+		t.Fatalf("refresh: %d %s %v", resp.StatusCode, resp.Body, resp.Cookies)
+	}
+	if diff := cmp.Diff([]string{"Refresh alice refresh-token"}, idp.calls); diff != "" {
+		t.Errorf("calls (-want +got):\n%s", diff)
+	}
+	for _, cookies := range [][]string{nil, {"eventboard_refresh=%%"}, {"eventboard_refresh=e30"}, {"other=1"}} {
+		req.Cookies = cookies
+		resp := invoke(t, handlers(idp, inmem.NewRevocations()).Refresh(), req)
+		if resp.StatusCode != 401 || code(t, resp) != "INVALID_REFRESH_TOKEN" || len(resp.Cookies) != 1 {
+			t.Errorf("cookies %v: %d %s %v", cookies, resp.StatusCode, resp.Body, resp.Cookies)
+		}
+	}
+}
