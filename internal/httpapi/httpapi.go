@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/eventboard/eventboard/internal/apperr"
+	"github.com/eventboard/eventboard/internal/correlation"
 )
 
 // Request is the API Gateway HTTP API payload (format version 2.0).
@@ -56,17 +57,21 @@ func Status(k apperr.Kind) int {
 	}
 }
 
-// Lambda returns the Lambda handler for h: it logs each request with its id,
-// turns errors and panics into the error body (internal detail is logged,
-// never sent), and sets Content-Type on every answer.
+// Lambda returns the Lambda handler for h: it puts the request's
+// correlation id in the context (and echoes it as X-Correlation-Id), logs
+// each request with its ids, turns errors and panics into the error body
+// (internal detail is logged, never sent), and sets Content-Type on every
+// answer.
 func Lambda(log *slog.Logger, h Handler) func(context.Context, Request) (Response, error) {
 	return func(ctx context.Context, req Request) (resp Response, err error) {
+		ctx = correlation.With(ctx, CorrelationID(req))
 		log := log.With("requestId", req.RequestContext.RequestID, "route", req.RouteKey)
 		defer func() {
 			if p := recover(); p != nil {
 				log.ErrorContext(ctx, "handler panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 				resp, err = ErrorResponse(req, apperr.From(fmt.Errorf("panic: %v", p))), nil
 			}
+			setHeader(&resp, "X-Correlation-Id", correlation.From(ctx))
 		}()
 		resp, err = h(ctx, req)
 		if err != nil {
@@ -80,6 +85,25 @@ func Lambda(log *slog.Logger, h Handler) func(context.Context, Request) (Respons
 		}
 		return resp, nil
 	}
+}
+
+// CorrelationID is the request's correlation id: the caller's
+// X-Correlation-Id when it is plain and short, else API Gateway's request id.
+func CorrelationID(req Request) string {
+	if id := req.Headers[correlation.Header]; correlation.Valid(id) {
+		return id
+	}
+	return req.RequestContext.RequestID
+}
+
+func setHeader(resp *Response, name, value string) {
+	if value == "" {
+		return
+	}
+	if resp.Headers == nil {
+		resp.Headers = map[string]string{}
+	}
+	resp.Headers[name] = value
 }
 
 // ErrorResponse returns the error answer for e.

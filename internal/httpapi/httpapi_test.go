@@ -1,0 +1,82 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/eventboard/eventboard/internal/apperr"
+	"github.com/eventboard/eventboard/internal/correlation"
+	"github.com/eventboard/eventboard/internal/httpapi"
+)
+
+func request(headers map[string]string) httpapi.Request {
+	var req httpapi.Request
+	req.Headers = headers
+	req.RequestContext.RequestID = "req-1"
+	return req
+}
+
+func TestLambdaMapsErrorsAndPanics(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		h      httpapi.Handler
+		status int
+		code   string
+	}{
+		{"app error", func(context.Context, httpapi.Request) (httpapi.Response, error) {
+			return httpapi.Response{}, apperr.New(apperr.Conflict, "VERSION_CONFLICT", "stale")
+		}, 409, "VERSION_CONFLICT"},
+		{"internal error", func(context.Context, httpapi.Request) (httpapi.Response, error) {
+			return httpapi.Response{}, errors.New("dynamodb: ProvisionedThroughputExceeded on table secret-name")
+		}, 500, "INTERNAL"},
+		{"panic", func(context.Context, httpapi.Request) (httpapi.Response, error) {
+			panic("nil map in handler")
+		}, 500, "INTERNAL"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			resp, err := httpapi.Lambda(slog.New(slog.DiscardHandler), tc.h)(context.Background(), request(nil))
+			if err != nil {
+				t.Fatalf("function error %v: API Gateway would answer without the error shape", err)
+			}
+			var body httpapi.ErrorBody
+			if err := json.Unmarshal([]byte(resp.Body), &body); err != nil {
+				t.Fatal(err)
+			}
+			if resp.StatusCode != tc.status || body.Code != tc.code || body.RequestID != "req-1" {
+				t.Errorf("got %d %+v", resp.StatusCode, body)
+			}
+			if strings.Contains(resp.Body, "secret") || strings.Contains(resp.Body, "nil map") {
+				t.Errorf("internal detail leaked: %s", resp.Body)
+			}
+			if resp.Headers["Content-Type"] == "" || resp.Headers["X-Correlation-Id"] != "req-1" {
+				t.Errorf("headers = %v", resp.Headers)
+			}
+		})
+	}
+}
+
+func TestCorrelationID(t *testing.T) {
+	t.Parallel()
+	var seen string
+	h := httpapi.Lambda(slog.New(slog.DiscardHandler), func(ctx context.Context, _ httpapi.Request) (httpapi.Response, error) {
+		seen = correlation.From(ctx)
+		return httpapi.NoContent(), nil
+	})
+	for _, tc := range []struct{ header, want string }{
+		{"", "req-1"},
+		{"trace-42", "trace-42"},
+		{"bad id with spaces", "req-1"},
+		{strings.Repeat("x", 200), "req-1"},
+	} {
+		resp, _ := h(context.Background(), request(map[string]string{"x-correlation-id": tc.header}))
+		if seen != tc.want || resp.Headers["X-Correlation-Id"] != tc.want {
+			t.Errorf("header %q: context %q, response %q; want %q", tc.header, seen, resp.Headers["X-Correlation-Id"], tc.want)
+		}
+	}
+}
