@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/eventboard/eventboard/internal/outbox"
 	"github.com/eventboard/eventboard/internal/post"
 )
 
@@ -21,10 +22,8 @@ var _ post.Store = (*PostStore)(nil)
 // API is the part of the DynamoDB client the adapters use.
 type API interface {
 	GetItem(ctx context.Context, in *dynamodb.GetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
-	PutItem(ctx context.Context, in *dynamodb.PutItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
-	UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
-	DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
 	Query(ctx context.Context, in *dynamodb.QueryInput, optFns ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+	TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, optFns ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
 }
 
 // postKind is the partition key of the recency index: every post is in one
@@ -48,35 +47,39 @@ const (
 
 // PostStore is a post.Store on a DynamoDB table keyed by id, with a global
 // secondary index keyed by (kind, id) for the newest-first listing.
+//
+// Every change is one TransactWriteItems that also records its event in the
+// outbox, so a change is never without its event, nor an event without its
+// change.
 type PostStore struct {
-	db    API
-	table string
-	index string
+	db     API
+	table  string
+	index  string
+	outbox *Outbox
 }
 
-// NewPostStore returns a store on the given table and recency index.
-func NewPostStore(db API, table, index string) (*PostStore, error) {
-	if db == nil || table == "" || index == "" {
-		return nil, errors.New("dynamo.NewPostStore: client, table and index are required")
+// NewPostStore returns a store on the given table and recency index,
+// recording events in outbox.
+func NewPostStore(db API, table, index string, outbox *Outbox) (*PostStore, error) {
+	if db == nil || table == "" || index == "" || outbox == nil {
+		return nil, errors.New("dynamo.NewPostStore: client, table, index and outbox are required")
 	}
-	return &PostStore{db: db, table: table, index: index}, nil
+	return &PostStore{db: db, table: table, index: index, outbox: outbox}, nil
 }
 
 // Create implements post.Store with a put that fails if the id exists.
-func (s *PostStore) Create(ctx context.Context, p post.Post) error {
+func (s *PostStore) Create(ctx context.Context, p post.Post, ev outbox.Record) error {
 	item, err := marshalPost(p)
 	if err != nil {
 		return fmt.Errorf("dynamo.CreatePost: %w", err)
 	}
-	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName:           &s.table,
-		Item:                item,
-		ConditionExpression: aws.String("attribute_not_exists(#id)"),
-		ExpressionAttributeNames: map[string]string{
-			"#id": attrID,
-		},
-	})
-	if isConditionFailed(err) {
+	err = s.transact(ctx, ev, types.TransactWriteItem{Put: &types.Put{
+		TableName:                           &s.table,
+		Item:                                item,
+		ConditionExpression:                 aws.String("attribute_not_exists(#id)"),
+		ExpressionAttributeNames:            map[string]string{"#id": attrID},
+	}})
+	if isCancelledByCondition(err) {
 		return post.ErrExists
 	}
 	if err != nil {
@@ -148,10 +151,11 @@ func (s *PostStore) List(ctx context.Context, limit int, after string) ([]post.P
 	return posts, next, nil
 }
 
-// Update implements post.Store with one conditional UpdateItem: it applies
-// only if the post exists, is the author's and is at expectedVersion.
-func (s *PostStore) Update(ctx context.Context, p post.Post, expectedVersion int) (post.Post, error) {
-	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+// Update implements post.Store with one conditional update in a
+// transaction with the event: it applies only if the post exists, is the
+// author's and is at expectedVersion.
+func (s *PostStore) Update(ctx context.Context, p post.Post, expectedVersion int, ev outbox.Record) error {
+	err := s.transact(ctx, ev, types.TransactWriteItem{Update: &types.Update{
 		TableName:           &s.table,
 		Key:                 key(p.ID),
 		UpdateExpression:    aws.String("SET #title = :title, #content = :content, #updatedAt = :updatedAt, #version = :version"),
@@ -172,38 +176,37 @@ func (s *PostStore) Update(ctx context.Context, p post.Post, expectedVersion int
 			":authorId":  &types.AttributeValueMemberS{Value: p.AuthorID},
 			":expected":  &types.AttributeValueMemberN{Value: strconv.Itoa(expectedVersion)},
 		},
-		ReturnValues:                        types.ReturnValueAllNew,
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
-	})
-	if isConditionFailed(err) {
-		return post.Post{}, s.whyRefused(ctx, err, p.ID, p.AuthorID)
+	}})
+	if isCancelledByCondition(err) {
+		return s.whyRefused(ctx, err, p.ID, p.AuthorID)
 	}
 	if err != nil {
-		return post.Post{}, fmt.Errorf("dynamo.UpdatePost %s: %w", p.ID, err)
+		return fmt.Errorf("dynamo.UpdatePost %s: %w", p.ID, err)
 	}
-	stored, err := unmarshalPost(out.Attributes)
-	if err != nil {
-		return post.Post{}, fmt.Errorf("dynamo.UpdatePost %s: %w", p.ID, err)
-	}
-	return stored, nil
+	return nil
 }
 
-// Delete implements post.Store with one conditional DeleteItem.
-func (s *PostStore) Delete(ctx context.Context, id, authorID string) error {
-	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+// Delete implements post.Store with one conditional delete in a
+// transaction with the event: it applies only if the post exists, is the
+// author's and is at version.
+func (s *PostStore) Delete(ctx context.Context, id, authorID string, version int, ev outbox.Record) error {
+	err := s.transact(ctx, ev, types.TransactWriteItem{Delete: &types.Delete{
 		TableName:           &s.table,
 		Key:                 key(id),
-		ConditionExpression: aws.String("attribute_exists(#id) AND #authorId = :authorId"),
+		ConditionExpression: aws.String("attribute_exists(#id) AND #authorId = :authorId AND #version = :version"),
 		ExpressionAttributeNames: map[string]string{
 			"#id":       attrID,
 			"#authorId": attrAuthorID,
+			"#version":  attrVersion,
 		},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":authorId": &types.AttributeValueMemberS{Value: authorID},
+			":version":  &types.AttributeValueMemberN{Value: strconv.Itoa(version)},
 		},
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
-	})
-	if isConditionFailed(err) {
+	}})
+	if isCancelledByCondition(err) {
 		return s.whyRefused(ctx, err, id, authorID)
 	}
 	if err != nil {
@@ -212,15 +215,29 @@ func (s *PostStore) Delete(ctx context.Context, id, authorID string) error {
 	return nil
 }
 
+// transact writes change and the outbox record of ev in one transaction.
+// The change is the transaction's first item, so its cancellation reason
+// comes first.
+func (s *PostStore) transact(ctx context.Context, ev outbox.Record, change types.TransactWriteItem) error {
+	rec, err := s.outbox.Put(ev)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
+		TransactItems: []types.TransactWriteItem{change, rec},
+	})
+	return err
+}
+
 // whyRefused tells which condition of a refused write failed. The write
 // itself was atomic; this only names the reason. It uses the item DynamoDB
 // returned with the failure, or reads it where the server does not return
 // it (some emulators).
 func (s *PostStore) whyRefused(ctx context.Context, condErr error, id, authorID string) error {
-	var ccf *types.ConditionalCheckFailedException
 	var item map[string]types.AttributeValue
-	if errors.As(condErr, &ccf) && ccf.Item != nil {
-		item = ccf.Item
+	var tce *types.TransactionCanceledException
+	if errors.As(condErr, &tce) && len(tce.CancellationReasons) > 0 && tce.CancellationReasons[0].Item != nil {
+		item = tce.CancellationReasons[0].Item
 	} else {
 		out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
 			TableName:      &s.table,
@@ -244,6 +261,16 @@ func (s *PostStore) whyRefused(ctx context.Context, condErr error, id, authorID 
 func isConditionFailed(err error) bool {
 	var ccf *types.ConditionalCheckFailedException
 	return errors.As(err, &ccf)
+}
+
+// isCancelledByCondition reports whether a transaction was cancelled
+// because the condition of its first item (the change) failed.
+func isCancelledByCondition(err error) bool {
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) || len(tce.CancellationReasons) == 0 {
+		return false
+	}
+	return aws.ToString(tce.CancellationReasons[0].Code) == "ConditionalCheckFailed"
 }
 
 func key(id string) map[string]types.AttributeValue {

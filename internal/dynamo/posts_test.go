@@ -9,11 +9,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/sivchari/kumo"
 
 	"github.com/eventboard/eventboard/internal/dynamo"
 	"github.com/eventboard/eventboard/internal/emulator"
 	"github.com/eventboard/eventboard/internal/manifest"
+	"github.com/eventboard/eventboard/internal/outbox"
 	"github.com/eventboard/eventboard/internal/post"
 	"github.com/eventboard/eventboard/internal/post/posttest"
 )
@@ -25,7 +25,7 @@ import (
 
 func kumoClient(t *testing.T) *dynamodb.Client {
 	t.Helper()
-	srv := kumo.NewServer()
+	srv := emulator.NewKumo()
 	t.Cleanup(srv.Close)
 	return emulator.DynamoDB(srv.URL)
 }
@@ -77,12 +77,24 @@ func TestPostStoreContractDynamoDBLocal(t *testing.T) {
 }
 
 func runPostContract(t *testing.T, db *dynamodb.Client) {
-	posttest.RunStoreContract(t, func(t *testing.T) post.Store {
+	posttest.RunStoreContract(t, func(t *testing.T) (post.Store, outbox.Store) {
+		ob := newOutbox(t, db)
 		name, table := newTable(t, db, "PostsTable")
-		store, err := dynamo.NewPostStore(db, name, table.GlobalSecondaryIndexes[0].Name)
+		store, err := dynamo.NewPostStore(db, name, table.GlobalSecondaryIndexes[0].Name, ob)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return store
+		return store, ob
 	})
+}
+
+// newOutbox returns an outbox on a fresh copy of serverless.yml's table.
+func newOutbox(t *testing.T, db *dynamodb.Client) *dynamo.Outbox {
+	t.Helper()
+	name, table := newTable(t, db, "OutboxTable")
+	ob, err := dynamo.NewOutbox(db, name, table.GlobalSecondaryIndexes[0].Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ob
 }

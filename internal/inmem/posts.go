@@ -8,6 +8,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/eventboard/eventboard/internal/outbox"
 	"github.com/eventboard/eventboard/internal/post"
 )
 
@@ -15,24 +16,26 @@ var _ post.Store = (*PostStore)(nil)
 
 // PostStore is a post.Store in memory. It is safe for concurrent use.
 type PostStore struct {
-	mu    sync.RWMutex
-	posts map[string]post.Post
-	ids   []string // ascending; UUIDv7 order is creation order
+	mu     sync.RWMutex
+	posts  map[string]post.Post
+	ids    []string // ascending; UUIDv7 order is creation order
+	outbox *Outbox
 }
 
-// NewPostStore returns an empty store.
-func NewPostStore() *PostStore {
-	return &PostStore{posts: map[string]post.Post{}}
+// NewPostStore returns an empty store recording events in outbox.
+func NewPostStore(outbox *Outbox) *PostStore {
+	return &PostStore{posts: map[string]post.Post{}, outbox: outbox}
 }
 
 // Create implements post.Store.
-func (s *PostStore) Create(_ context.Context, p post.Post) error {
+func (s *PostStore) Create(_ context.Context, p post.Post, ev outbox.Record) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.posts[p.ID]; ok {
 		return post.ErrExists
 	}
 	s.posts[p.ID] = p
+	s.outbox.put(ev)
 	i, _ := slices.BinarySearch(s.ids, p.ID)
 	s.ids = slices.Insert(s.ids, i, p.ID)
 	return nil
@@ -69,25 +72,26 @@ func (s *PostStore) List(_ context.Context, limit int, after string) ([]post.Pos
 }
 
 // Update implements post.Store.
-func (s *PostStore) Update(_ context.Context, p post.Post, expectedVersion int) (post.Post, error) {
+func (s *PostStore) Update(_ context.Context, p post.Post, expectedVersion int, ev outbox.Record) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old, ok := s.posts[p.ID]
 	switch {
 	case !ok:
-		return post.Post{}, post.ErrNotFound
+		return post.ErrNotFound
 	case old.AuthorID != p.AuthorID:
-		return post.Post{}, post.ErrNotAuthor
+		return post.ErrNotAuthor
 	case old.Version != expectedVersion:
-		return post.Post{}, post.ErrVersionConflict
+		return post.ErrVersionConflict
 	}
 	old.Title, old.Content, old.UpdatedAt, old.Version = p.Title, p.Content, p.UpdatedAt, p.Version
 	s.posts[p.ID] = old
-	return old, nil
+	s.outbox.put(ev)
+	return nil
 }
 
 // Delete implements post.Store.
-func (s *PostStore) Delete(_ context.Context, id, authorID string) error {
+func (s *PostStore) Delete(_ context.Context, id, authorID string, version int, ev outbox.Record) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old, ok := s.posts[id]
@@ -96,8 +100,11 @@ func (s *PostStore) Delete(_ context.Context, id, authorID string) error {
 		return post.ErrNotFound
 	case old.AuthorID != authorID:
 		return post.ErrNotAuthor
+	case old.Version != version:
+		return post.ErrVersionConflict
 	}
 	delete(s.posts, id)
+	s.outbox.put(ev)
 	i, _ := slices.BinarySearch(s.ids, id)
 	s.ids = slices.Delete(s.ids, i, i+1)
 	return nil

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/eventboard/eventboard/internal/apperr"
+	"github.com/eventboard/eventboard/internal/outbox"
 )
 
 // Limits on what a post may hold, in characters (Unicode code points).
@@ -83,23 +84,25 @@ type Page struct {
 	NextCursor string `json:"nextCursor,omitempty"`
 }
 
-// Store persists posts. Implementations guarantee:
+// Store persists posts. Every change is written together with the record
+// of its event (package outbox) in one transaction: both or neither.
+// Implementations guarantee:
 //   - Create never overwrites: an existing id is a Conflict (POST_EXISTS).
 //   - Get returns NotFound (POST_NOT_FOUND) for an absent post.
 //   - List returns up to limit posts, newest first, strictly after the post
 //     with id after ("" for the first page), and the id to continue after,
 //     "" when nothing follows.
 //   - Update and Delete are single conditional writes: the post must exist
-//     (NotFound), be the author's (Forbidden, NOT_POST_AUTHOR) and, for
-//     Update, be at expectedVersion (Conflict, VERSION_CONFLICT). Update
-//     sets title, content, updatedAt and version from p and returns the post
-//     as stored. A post deleted concurrently is never brought back.
+//     (NotFound), be the author's (Forbidden, NOT_POST_AUTHOR) and be at
+//     the version given (Conflict, VERSION_CONFLICT). Update sets title,
+//     content, updatedAt and version from p. A post deleted concurrently is
+//     never brought back.
 type Store interface {
-	Create(ctx context.Context, p Post) error
+	Create(ctx context.Context, p Post, ev outbox.Record) error
 	Get(ctx context.Context, id string) (Post, error)
 	List(ctx context.Context, limit int, after string) (posts []Post, next string, err error)
-	Update(ctx context.Context, p Post, expectedVersion int) (Post, error)
-	Delete(ctx context.Context, id, authorID string) error
+	Update(ctx context.Context, p Post, expectedVersion int, ev outbox.Record) error
+	Delete(ctx context.Context, id, authorID string, version int, ev outbox.Record) error
 }
 
 // Errors the service and stores share.

@@ -2,12 +2,16 @@ package post
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/eventboard/eventboard/events"
 	"github.com/eventboard/eventboard/internal/apperr"
+	"github.com/eventboard/eventboard/internal/outbox"
 )
 
 // ErrInvalidLimit is returned for a page size outside 1..MaxLimit.
@@ -17,11 +21,21 @@ var ErrInvalidLimit = apperr.Errorf(apperr.Invalid, "INVALID_LIMIT", "limit must
 // it was based on.
 var ErrInvalidVersion = apperr.New(apperr.Invalid, "INVALID_VERSION", "version must be the positive whole number of the version you edited.")
 
-// Service is the posts application service: the rules, over a Store.
+// Relay publishes the events a change recorded; a failure loses nothing
+// (the outbox sweeper publishes what is left), so it is only logged.
+type Relay interface {
+	Send(ctx context.Context, records ...outbox.Record) error
+}
+
+// Service is the posts application service: the rules, over a Store, and
+// the domain events every change emits.
 type Service struct {
-	store Store
-	now   func() time.Time
-	newID func() (uuid.UUID, error)
+	store    Store
+	relay    Relay
+	producer string // metadata.producer of the events, e.g. eventboard.createPost
+	log      *slog.Logger
+	now      func() time.Time
+	newID    func() (uuid.UUID, error)
 }
 
 // Option configures a Service.
@@ -33,9 +47,13 @@ func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = 
 // WithIDs makes the service mint ids with newID (tests).
 func WithIDs(newID func() (uuid.UUID, error)) Option { return func(s *Service) { s.newID = newID } }
 
-// NewService returns a Service over store.
-func NewService(store Store, opts ...Option) *Service {
-	s := &Service{store: store, now: time.Now, newID: uuid.NewV7}
+// WithLogger makes the service log publish failures to log.
+func WithLogger(log *slog.Logger) Option { return func(s *Service) { s.log = log } }
+
+// NewService returns a Service over store that publishes its events through
+// relay as producer.
+func NewService(store Store, relay Relay, producer string, opts ...Option) *Service {
+	s := &Service{store: store, relay: relay, producer: producer, log: slog.New(slog.DiscardHandler), now: time.Now, newID: uuid.NewV7}
 	for _, o := range opts {
 		o(s)
 	}
@@ -63,9 +81,16 @@ func (s *Service) Create(ctx context.Context, author Author, d Draft) (Post, err
 		UpdatedAt:  now,
 		Version:    1,
 	}
-	if err := s.store.Create(ctx, p); err != nil {
+	ev, err := newEvent(ctx, s, events.PostCreated{
+		PostID: p.ID, AuthorID: p.AuthorID, AuthorName: p.AuthorName, Title: p.Title, CreatedAt: p.CreatedAt, Version: p.Version,
+	})
+	if err != nil {
+		return Post{}, fmt.Errorf("post.Create: %w", err)
+	}
+	if err := s.store.Create(ctx, p, ev); err != nil {
 		return Post{}, fmt.Errorf("post.Create %s: %w", p.ID, err)
 	}
+	s.publish(ctx, ev)
 	return p, nil
 }
 
@@ -122,31 +147,76 @@ func (s *Service) Update(ctx context.Context, author Author, id string, version 
 	if d, err = d.Normalize(); err != nil {
 		return Post{}, err
 	}
-	// The store's conditional write decides; it answers the post as stored,
-	// with the fields an update does not change (createdAt, authorName).
-	p := Post{
-		ID:        id,
-		Title:     d.Title,
-		Content:   d.Content,
-		AuthorID:  author.ID,
-		UpdatedAt: s.now().UTC().Truncate(time.Millisecond),
-		Version:   version + 1,
-	}
-	stored, err := s.store.Update(ctx, p, version)
+	// The read gives the fields an update keeps (createdAt, authorName) and
+	// early, clear refusals; the store's conditional write decides.
+	cur, err := s.store.Get(ctx, id)
 	if err != nil {
 		return Post{}, fmt.Errorf("post.Update %s: %w", id, err)
 	}
-	return stored, nil
+	switch {
+	case cur.AuthorID != author.ID:
+		return Post{}, ErrNotAuthor
+	case cur.Version != version:
+		return Post{}, ErrVersionConflict
+	}
+	next := cur
+	next.Title, next.Content = d.Title, d.Content
+	next.UpdatedAt = s.now().UTC().Truncate(time.Millisecond)
+	next.Version = version + 1
+	ev, err := newEvent(ctx, s, events.PostUpdated{
+		PostID: id, AuthorID: next.AuthorID, Title: next.Title, UpdatedAt: next.UpdatedAt, Version: next.Version, CreatedAt: next.CreatedAt,
+	})
+	if err != nil {
+		return Post{}, fmt.Errorf("post.Update: %w", err)
+	}
+	if err := s.store.Update(ctx, next, version, ev); err != nil {
+		return Post{}, fmt.Errorf("post.Update %s: %w", id, err)
+	}
+	s.publish(ctx, ev)
+	return next, nil
 }
 
-// Delete removes the author's post.
+// deleteAttempts bounds how often Delete re-reads a post that changed
+// between its read and its write.
+const deleteAttempts = 3
+
+// Delete removes the author's post. The event carries the post as it was
+// deleted, so the delete is conditional on the version read.
 func (s *Service) Delete(ctx context.Context, author Author, id string) error {
 	id, err := ParseID(id)
 	if err != nil {
 		return err
 	}
-	if err := s.store.Delete(ctx, id, author.ID); err != nil {
-		return fmt.Errorf("post.Delete %s: %w", id, err)
+	for attempt := 1; ; attempt++ {
+		cur, err := s.store.Get(ctx, id)
+		if err != nil {
+			return fmt.Errorf("post.Delete %s: %w", id, err)
+		}
+		if cur.AuthorID != author.ID {
+			return ErrNotAuthor
+		}
+		ev, err := newEvent(ctx, s, events.PostDeleted{
+			PostID: id, AuthorID: cur.AuthorID, CreatedAt: cur.CreatedAt,
+			DeletedAt: s.now().UTC().Truncate(time.Millisecond), Version: cur.Version,
+		})
+		if err != nil {
+			return fmt.Errorf("post.Delete: %w", err)
+		}
+		err = s.store.Delete(ctx, id, author.ID, cur.Version, ev)
+		if errors.Is(err, ErrVersionConflict) && attempt < deleteAttempts {
+			continue // edited meanwhile: delete what is there now
+		}
+		if err != nil {
+			return fmt.Errorf("post.Delete %s: %w", id, err)
+		}
+		s.publish(ctx, ev)
+		return nil
 	}
-	return nil
+}
+
+// publish sends ev now; what fails stays in the outbox for the sweeper.
+func (s *Service) publish(ctx context.Context, ev outbox.Record) {
+	if err := s.relay.Send(ctx, ev); err != nil {
+		s.log.WarnContext(ctx, "event left in the outbox for the sweeper", "eventId", ev.EventID, "detailType", ev.DetailType, "error", err)
+	}
 }

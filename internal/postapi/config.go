@@ -7,11 +7,14 @@ import (
 	"os"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/sethvargo/go-envconfig"
 
 	"github.com/eventboard/eventboard/internal/awsenv"
 	"github.com/eventboard/eventboard/internal/dynamo"
+	"github.com/eventboard/eventboard/internal/eventbus"
 	"github.com/eventboard/eventboard/internal/logging"
+	"github.com/eventboard/eventboard/internal/outbox"
 	"github.com/eventboard/eventboard/internal/post"
 )
 
@@ -20,9 +23,14 @@ type Config struct {
 	PostsTable string `env:"POSTS_TABLE, required"`
 	PostsIndex string `env:"POSTS_INDEX, default=byRecency"`
 	// RevocationsTable records sign-outs; writes check it.
-	RevocationsTable string     `env:"REVOCATIONS_TABLE, required"`
-	LogLevel         slog.Level `env:"LOG_LEVEL, default=info"`
-	FunctionName     string     `env:"AWS_LAMBDA_FUNCTION_NAME, default=posts"`
+	RevocationsTable string `env:"REVOCATIONS_TABLE, required"`
+	// Every change records its event in the outbox and publishes it on the
+	// bus.
+	OutboxTable        string     `env:"OUTBOX_TABLE, required"`
+	OutboxPendingIndex string     `env:"OUTBOX_PENDING_INDEX, default=pendingByAge"`
+	EventBusName       string     `env:"EVENT_BUS_NAME, required"`
+	LogLevel           slog.Level `env:"LOG_LEVEL, default=info"`
+	FunctionName       string     `env:"AWS_LAMBDA_FUNCTION_NAME, default=posts"`
 }
 
 // LoadConfig reads Config through lookup (envconfig.OsLookuper in main).
@@ -49,19 +57,32 @@ func FromEnv(ctx context.Context) (*Handlers, error) {
 	db := dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
 		o.BaseEndpoint = awsenv.Endpoint(os.LookupEnv, "DynamoDB")
 	})
-	return Wire(cfg, db, logging.New(os.Stdout, cfg.LogLevel, cfg.FunctionName))
+	eb := eventbridge.NewFromConfig(awsCfg, func(o *eventbridge.Options) {
+		o.BaseEndpoint = awsenv.Endpoint(os.LookupEnv, "EventBridge")
+	})
+	return Wire(cfg, db, eb, logging.New(os.Stdout, cfg.LogLevel, cfg.FunctionName))
 }
 
-// Wire builds the handlers from cfg on a DynamoDB client: on AWS from
-// FromEnv, in the local stack with a client of the in-process emulator.
-func Wire(cfg Config, db *dynamodb.Client, log *slog.Logger) (*Handlers, error) {
-	store, err := dynamo.NewPostStore(db, cfg.PostsTable, cfg.PostsIndex)
+// Wire builds the handlers from cfg on DynamoDB and EventBridge clients: on
+// AWS from FromEnv, in the local stack with clients of its emulators.
+func Wire(cfg Config, db *dynamodb.Client, eb eventbus.API, log *slog.Logger) (*Handlers, error) {
+	ob, err := dynamo.NewOutbox(db, cfg.OutboxTable, cfg.OutboxPendingIndex)
 	if err != nil {
 		return nil, err
 	}
+	store, err := dynamo.NewPostStore(db, cfg.PostsTable, cfg.PostsIndex, ob)
+	if err != nil {
+		return nil, err
+	}
+	bus, err := eventbus.New(eb, cfg.EventBusName)
+	if err != nil {
+		return nil, err
+	}
+	relay := outbox.NewRelay(bus, ob, log)
 	revocations, err := dynamo.NewRevocations(db, cfg.RevocationsTable)
 	if err != nil {
 		return nil, err
 	}
-	return New(post.NewService(store), revocations, log), nil
+	svc := post.NewService(store, relay, "eventboard."+cfg.FunctionName, post.WithLogger(log))
+	return New(svc, revocations, log), nil
 }

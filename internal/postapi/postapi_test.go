@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/eventboard/eventboard/internal/inmem"
+	"github.com/eventboard/eventboard/internal/outbox"
 	"github.com/eventboard/eventboard/internal/post"
 	"github.com/eventboard/eventboard/internal/postapi"
 )
@@ -38,17 +40,39 @@ func fixture(t testing.TB, name string) events.APIGatewayV2HTTPRequest {
 
 type env struct {
 	store       *inmem.PostStore
+	outbox      *inmem.Outbox
+	relay       *recordingRelay
 	revocations *inmem.Revocations
 	h           *postapi.Handlers
+}
+
+// recordingRelay publishes nothing; it keeps what it was asked to send.
+type recordingRelay struct {
+	mu   sync.Mutex
+	sent []outbox.Record
+}
+
+func (r *recordingRelay) Send(_ context.Context, rs ...outbox.Record) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sent = append(r.sent, rs...)
+	return nil
+}
+
+func (r *recordingRelay) records() []outbox.Record {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]outbox.Record(nil), r.sent...)
 }
 
 var fixedNow = time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	store, revocations := inmem.NewPostStore(), inmem.NewRevocations()
-	svc := post.NewService(store, post.WithClock(func() time.Time { return fixedNow }))
-	return &env{store: store, revocations: revocations, h: postapi.New(svc, revocations, slog.New(slog.DiscardHandler))}
+	ob, relay, revocations := inmem.NewOutbox(), &recordingRelay{}, inmem.NewRevocations()
+	store := inmem.NewPostStore(ob)
+	svc := post.NewService(store, relay, "eventboard.test", post.WithClock(func() time.Time { return fixedNow }))
+	return &env{store: store, outbox: ob, relay: relay, revocations: revocations, h: postapi.New(svc, revocations, slog.New(slog.DiscardHandler))}
 }
 
 // invoke calls a handler through its Lambda entry point with the event's

@@ -5,7 +5,9 @@ package posttest
 
 import (
 	"context"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,14 +15,17 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/eventboard/eventboard/internal/apperr"
+	"github.com/eventboard/eventboard/internal/outbox"
 	"github.com/eventboard/eventboard/internal/post"
 )
 
 // RunStoreContract runs the contract suite. newStore must return an empty
-// store, isolated from every other store it returns.
-func RunStoreContract(t *testing.T, newStore func(t *testing.T) post.Store) {
+// store and the outbox it records events in, isolated from every other
+// store it returns.
+func RunStoreContract(t *testing.T, newStores func(t *testing.T) (post.Store, outbox.Store)) {
 	t.Helper()
 	ctx := context.Background()
+	newStore := func(t *testing.T) post.Store { s, _ := newStores(t); return s }
 
 	t.Run("create then get", func(t *testing.T) {
 		t.Parallel()
@@ -43,7 +48,7 @@ func RunStoreContract(t *testing.T, newStore func(t *testing.T) post.Store) {
 		mustCreate(t, s, p)
 		clash := p
 		clash.Title, clash.AuthorID = "hijacked", "mallory"
-		wantCode(t, s.Create(ctx, clash), "POST_EXISTS")
+		wantCode(t, s.Create(ctx, clash, Event("clash")), "POST_EXISTS")
 		got, err := s.Get(ctx, p.ID)
 		if err != nil || got.Title != p.Title || got.AuthorID != p.AuthorID {
 			t.Errorf("after a clashing create, Get = %+v, %v; want the original", got, err)
@@ -121,15 +126,11 @@ func RunStoreContract(t *testing.T, newStore func(t *testing.T) post.Store) {
 		p := NewPost(t, "alice")
 		mustCreate(t, s, p)
 		edit := Edit(p, "new title", "new content")
-		got, err := s.Update(ctx, edit, p.Version)
-		if err != nil {
+		if err := s.Update(ctx, edit, p.Version, Event("edit")); err != nil {
 			t.Fatalf("Update: %v", err)
 		}
 		want := p
 		want.Title, want.Content, want.UpdatedAt, want.Version = edit.Title, edit.Content, edit.UpdatedAt, edit.Version
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("Update result (-want +got):\n%s", diff)
-		}
 		stored, _ := s.Get(ctx, p.ID)
 		if diff := cmp.Diff(want, stored); diff != "" {
 			t.Errorf("stored after Update (-want +got):\n%s", diff)
@@ -143,17 +144,14 @@ func RunStoreContract(t *testing.T, newStore func(t *testing.T) post.Store) {
 		mustCreate(t, s, p)
 
 		stale := Edit(p, "stale", "stale")
-		_, err := s.Update(ctx, stale, p.Version+1)
-		wantCode(t, err, "VERSION_CONFLICT")
+		wantCode(t, s.Update(ctx, stale, p.Version+1, Event("stale")), "VERSION_CONFLICT")
 
 		other := Edit(p, "mine now", "mine now")
 		other.AuthorID = "mallory"
-		_, err = s.Update(ctx, other, p.Version)
-		wantCode(t, err, "NOT_POST_AUTHOR")
+		wantCode(t, s.Update(ctx, other, p.Version, Event("other")), "NOT_POST_AUTHOR")
 
 		absent := Edit(NewPost(t, "alice"), "x", "y")
-		_, err = s.Update(ctx, absent, 1)
-		wantCode(t, err, "POST_NOT_FOUND")
+		wantCode(t, s.Update(ctx, absent, 1, Event("absent")), "POST_NOT_FOUND")
 
 		got, _ := s.Get(ctx, p.ID)
 		if diff := cmp.Diff(p, got); diff != "" {
@@ -169,12 +167,11 @@ func RunStoreContract(t *testing.T, newStore func(t *testing.T) post.Store) {
 		s := newStore(t)
 		p := NewPost(t, "alice")
 		mustCreate(t, s, p)
-		if err := s.Delete(ctx, p.ID, p.AuthorID); err != nil {
+		if err := s.Delete(ctx, p.ID, p.AuthorID, p.Version, Event("delete")); err != nil {
 			t.Fatalf("Delete: %v", err)
 		}
-		_, err := s.Update(ctx, Edit(p, "back", "from the dead"), p.Version)
-		wantCode(t, err, "POST_NOT_FOUND")
-		_, err = s.Get(ctx, p.ID)
+		wantCode(t, s.Update(ctx, Edit(p, "back", "from the dead"), p.Version, Event("zombie")), "POST_NOT_FOUND")
+		_, err := s.Get(ctx, p.ID)
 		wantCode(t, err, "POST_NOT_FOUND")
 	})
 
@@ -188,7 +185,7 @@ func RunStoreContract(t *testing.T, newStore func(t *testing.T) post.Store) {
 		errs := make([]error, n)
 		for i := range n {
 			wg.Go(func() {
-				_, errs[i] = s.Update(ctx, Edit(p, "racer", "racer"), p.Version)
+				errs[i] = s.Update(ctx, Edit(p, "racer", "racer"), p.Version, Event("racer"))
 			})
 		}
 		wg.Wait()
@@ -207,21 +204,56 @@ func RunStoreContract(t *testing.T, newStore func(t *testing.T) post.Store) {
 		}
 	})
 
+	t.Run("events are recorded with their change, and only then", func(t *testing.T) {
+		t.Parallel()
+		s, ob := newStores(t)
+		p := NewPost(t, "alice")
+		mustCreate(t, s, p)
+		wantCode(t, s.Create(ctx, p, Event("dup-create")), "POST_EXISTS")
+		wantCode(t, s.Update(ctx, Edit(p, "x", "y"), 9, Event("stale-update")), "VERSION_CONFLICT")
+		wantCode(t, s.Delete(ctx, p.ID, "mallory", p.Version, Event("foreign-delete")), "NOT_POST_AUTHOR")
+		if err := s.Update(ctx, Edit(p, "x", "y"), p.Version, Event("update")); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Delete(ctx, p.ID, p.AuthorID, p.Version+1, Event("delete")); err != nil {
+			t.Fatal(err)
+		}
+		pending, err := ob.Pending(ctx, time.Now().Add(time.Hour), 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range pending {
+			got = append(got, r.DetailType)
+		}
+		if diff := cmp.Diff([]string{"create-" + p.ID, "update", "delete"}, got); diff != "" {
+			t.Errorf("outbox (-want +got):\n%s", diff)
+		}
+		if err := ob.Delete(ctx, pending[0].EventID, pending[1].EventID); err != nil {
+			t.Fatal(err)
+		}
+		left, _ := ob.Pending(ctx, time.Now().Add(time.Hour), 100)
+		if len(left) != 1 || left[0].EventID != pending[2].EventID {
+			t.Errorf("after Delete, pending = %+v", left)
+		}
+	})
+
 	t.Run("delete", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
 		p := NewPost(t, "alice")
 		mustCreate(t, s, p)
-		wantCode(t, s.Delete(ctx, p.ID, "mallory"), "NOT_POST_AUTHOR")
+		wantCode(t, s.Delete(ctx, p.ID, "mallory", p.Version, Event("d1")), "NOT_POST_AUTHOR")
+		wantCode(t, s.Delete(ctx, p.ID, p.AuthorID, p.Version+1, Event("d2")), "VERSION_CONFLICT")
 		if _, err := s.Get(ctx, p.ID); err != nil {
 			t.Fatalf("a refused delete removed the post: %v", err)
 		}
-		if err := s.Delete(ctx, p.ID, p.AuthorID); err != nil {
+		if err := s.Delete(ctx, p.ID, p.AuthorID, p.Version, Event("d3")); err != nil {
 			t.Fatalf("Delete: %v", err)
 		}
 		_, err := s.Get(ctx, p.ID)
 		wantCode(t, err, "POST_NOT_FOUND")
-		wantCode(t, s.Delete(ctx, p.ID, p.AuthorID), "POST_NOT_FOUND")
+		wantCode(t, s.Delete(ctx, p.ID, p.AuthorID, p.Version, Event("d4")), "POST_NOT_FOUND")
 		posts, _, _ := s.List(ctx, 10, "")
 		if len(posts) != 0 {
 			t.Errorf("deleted post still listed: %+v", posts)
@@ -257,6 +289,22 @@ func Edit(p post.Post, title, content string) post.Post {
 	}
 }
 
+// eventSeq orders test events in time, as the outbox lists them.
+var eventSeq atomic.Int64
+
+// Event returns an outbox record whose DetailType is label, to tell records
+// apart in assertions.
+func Event(label string) outbox.Record {
+	n := eventSeq.Add(1)
+	return outbox.Record{
+		EventID:    uuid.Must(uuid.NewV7()).String(),
+		Source:     "eventboard.posts",
+		DetailType: label,
+		Detail:     []byte(`{"n":` + strconv.FormatInt(n, 10) + `}`),
+		OccurredAt: time.Now().Add(time.Duration(n) * time.Microsecond).UTC(),
+	}
+}
+
 func mustID(t testing.TB) string {
 	t.Helper()
 	id, err := uuid.NewV7()
@@ -268,7 +316,7 @@ func mustID(t testing.TB) string {
 
 func mustCreate(t testing.TB, s post.Store, p post.Post) {
 	t.Helper()
-	if err := s.Create(context.Background(), p); err != nil {
+	if err := s.Create(context.Background(), p, Event("create-"+p.ID)); err != nil {
 		t.Fatalf("Create %s: %v", p.ID, err)
 	}
 }
