@@ -3,6 +3,8 @@ package auth
 import (
 	"context"
 	"time"
+
+	"github.com/eventboard/eventboard/internal/outbox"
 )
 
 // Member is a confirmed user as the app records them, keyed by sub.
@@ -15,7 +17,9 @@ type Member struct {
 
 // Members records confirmed users.
 type Members interface {
-	// Add records m once: adding a sub already recorded changes nothing and
-	// reports added false, so a retried trigger is harmless.
-	Add(ctx context.Context, m Member) (added bool, err error)
+	// Add records m once, with ev (its UserConfirmed event) in the outbox in
+	// the same transaction: adding a sub already recorded changes nothing,
+	// records no event and reports added false, so a retried trigger is
+	// harmless.
+	Add(ctx context.Context, m Member, ev outbox.Record) (added bool, err error)
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/eventboard/eventboard/internal/auth"
+	"github.com/eventboard/eventboard/internal/correlation"
 )
 
 // API is the part of *cognitoidentityprovider.Client the adapter calls.
@@ -104,14 +105,19 @@ func (c *Client) SignUp(ctx context.Context, username, email, password string) (
 
 // ConfirmSignUp implements auth.IdentityProvider. Errors: ErrCodeMismatch,
 // ErrExpiredCode, ErrNotAuthorized (among others an unknown user, or one
-// already confirmed), ErrTooManyRequests.
+// already confirmed), ErrTooManyRequests. The request's correlation id goes
+// to the post-confirmation trigger as client metadata ("correlationId").
 func (c *Client) ConfirmSignUp(ctx context.Context, username, code string) error {
-	_, err := c.api.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{
+	in := &cip.ConfirmSignUpInput{
 		ClientId:         aws.String(c.clientID),
 		Username:         aws.String(username),
 		ConfirmationCode: aws.String(code),
 		SecretHash:       c.secretHash(username),
-	})
+	}
+	if id := correlation.From(ctx); id != "" {
+		in.ClientMetadata = map[string]string{"correlationId": id}
+	}
+	_, err := c.api.ConfirmSignUp(ctx, in)
 	return mapError("cognito.ConfirmSignUp", err)
 }
 

@@ -2,6 +2,7 @@ package dynamo_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/eventboard/eventboard/internal/auth"
 	"github.com/eventboard/eventboard/internal/dynamo"
+	"github.com/eventboard/eventboard/internal/post/posttest"
 )
 
 func TestMembersKumo(t *testing.T)          { t.Parallel(); runMembers(t, kumoClient(t)) }
@@ -17,15 +19,16 @@ func TestMembersDynamoDBLocal(t *testing.T) { t.Parallel(); runMembers(t, dynamo
 
 func runMembers(t *testing.T, db *dynamodb.Client) {
 	name, _ := newTable(t, db, "UsersTable")
-	members, err := dynamo.NewMembers(db, name)
+	ob := newOutbox(t, db)
+	members, err := dynamo.NewMembers(db, name, ob)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
 	m := auth.Member{Sub: "sub-1", Username: "alice", Email: "alice@example.com", ConfirmedAt: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)}
 	var got []bool
-	for _, mm := range []auth.Member{m, m, {Sub: "sub-1", Username: "impostor", Email: "x@example.com"}} {
-		added, err := members.Add(ctx, mm)
+	for i, mm := range []auth.Member{m, m, {Sub: "sub-1", Username: "impostor", Email: "x@example.com"}} {
+		added, err := members.Add(ctx, mm, posttest.Event(fmt.Sprint("confirmed-", i)))
 		if err != nil {
 			t.Fatalf("Add: %v", err)
 		}
@@ -40,6 +43,10 @@ func runMembers(t *testing.T, db *dynamodb.Client) {
 	}
 	if u := out.Item["username"]; u == nil || attrString(u) != "alice" {
 		t.Errorf("a repeated Add overwrote the member: %v", out.Item)
+	}
+	pending, err := ob.Pending(ctx, time.Now().Add(time.Hour), 10)
+	if err != nil || len(pending) != 1 || pending[0].DetailType != "confirmed-0" {
+		t.Errorf("outbox = %+v, %v; want only the first Add's event", pending, err)
 	}
 }
 

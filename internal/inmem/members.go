@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/eventboard/eventboard/internal/auth"
+	"github.com/eventboard/eventboard/internal/outbox"
 )
 
 var _ auth.Members = (*Members)(nil)
@@ -13,19 +14,23 @@ var _ auth.Members = (*Members)(nil)
 type Members struct {
 	mu      sync.Mutex
 	members map[string]auth.Member
+	outbox  *Outbox
 }
 
-// NewMembers returns an empty store.
-func NewMembers() *Members { return &Members{members: map[string]auth.Member{}} }
+// NewMembers returns an empty store recording events in outbox.
+func NewMembers(outbox *Outbox) *Members {
+	return &Members{members: map[string]auth.Member{}, outbox: outbox}
+}
 
 // Add implements auth.Members.
-func (s *Members) Add(_ context.Context, m auth.Member) (bool, error) {
+func (s *Members) Add(_ context.Context, m auth.Member, ev outbox.Record) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.members[m.Sub]; ok {
 		return false, nil
 	}
 	s.members[m.Sub] = m
+	s.outbox.put(ev)
 	return true, nil
 }
 

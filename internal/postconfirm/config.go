@@ -8,18 +8,24 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/sethvargo/go-envconfig"
 
 	"github.com/eventboard/eventboard/internal/awsenv"
 	"github.com/eventboard/eventboard/internal/dynamo"
+	"github.com/eventboard/eventboard/internal/eventbus"
 	"github.com/eventboard/eventboard/internal/logging"
+	"github.com/eventboard/eventboard/internal/outbox"
 )
 
 // Config is what the trigger reads from its environment.
 type Config struct {
-	UsersTable   string     `env:"USERS_TABLE, required"`
-	LogLevel     slog.Level `env:"LOG_LEVEL, default=info"`
-	FunctionName string     `env:"AWS_LAMBDA_FUNCTION_NAME, default=postConfirmation"`
+	UsersTable         string     `env:"USERS_TABLE, required"`
+	OutboxTable        string     `env:"OUTBOX_TABLE, required"`
+	OutboxPendingIndex string     `env:"OUTBOX_PENDING_INDEX, default=pendingByAge"`
+	EventBusName       string     `env:"EVENT_BUS_NAME, required"`
+	LogLevel           slog.Level `env:"LOG_LEVEL, default=info"`
+	FunctionName       string     `env:"AWS_LAMBDA_FUNCTION_NAME, default=postConfirmation"`
 }
 
 // LoadConfig reads Config through lookup.
@@ -44,14 +50,25 @@ func FromEnv(ctx context.Context) (func(context.Context, Event) (Event, error), 
 	db := dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
 		o.BaseEndpoint = awsenv.Endpoint(os.LookupEnv, "DynamoDB")
 	})
-	return Wire(cfg, db, logging.New(os.Stdout, cfg.LogLevel, cfg.FunctionName))
+	eb := eventbridge.NewFromConfig(awsCfg, func(o *eventbridge.Options) {
+		o.BaseEndpoint = awsenv.Endpoint(os.LookupEnv, "EventBridge")
+	})
+	return Wire(cfg, db, eb, logging.New(os.Stdout, cfg.LogLevel, cfg.FunctionName))
 }
 
-// Wire builds the trigger from cfg on a DynamoDB client.
-func Wire(cfg Config, db *dynamodb.Client, log *slog.Logger) (func(context.Context, Event) (Event, error), error) {
-	members, err := dynamo.NewMembers(db, cfg.UsersTable)
+// Wire builds the trigger from cfg on DynamoDB and EventBridge clients.
+func Wire(cfg Config, db *dynamodb.Client, eb eventbus.API, log *slog.Logger) (func(context.Context, Event) (Event, error), error) {
+	ob, err := dynamo.NewOutbox(db, cfg.OutboxTable, cfg.OutboxPendingIndex)
 	if err != nil {
 		return nil, err
 	}
-	return Handler(members, log, time.Now), nil
+	members, err := dynamo.NewMembers(db, cfg.UsersTable, ob)
+	if err != nil {
+		return nil, err
+	}
+	bus, err := eventbus.New(eb, cfg.EventBusName)
+	if err != nil {
+		return nil, err
+	}
+	return Handler(members, outbox.NewRelay(bus, ob, log), "eventboard."+cfg.FunctionName, log, time.Now), nil
 }
