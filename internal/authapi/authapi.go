@@ -12,19 +12,23 @@ import (
 
 	"github.com/eventboard/eventboard/internal/apperr"
 	"github.com/eventboard/eventboard/internal/auth"
+	"github.com/eventboard/eventboard/internal/counter"
 	"github.com/eventboard/eventboard/internal/httpapi"
 )
 
-// Handlers serves the auth routes from an auth.Service.
+// Handlers serves the auth routes from an auth.Service, and the post
+// counts of GET /api/myinfo from the counters.
 type Handlers struct {
 	svc          *auth.Service
+	counters     counter.ValueReader
 	cookieMaxAge time.Duration
 	log          *slog.Logger
 }
 
-// New returns the handlers; the refresh cookie lives for cookieMaxAge.
-func New(svc *auth.Service, cookieMaxAge time.Duration, log *slog.Logger) *Handlers {
-	return &Handlers{svc: svc, cookieMaxAge: cookieMaxAge, log: log}
+// New returns the handlers; counters gives GET /api/myinfo its postCount,
+// and the refresh cookie lives for cookieMaxAge.
+func New(svc *auth.Service, counters counter.ValueReader, cookieMaxAge time.Duration, log *slog.Logger) *Handlers {
+	return &Handlers{svc: svc, counters: counters, cookieMaxAge: cookieMaxAge, log: log}
 }
 
 type lambdaFunc = func(context.Context, httpapi.Request) (httpapi.Response, error)
@@ -209,9 +213,12 @@ type meResponse struct {
 	Sub           string `json:"sub"`
 	Email         string `json:"email"`
 	EmailVerified bool   `json:"emailVerified"`
+	PostCount     int64  `json:"postCount"`
 }
 
-// Me serves GET /api/myinfo.
+// Me serves GET /api/myinfo. postCount is the Counter table's count of the
+// user's posts, which trails their writes by the few seconds the events
+// take to reach the counter worker.
 func (h *Handlers) Me() lambdaFunc {
 	return httpapi.Lambda(h.log, func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 		caller, err := httpapi.CallerFrom(req)
@@ -222,7 +229,11 @@ func (h *Handlers) Me() lambdaFunc {
 		if err != nil {
 			return httpapi.Response{}, err
 		}
-		return httpapi.JSON(http.StatusOK, meResponse{Username: u.Username, Sub: u.Sub, Email: u.Email, EmailVerified: u.EmailVerified})
+		posts, err := counter.PostsBy(ctx, h.counters, u.Sub)
+		if err != nil {
+			return httpapi.Response{}, err
+		}
+		return httpapi.JSON(http.StatusOK, meResponse{Username: u.Username, Sub: u.Sub, Email: u.Email, EmailVerified: u.EmailVerified, PostCount: posts})
 	})
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/eventboard/eventboard/internal/auth"
 	"github.com/eventboard/eventboard/internal/authapi"
+	"github.com/eventboard/eventboard/internal/counter"
 	"github.com/eventboard/eventboard/internal/inmem"
 )
 
@@ -81,7 +82,7 @@ func invoke(t *testing.T, h any, req events.APIGatewayV2HTTPRequest) events.APIG
 }
 
 func handlers(idp auth.IdentityProvider, rev auth.Revocations) *authapi.Handlers {
-	return authapi.New(auth.NewService(idp, rev, time.Hour), 30*24*time.Hour, slog.New(slog.DiscardHandler))
+	return authapi.New(auth.NewService(idp, rev, time.Hour), inmem.NewCounters(), 30*24*time.Hour, slog.New(slog.DiscardHandler))
 }
 
 func code(t *testing.T, resp events.APIGatewayV2HTTPResponse) string {
@@ -202,5 +203,46 @@ func TestRefreshReadsTheCookie(t *testing.T) {
 		if resp.StatusCode != 401 || code(t, resp) != "INVALID_REFRESH_TOKEN" || len(resp.Cookies) != 1 {
 			t.Errorf("cookies %v: %d %s %v", cookies, resp.StatusCode, resp.Body, resp.Cookies)
 		}
+	}
+}
+
+// failingCounters is a counter table that cannot be read.
+type failingCounters struct{}
+
+func (failingCounters) Value(context.Context, string) (int64, error) {
+	return 0, errors.New("dynamo.CounterValue: AccessDeniedException")
+}
+
+func TestMeIncludesPostCount(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	counters := inmem.NewCounters()
+	if _, err := counters.Apply(ctx, "e1", []counter.Delta{{Name: counter.AuthorPosts("sub-alice"), By: 3}, {Name: counter.AuthorPosts("sub-bob"), By: 5}}, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	me := func(c counter.ValueReader) events.APIGatewayV2HTTPResponse {
+		h := authapi.New(auth.NewService(&fakeIDP{}, inmem.NewRevocations(), time.Hour), c, time.Hour, slog.New(slog.DiscardHandler))
+		return invoke(t, h.Me(), fixture(t, "myinfo.json"))
+	}
+
+	resp := me(counters)
+	var got map[string]any
+	if err := json.Unmarshal([]byte(resp.Body), &got); resp.StatusCode != 200 || err != nil {
+		t.Fatalf("myinfo: %d %s", resp.StatusCode, resp.Body)
+	}
+	want := map[string]any{"username": "alice", "sub": "sub-alice", "email": "", "emailVerified": false, "postCount": 3.0}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("myinfo (-want +got):\n%s", diff)
+	}
+
+	// A user who never posted has no counter: 0.
+	resp = me(inmem.NewCounters())
+	if resp.StatusCode != 200 || !strings.Contains(resp.Body, `"postCount":0`) {
+		t.Errorf("no posts: %d %s", resp.StatusCode, resp.Body)
+	}
+
+	resp = me(failingCounters{})
+	if resp.StatusCode != 500 || code(t, resp) != "INTERNAL" || strings.Contains(resp.Body, "AccessDenied") {
+		t.Errorf("unreadable counters: %d %s", resp.StatusCode, resp.Body)
 	}
 }

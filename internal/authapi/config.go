@@ -24,6 +24,8 @@ type Config struct {
 	ClientSecret string `env:"COGNITO_CLIENT_SECRET"` // empty: the app client has no secret
 	// RevocationsTable records sign-outs (logout writes it).
 	RevocationsTable string `env:"REVOCATIONS_TABLE, required"`
+	// CounterTable holds the post counts GET /api/myinfo reports.
+	CounterTable string `env:"COUNTER_TABLE, required"`
 	// RefreshCookieMaxAge is the refresh cookie's lifetime; keep it at most
 	// the app client's refresh-token validity.
 	RefreshCookieMaxAge time.Duration `env:"REFRESH_COOKIE_MAX_AGE, default=720h"`
@@ -73,5 +75,9 @@ func Wire(cfg Config, idp cognito.API, db *dynamodb.Client, log *slog.Logger) (*
 	if err != nil {
 		return nil, err
 	}
-	return New(auth.NewService(provider, revocations, cfg.RevokeFor), cfg.RefreshCookieMaxAge, log), nil
+	counters, err := dynamo.NewCounters(db, cfg.CounterTable, "")
+	if err != nil {
+		return nil, err
+	}
+	return New(auth.NewService(provider, revocations, cfg.RevokeFor), counters, cfg.RefreshCookieMaxAge, log), nil
 }

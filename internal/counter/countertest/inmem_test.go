@@ -1,0 +1,15 @@
+package countertest_test
+
+import (
+	"testing"
+
+	"github.com/eventboard/eventboard/internal/counter/countertest"
+	"github.com/eventboard/eventboard/internal/inmem"
+)
+
+// The in-memory store the handler tests use is held to the same contract
+// as the DynamoDB one (internal/dynamo runs it on kumo and DynamoDB Local).
+func TestInmemCountersContract(t *testing.T) {
+	t.Parallel()
+	countertest.RunStoreContract(t, func(*testing.T) countertest.Store { return inmem.NewCounters() })
+}

@@ -1,0 +1,37 @@
+package counterworker_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/sethvargo/go-envconfig"
+
+	"github.com/eventboard/eventboard/internal/counterworker"
+)
+
+func TestLoadConfig(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	env := map[string]string{"COUNTER_TABLE": "counters", "PROCESSED_EVENTS_TABLE": "processed"}
+	cfg, err := counterworker.LoadConfig(ctx, envconfig.MapLookuper(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Markers outlive the 90 days of the bus archive, so a replay counts
+	// nothing twice.
+	if cfg.CounterTable != "counters" || cfg.ProcessedEventsTable != "processed" || cfg.MarkerTTL != 90*24*time.Hour || cfg.FunctionName != "counterWorker" {
+		t.Errorf("LoadConfig = %+v", cfg)
+	}
+	for _, missing := range []string{"COUNTER_TABLE", "PROCESSED_EVENTS_TABLE"} {
+		partial := map[string]string{}
+		for k, v := range env {
+			if k != missing {
+				partial[k] = v
+			}
+		}
+		if _, err := counterworker.LoadConfig(ctx, envconfig.MapLookuper(partial)); err == nil {
+			t.Errorf("LoadConfig without %s succeeded", missing)
+		}
+	}
+}

@@ -1,0 +1,141 @@
+// Package counterworker is the counter worker: the Lambda that reads the
+// counter queue, where an EventBridge rule sends PostCreated, PostDeleted
+// and UserConfirmed, and keeps the Counter table (package counter) in step.
+//
+// Delivery is at least once: a message may come more than once, and an
+// event may come in more than one message (a republished event has a new
+// EventBridge id but the same metadata.eventId). The worker applies each
+// event's changes once per metadata.eventId, so duplicates change nothing.
+//
+// Each batch is answered with the messages that failed (the event source's
+// ReportBatchItemFailures): the others are deleted, the failed ones come
+// back after the visibility timeout, and one that fails maxReceiveCount
+// times moves to the dead-letter queue. Nothing is dropped: a message the
+// worker cannot read fails too, so an operator finds it in the DLQ.
+package counterworker
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"time"
+
+	awsevents "github.com/aws/aws-lambda-go/events"
+
+	"github.com/eventboard/eventboard/events"
+	"github.com/eventboard/eventboard/internal/correlation"
+	"github.com/eventboard/eventboard/internal/counter"
+)
+
+// Counters applies an event's deltas at most once per event id; see
+// dynamo.Counters.Apply.
+type Counters interface {
+	Apply(ctx context.Context, eventID string, deltas []counter.Delta, markerTTL time.Duration) (applied bool, err error)
+}
+
+// Handler processes batches of the counter queue.
+type Handler struct {
+	counters  Counters
+	markerTTL time.Duration
+	log       *slog.Logger
+}
+
+// New returns the handler. markerTTL is how long an event's id is
+// remembered: while it is, a redelivered or replayed event changes nothing.
+func New(counters Counters, markerTTL time.Duration, log *slog.Logger) (*Handler, error) {
+	if counters == nil || markerTTL <= 0 || log == nil {
+		return nil, errors.New("counterworker.New: counters, a positive marker TTL and a logger are required")
+	}
+	return &Handler{counters: counters, markerTTL: markerTTL, log: log}, nil
+}
+
+// Handle processes a batch and reports the messages that failed. Records are
+// independent: one failing does not fail the others. It never returns an
+// error, which would make SQS redeliver the whole batch.
+func (h *Handler) Handle(ctx context.Context, batch awsevents.SQSEvent) (awsevents.SQSEventResponse, error) {
+	resp := awsevents.SQSEventResponse{BatchItemFailures: []awsevents.SQSBatchItemFailure{}}
+	for _, msg := range batch.Records {
+		if err := h.process(ctx, msg); err != nil {
+			resp.BatchItemFailures = append(resp.BatchItemFailures, awsevents.SQSBatchItemFailure{ItemIdentifier: msg.MessageId})
+		}
+	}
+	return resp, nil
+}
+
+// process applies one message's event. Every line it logs carries the
+// message id and receive count, and, once the event is read, its id,
+// detail-type and (through ctx) correlation id.
+func (h *Handler) process(ctx context.Context, msg awsevents.SQSMessage) (err error) {
+	log := h.log.With("messageId", msg.MessageId, "receiveCount", msg.Attributes["ApproximateReceiveCount"])
+	defer func() {
+		if p := recover(); p != nil {
+			log.ErrorContext(ctx, "processing the message panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
+
+	ev, err := decode(msg.Body)
+	if err != nil {
+		if id := correlationOf(msg.Body); id != "" {
+			ctx = correlation.With(ctx, id)
+		}
+		// Permanent: every delivery fails the same way until the message
+		// reaches the DLQ, where an operator can read it.
+		log.ErrorContext(ctx, "message is not an event the worker can read; it goes to the DLQ after maxReceiveCount deliveries", "error", err)
+		return err
+	}
+	meta := ev.Meta()
+	ctx = correlation.With(ctx, meta.CorrelationID)
+	log = log.With("eventId", meta.EventID, "detailType", ev.DetailType())
+
+	deltas, err := counter.Deltas(ev.Payload())
+	if err != nil {
+		log.ErrorContext(ctx, "event has no counting rule; it goes to the DLQ after maxReceiveCount deliveries", "error", err)
+		return err
+	}
+	if len(deltas) == 0 {
+		log.InfoContext(ctx, "event changes no counter")
+		return nil
+	}
+	applied, err := h.counters.Apply(ctx, meta.EventID, deltas, h.markerTTL)
+	if err != nil {
+		log.ErrorContext(ctx, "applying the event failed; it will be retried", "error", err)
+		return err
+	}
+	if !applied {
+		log.InfoContext(ctx, "event was applied before; nothing changed")
+		return nil
+	}
+	log.InfoContext(ctx, "event applied", "counters", len(deltas))
+	return nil
+}
+
+// decode reads an SQS message body: an event as EventBridge delivers it to
+// a queue, with a detail that meets the public contract.
+func decode(body string) (events.Event, error) {
+	eb, err := events.ParseEventBridgeEvent([]byte(body))
+	if err != nil {
+		return nil, err
+	}
+	return eb.Decode()
+}
+
+// correlationOf digs the correlation id out of a body that failed to
+// decode, so even that failure's log line ties back to its request. It
+// returns "" when there is none worth logging.
+func correlationOf(body string) string {
+	var m struct {
+		Detail struct {
+			Metadata struct {
+				CorrelationID string `json:"correlationId"`
+			} `json:"metadata"`
+		} `json:"detail"`
+	}
+	if json.Unmarshal([]byte(body), &m) != nil || !correlation.Valid(m.Detail.Metadata.CorrelationID) {
+		return ""
+	}
+	return m.Detail.Metadata.CorrelationID
+}

@@ -1,0 +1,85 @@
+package counterworker_test
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/google/go-cmp/cmp"
+	"github.com/sethvargo/go-envconfig"
+
+	"github.com/eventboard/eventboard/internal/counterworker"
+	"github.com/eventboard/eventboard/internal/dynamo"
+	"github.com/eventboard/eventboard/internal/emulator"
+	"github.com/eventboard/eventboard/internal/manifest"
+)
+
+// createTables creates the tables of serverless.yml named by logical id,
+// as the stage "test" names them, and adds counterWorker's environment,
+// which points at them, to env.
+func createTables(t *testing.T, db *dynamodb.Client, env map[string]string, logicalIDs ...string) {
+	t.Helper()
+	m, err := manifest.Load("../../serverless.yml", manifest.Options{Stage: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range logicalIDs {
+		table, ok := m.Table(id)
+		if !ok {
+			t.Fatalf("serverless.yml declares no %s", id)
+		}
+		if _, err := db.CreateTable(context.Background(), table.CreateTableInput()); err != nil {
+			t.Fatalf("create %s: %v", id, err)
+		}
+	}
+	fn, ok := m.Function("counterWorker")
+	if !ok {
+		t.Fatal("serverless.yml declares no counterWorker")
+	}
+	for k, v := range fn.Environment {
+		env[k] = v
+	}
+}
+
+// The worker as the local stack builds it, from its serverless.yml
+// environment, on kumo's DynamoDB: the transaction runs for real.
+func TestWiredWorkerOnKumo(t *testing.T) {
+	srv := emulator.NewKumo() // before t.Parallel: kumo servers must not start at once
+	t.Cleanup(srv.Close)
+	t.Parallel()
+	db := emulator.DynamoDB(srv.URL)
+	env := map[string]string{}
+	createTables(t, db, env, "CounterTable", "ProcessedEventsTable")
+	cfg, err := counterworker.LoadConfig(context.Background(), envconfig.MapLookuper(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	handle, err := counterworker.Wire(cfg, db, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"batch.json", "duplicate.json", "batch.json"} {
+		resp, err := handle(context.Background(), fixture(t, name))
+		if err != nil || len(resp.BatchItemFailures) != 0 {
+			t.Fatalf("%s: %+v, %v", name, resp, err)
+		}
+	}
+	counters, err := dynamo.NewCounters(db, cfg.CounterTable, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := counters.Get(context.Background(), "posts", "users", "posts#author#"+alice, "posts#author#"+bob, "posts#day#2026-11-25", "posts#day#2026-11-24")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{"posts": 1, "users": 1, "posts#author#" + alice: 1, "posts#author#" + bob: 0, "posts#day#2026-11-25": 1, "posts#day#2026-11-24": 0}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("counters (-want +got):\n%s", diff)
+	}
+	out, err := db.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(cfg.ProcessedEventsTable), Select: "COUNT"})
+	if err != nil || out.Count != 4 {
+		t.Errorf("markers: %v, %v; want one per event (4)", out, err)
+	}
+}

@@ -1,0 +1,202 @@
+package dynamo_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/eventboard/eventboard/internal/counter"
+	"github.com/eventboard/eventboard/internal/counter/countertest"
+	"github.com/eventboard/eventboard/internal/dynamo"
+)
+
+// The Kumo tests start their server before t.Parallel: kumo.NewServer
+// writes package state of kumo's, and two servers starting at once race.
+func TestCountersContractKumo(t *testing.T) {
+	db := kumoClient(t)
+	t.Parallel()
+	runCountersContract(t, db)
+}
+
+func TestCountersContractDynamoDBLocal(t *testing.T) {
+	t.Parallel()
+	runCountersContract(t, dynamoDBLocalClient(t))
+}
+
+func runCountersContract(t *testing.T, db *dynamodb.Client) {
+	countertest.RunStoreContract(t, func(t *testing.T) countertest.Store {
+		counters, _ := newTable(t, db, "CounterTable")
+		processed, _ := newTable(t, db, "ProcessedEventsTable")
+		s, err := dynamo.NewCounters(db, counters, processed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}
+
+func TestCountersMarkerExpiresKumo(t *testing.T) {
+	db := kumoClient(t)
+	t.Parallel()
+	counters, _ := newTable(t, db, "CounterTable")
+	processed, _ := newTable(t, db, "ProcessedEventsTable")
+	s, err := dynamo.NewCounters(db, counters, processed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := s.Apply(ctx, "event-1", []counter.Delta{{Name: counter.Posts, By: 1}}, countertest.TTL); err != nil {
+		t.Fatal(err)
+	}
+	out, err := db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: &processed,
+		Key:       map[string]types.AttributeValue{"eventId": &types.AttributeValueMemberS{Value: "event-1"}},
+	})
+	if err != nil || out.Item == nil {
+		t.Fatalf("marker: %v, %v", out, err)
+	}
+	if _, ok := out.Item["expiresAt"].(*types.AttributeValueMemberN); !ok {
+		t.Errorf("the marker has no expiresAt number for TTL: %v", out.Item)
+	}
+}
+
+// fakeCountersAPI answers from its fields, for what emulators cannot be
+// made to do: throttle a batch or cancel a transaction for other reasons.
+type fakeCountersAPI struct {
+	transactErrs  []error // one per TransactWriteItems call; the last repeats
+	transactCalls int
+	unprocessed   int // BatchGetItem calls that leave every key unprocessed
+	batchCalls    int
+	keysPerCalls  []int
+}
+
+func (f *fakeCountersAPI) TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	f.transactCalls++
+	if len(f.transactErrs) == 0 {
+		return &dynamodb.TransactWriteItemsOutput{}, nil
+	}
+	err := f.transactErrs[min(f.transactCalls, len(f.transactErrs))-1]
+	return &dynamodb.TransactWriteItemsOutput{}, err
+}
+
+func (f *fakeCountersAPI) BatchGetItem(_ context.Context, in *dynamodb.BatchGetItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
+	f.batchCalls++
+	ka := in.RequestItems["counters"]
+	f.keysPerCalls = append(f.keysPerCalls, len(ka.Keys))
+	if f.unprocessed > 0 {
+		f.unprocessed--
+		return &dynamodb.BatchGetItemOutput{UnprocessedKeys: in.RequestItems}, nil
+	}
+	out := &dynamodb.BatchGetItemOutput{Responses: map[string][]map[string]types.AttributeValue{}}
+	for _, k := range ka.Keys {
+		out.Responses["counters"] = append(out.Responses["counters"], map[string]types.AttributeValue{
+			"name":  k["name"],
+			"value": &types.AttributeValueMemberN{Value: "7"},
+		})
+	}
+	return out, nil
+}
+
+func (f *fakeCountersAPI) GetItem(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+	return &dynamodb.GetItemOutput{}, nil
+}
+
+func TestCountersApplyErrors(t *testing.T) {
+	t.Parallel()
+	reasons := func(codes ...string) error {
+		r := make([]types.CancellationReason, len(codes))
+		for i, c := range codes {
+			r[i].Code = aws.String(c)
+		}
+		return &types.TransactionCanceledException{CancellationReasons: r}
+	}
+	conflict := reasons("None", "TransactionConflict")
+	for _, tc := range []struct {
+		name        string
+		errs        []error
+		wantApplied bool
+		wantErr     bool
+		wantCalls   int
+	}{
+		{"success", nil, true, false, 1},
+		{"marker existed", []error{reasons("ConditionalCheckFailed", "None")}, false, false, 1},
+		{"marker existed, as kumo says it", []error{reasons("ConditionalCheckFailed", "")}, false, false, 1},
+		{"conflict on a counter, then success", []error{conflict, conflict, nil}, true, false, 3},
+		{"conflict on the marker, then applied by the other", []error{reasons("TransactionConflict", "None"), reasons("ConditionalCheckFailed", "None")}, false, false, 2},
+		{"throttled, then success", []error{reasons("None", "ThrottlingError"), nil}, true, false, 2},
+		{"conflicts that do not end", []error{conflict}, false, true, 4},
+		{"validation", []error{reasons("None", "ValidationError")}, false, true, 1},
+		{"no reasons", []error{&types.TransactionCanceledException{}}, false, true, 1},
+		{"other failure", []error{errors.New("connection reset")}, false, true, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			api := &fakeCountersAPI{transactErrs: tc.errs}
+			s, err := dynamo.NewCounters(api, "counters", "processed")
+			if err != nil {
+				t.Fatal(err)
+			}
+			applied, err := s.Apply(context.Background(), "event-1", []counter.Delta{{Name: counter.Posts, By: 1}}, countertest.TTL)
+			if applied != tc.wantApplied || (err != nil) != tc.wantErr || api.transactCalls != tc.wantCalls {
+				t.Errorf("Apply = %v, %v after %d calls; want applied %v, error %v after %d", applied, err, api.transactCalls, tc.wantApplied, tc.wantErr, tc.wantCalls)
+			}
+		})
+	}
+}
+
+func TestCountersGetRetriesUnprocessedKeys(t *testing.T) {
+	t.Parallel()
+	api := &fakeCountersAPI{unprocessed: 2}
+	s, err := dynamo.NewCounters(api, "counters", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := make([]string, 0, 150)
+	for i := range 150 {
+		names = append(names, counter.AuthorPosts(string(rune('a'+i%26))+string(rune('a'+i/26))))
+	}
+	got, err := s.Get(context.Background(), names...)
+	if err != nil {
+		t.Fatalf("Get: %v", err)
+	}
+	if len(got) != 150 || got[names[149]] != 7 {
+		t.Errorf("Get returned %d counters (%v), want 150 at 7", len(got), got[names[149]])
+	}
+	// 100 keys, twice unprocessed, then read; then the other 50.
+	if want := []int{100, 100, 100, 50}; !slices.Equal(api.keysPerCalls, want) {
+		t.Errorf("keys per BatchGetItem = %v, want %v", api.keysPerCalls, want)
+	}
+}
+
+func TestCountersGetGivesUpOnKeysLeftUnprocessed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("backs off for about a second")
+	}
+	t.Parallel()
+	s, err := dynamo.NewCounters(&fakeCountersAPI{unprocessed: 1000}, "counters", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get(context.Background(), counter.Posts); err == nil {
+		t.Error("Get succeeded with every key unprocessed")
+	}
+}
+
+func TestCountersApplyNeedsTheMarkerTable(t *testing.T) {
+	t.Parallel()
+	s, err := dynamo.NewCounters(&fakeCountersAPI{}, "counters", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Apply(context.Background(), "event-1", nil, countertest.TTL); err == nil {
+		t.Error("a reader without a processed-events table applied an event")
+	}
+	if _, err := dynamo.NewCounters(nil, "counters", ""); err == nil {
+		t.Error("NewCounters accepted no client")
+	}
+}

@@ -1,0 +1,81 @@
+package inmem
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/eventboard/eventboard/internal/counter"
+)
+
+var (
+	_ counter.Reader      = (*Counters)(nil)
+	_ counter.ValueReader = (*Counters)(nil)
+)
+
+// Counters keeps counters in memory, applying each event at most once as
+// dynamo.Counters does. It is safe for concurrent use.
+type Counters struct {
+	mu        sync.RWMutex
+	values    map[string]int64
+	processed map[string]time.Time // event id -> marker expiry
+	now       func() time.Time
+}
+
+// NewCounters returns a store with every counter at 0 and no event applied.
+func NewCounters() *Counters {
+	return &Counters{values: map[string]int64{}, processed: map[string]time.Time{}, now: time.Now}
+}
+
+// Apply adds deltas on behalf of eventID unless an unexpired marker says it
+// was applied before; see dynamo.Counters.Apply for the contract.
+func (c *Counters) Apply(_ context.Context, eventID string, deltas []counter.Delta, markerTTL time.Duration) (bool, error) {
+	if eventID == "" {
+		return false, errors.New("inmem.ApplyCounters: event id is required")
+	}
+	if markerTTL <= 0 {
+		return false, fmt.Errorf("inmem.ApplyCounters %s: marker TTL must be positive, got %v", eventID, markerTTL)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.now()
+	if exp, ok := c.processed[eventID]; ok && now.Before(exp) {
+		return false, nil
+	}
+	c.processed[eventID] = now.Add(markerTTL)
+	for _, d := range counter.Sum(deltas) {
+		c.values[d.Name] += d.By
+	}
+	return true, nil
+}
+
+// Get implements counter.Reader.
+func (c *Counters) Get(_ context.Context, names ...string) (map[string]int64, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out := make(map[string]int64, len(names))
+	for _, n := range names {
+		if v, ok := c.values[n]; ok {
+			out[n] = v
+		}
+	}
+	return out, nil
+}
+
+// Value implements counter.ValueReader.
+func (c *Counters) Value(_ context.Context, name string) (int64, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.values[name], nil
+}
+
+// Applied reports whether the event eventID was applied (and its marker has
+// not expired).
+func (c *Counters) Applied(eventID string) bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	exp, ok := c.processed[eventID]
+	return ok && c.now().Before(exp)
+}

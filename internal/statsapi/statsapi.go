@@ -1,0 +1,42 @@
+// Package statsapi holds the handler of GET /api/stats: the totals and the
+// posts per day of the last 30 UTC days, read from the Counter table the
+// counter worker keeps. The counts trail the writes by the few seconds the
+// events take to reach the worker.
+package statsapi
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/eventboard/eventboard/internal/counter"
+	"github.com/eventboard/eventboard/internal/httpapi"
+)
+
+// Handler serves GET /api/stats.
+type Handler struct {
+	counters counter.Reader
+	now      func() time.Time
+	log      *slog.Logger
+}
+
+// New returns the handler; now tells which days are the last 30.
+func New(counters counter.Reader, now func() time.Time, log *slog.Logger) (*Handler, error) {
+	if counters == nil || now == nil || log == nil {
+		return nil, errors.New("statsapi.New: counters, a clock and a logger are required")
+	}
+	return &Handler{counters: counters, now: now, log: log}, nil
+}
+
+// Get serves GET /api/stats: 200 with counter.Stats.
+func (h *Handler) Get() func(context.Context, httpapi.Request) (httpapi.Response, error) {
+	return httpapi.Lambda(h.log, func(ctx context.Context, _ httpapi.Request) (httpapi.Response, error) {
+		s, err := counter.ReadStats(ctx, h.counters, h.now())
+		if err != nil {
+			return httpapi.Response{}, err
+		}
+		return httpapi.JSON(http.StatusOK, s)
+	})
+}
