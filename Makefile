@@ -64,6 +64,7 @@ bench: build ## benchmarks and the load run; writes docs/performance.md
 fuzz: ## run each fuzz target for a while (FUZZTIME, default 30s)
 	for t in FuzzCreate FuzzUpdate FuzzList; do $(GO) test -run XXX -fuzz "^$$t$$" -fuzztime $${FUZZTIME:-30s} ./internal/postapi/; done
 	$(GO) test -run XXX -fuzz FuzzDecodeCursor -fuzztime $${FUZZTIME:-30s} ./internal/post/
+	$(GO) test -run XXX -fuzz FuzzMessageBody -fuzztime $${FUZZTIME:-30s} ./internal/counterworker/
 
 .PHONY: lint
 lint: ## gofmt, go vet, staticcheck, go mod tidy

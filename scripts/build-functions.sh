@@ -22,6 +22,9 @@ functions=(
   "logout:./api/logout"
   "myInfo:./api/myinfo"
   "postConfirmation:./workers/postconfirm"
+  "getStats:./api/stats"
+  "counterWorker:./workers/counter"
+  "outboxSweeper:./schedules/outboxsweeper"
 )
 
 mkdir -p .build

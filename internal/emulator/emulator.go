@@ -4,9 +4,12 @@
 package emulator
 
 import (
+	"sync"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/sivchari/kumo"
 )
 
 // Region is the region every local client claims to be in.
@@ -30,4 +33,17 @@ func DynamoDB(endpoint string) *dynamodb.Client {
 		o.BaseEndpoint = aws.String(endpoint)
 		o.DisableValidateResponseChecksum = true
 	})
+}
+
+// kumoStart serializes kumo.NewServer: kumo's services are process-wide and
+// starting two servers at once races on their shared state.
+var kumoStart sync.Mutex
+
+// NewKumo starts an in-process kumo server. Its state is shared with every
+// other kumo server of the process (kumo registers its services once), so
+// callers keep their resources apart by name.
+func NewKumo() *kumo.Server {
+	kumoStart.Lock()
+	defer kumoStart.Unlock()
+	return kumo.NewServer()
 }

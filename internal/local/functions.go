@@ -12,21 +12,26 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/google/uuid"
 	"github.com/sethvargo/go-envconfig"
 
 	"github.com/eventboard/eventboard/internal/authapi"
+	"github.com/eventboard/eventboard/internal/counterworker"
 	"github.com/eventboard/eventboard/internal/manifest"
+	"github.com/eventboard/eventboard/internal/outboxsweeper"
 	"github.com/eventboard/eventboard/internal/postapi"
 	"github.com/eventboard/eventboard/internal/postconfirm"
+	"github.com/eventboard/eventboard/internal/statsapi"
 )
 
 // deps are the clients the stack hands its functions, in place of the ones
 // each Lambda builds from its environment on AWS.
 type deps struct {
-	dynamo  *dynamodb.Client
-	cognito *cognitoidentityprovider.Client
-	log     *slog.Logger
+	dynamo      *dynamodb.Client
+	eventbridge *eventbridge.Client
+	cognito     *cognitoidentityprovider.Client
+	log         *slog.Logger
 }
 
 // builder builds a function's handler from its environment, as its main
@@ -49,6 +54,37 @@ var builders = map[string]builder{
 	"logout":           authFunction((*authapi.Handlers).Logout),
 	"myInfo":           authFunction((*authapi.Handlers).Me),
 	"postConfirmation": postConfirmationFunction,
+	"outboxSweeper":    outboxSweeperFunction,
+	"counterWorker":    counterWorkerFunction,
+	"getStats":         getStatsFunction,
+}
+
+func counterWorkerFunction(ctx context.Context, env envconfig.Lookuper, d deps) (any, error) {
+	cfg, err := counterworker.LoadConfig(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	return counterworker.Wire(cfg, d.dynamo, d.log.With("function", cfg.FunctionName))
+}
+
+func getStatsFunction(ctx context.Context, env envconfig.Lookuper, d deps) (any, error) {
+	cfg, err := statsapi.LoadConfig(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	h, err := statsapi.Wire(cfg, d.dynamo, d.log.With("function", cfg.FunctionName))
+	if err != nil {
+		return nil, err
+	}
+	return h.Get(), nil
+}
+
+func outboxSweeperFunction(ctx context.Context, env envconfig.Lookuper, d deps) (any, error) {
+	cfg, err := outboxsweeper.LoadConfig(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	return outboxsweeper.Wire(cfg, d.dynamo, d.eventbridge, d.log.With("function", cfg.FunctionName))
 }
 
 func authFunction[H any](pick func(*authapi.Handlers) H) builder {
@@ -70,7 +106,7 @@ func postConfirmationFunction(ctx context.Context, env envconfig.Lookuper, d dep
 	if err != nil {
 		return nil, err
 	}
-	return postconfirm.Wire(cfg, d.dynamo, d.log.With("function", cfg.FunctionName))
+	return postconfirm.Wire(cfg, d.dynamo, d.eventbridge, d.log.With("function", cfg.FunctionName))
 }
 
 func postsFunction[H any](pick func(*postapi.Handlers) H) builder {
@@ -79,7 +115,7 @@ func postsFunction[H any](pick func(*postapi.Handlers) H) builder {
 		if err != nil {
 			return nil, err
 		}
-		h, err := postapi.Wire(cfg, d.dynamo, d.log.With("function", cfg.FunctionName))
+		h, err := postapi.Wire(cfg, d.dynamo, d.eventbridge, d.log.With("function", cfg.FunctionName))
 		if err != nil {
 			return nil, err
 		}

@@ -82,7 +82,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	if err != nil {
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
-	s := &Stack{opts: opts, manifest: m, identity: identity, kumo: kumo.NewServer()}
+	s := &Stack{opts: opts, manifest: m, identity: identity, kumo: emulator.NewKumo()}
 	db := emulator.DynamoDB(s.kumo.URL)
 	if err := createTables(ctx, db, m.Tables); err != nil {
 		s.kumo.Close()
@@ -95,7 +95,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		s.kumo.Close()
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
-	s.functions, err = buildFunctions(ctx, m, deps{dynamo: db, cognito: pool.client, log: opts.Log})
+	s.functions, err = buildFunctions(ctx, m, deps{dynamo: db, eventbridge: emulator.EventBridge(s.kumo.URL), cognito: pool.client, log: opts.Log})
 	if err != nil {
 		s.kumo.Close()
 		return nil, fmt.Errorf("local.Start: %w", err)

@@ -44,20 +44,20 @@ var leastPrivilege = map[string][]cfn.Permission{
 	"getPost": withLogs("GetPostLogGroup",
 		cfn.Permission{Action: "dynamodb:GetItem", Resource: "${PostsTable.Arn}"},
 	),
-	"createPost": withLogs("CreatePostLogGroup",
+	"createPost": withLogs("CreatePostLogGroup", withEvents(
 		cfn.Permission{Action: "dynamodb:PutItem", Resource: "${PostsTable.Arn}"},
 		checkRevocations,
-	),
-	"updatePost": withLogs("UpdatePostLogGroup",
+	)...),
+	"updatePost": withLogs("UpdatePostLogGroup", withEvents(
 		cfn.Permission{Action: "dynamodb:GetItem", Resource: "${PostsTable.Arn}"},
 		cfn.Permission{Action: "dynamodb:UpdateItem", Resource: "${PostsTable.Arn}"},
 		checkRevocations,
-	),
-	"deletePost": withLogs("DeletePostLogGroup",
+	)...),
+	"deletePost": withLogs("DeletePostLogGroup", withEvents(
 		cfn.Permission{Action: "dynamodb:DeleteItem", Resource: "${PostsTable.Arn}"},
 		cfn.Permission{Action: "dynamodb:GetItem", Resource: "${PostsTable.Arn}"},
 		checkRevocations,
-	),
+	)...),
 	// The auth functions call only Cognito's public, token-authorized API,
 	// which takes no IAM permission.
 	"signUp":        withLogs("SignUpLogGroup"),
@@ -65,19 +65,52 @@ var leastPrivilege = map[string][]cfn.Permission{
 	"resendCode":    withLogs("ResendCodeLogGroup"),
 	"login":         withLogs("LoginLogGroup"),
 	"refresh":       withLogs("RefreshLogGroup"),
-	"myInfo":        withLogs("MyInfoLogGroup"),
+	"myInfo": withLogs("MyInfoLogGroup",
+		cfn.Permission{Action: "dynamodb:GetItem", Resource: "${CounterTable.Arn}"},
+	),
 	"logout": withLogs("LogoutLogGroup",
 		cfn.Permission{Action: "dynamodb:PutItem", Resource: "${RevocationsTable.Arn}"},
 		cfn.Permission{Action: "dynamodb:UpdateItem", Resource: "${RevocationsTable.Arn}"},
 	),
-	"postConfirmation": withLogs("PostConfirmationLogGroup",
+	"postConfirmation": withLogs("PostConfirmationLogGroup", withEvents(
 		cfn.Permission{Action: "dynamodb:PutItem", Resource: "${UsersTable.Arn}"},
+	)...),
+	"getStats": withLogs("GetStatsLogGroup",
+		cfn.Permission{Action: "dynamodb:BatchGetItem", Resource: "${CounterTable.Arn}"},
+	),
+	// The counter worker's queue permissions are what Lambda's event source
+	// mapping uses on its behalf.
+	"counterWorker": withLogs("CounterWorkerLogGroup",
+		cfn.Permission{Action: "sqs:ReceiveMessage", Resource: "${CounterQueue.Arn}"},
+		cfn.Permission{Action: "sqs:DeleteMessage", Resource: "${CounterQueue.Arn}"},
+		cfn.Permission{Action: "sqs:ChangeMessageVisibility", Resource: "${CounterQueue.Arn}"},
+		cfn.Permission{Action: "sqs:GetQueueAttributes", Resource: "${CounterQueue.Arn}"},
+		cfn.Permission{Action: "dynamodb:PutItem", Resource: "${ProcessedEventsTable.Arn}"},
+		cfn.Permission{Action: "dynamodb:UpdateItem", Resource: "${CounterTable.Arn}"},
+	),
+	"outboxSweeper": withLogs("OutboxSweeperLogGroup",
+		cfn.Permission{Action: "dynamodb:Query", Resource: "${OutboxTable.Arn}/index/pendingByAge"},
+		cfn.Permission{Action: "dynamodb:DeleteItem", Resource: "${OutboxTable.Arn}"},
+		publishEvents,
 	),
 }
 
 // checkRevocations is the read every write makes to refuse the tokens of
 // signed-out sessions.
 var checkRevocations = cfn.Permission{Action: "dynamodb:BatchGetItem", Resource: "${RevocationsTable.Arn}"}
+
+// publishEvents is what every producer needs on the bus.
+var publishEvents = cfn.Permission{Action: "events:PutEvents", Resource: "${EventBus.Arn}"}
+
+// withEvents adds what a writer needs to record its events in the outbox
+// with its change, publish them, and clear them.
+func withEvents(perms ...cfn.Permission) []cfn.Permission {
+	return append(perms,
+		cfn.Permission{Action: "dynamodb:PutItem", Resource: "${OutboxTable.Arn}"},
+		cfn.Permission{Action: "dynamodb:DeleteItem", Resource: "${OutboxTable.Arn}"},
+		publishEvents,
+	)
+}
 
 func withLogs(logGroup string, perms ...cfn.Permission) []cfn.Permission {
 	arn := "${" + logGroup + ".Arn}"
@@ -302,6 +335,79 @@ func TestGeneratedTemplate(t *testing.T) {
 		}
 		if !found {
 			t.Error("Cognito may not invoke the trigger: no AWS::Lambda::Permission for cognito-idp.amazonaws.com")
+		}
+	})
+
+	t.Run("event pipeline", func(t *testing.T) {
+		worker, ok := m.Function("counterWorker")
+		if !ok {
+			t.Fatal("no counterWorker")
+		}
+		queue := tmpl.Resources["CounterQueue"].Properties
+		if vt, _ := queue["VisibilityTimeout"].(float64); vt < 6*float64(worker.Timeout) {
+			t.Errorf("CounterQueue VisibilityTimeout %v < 6 x the worker's timeout %d", queue["VisibilityTimeout"], worker.Timeout)
+		}
+		redrive := mapAt(queue, "RedrivePolicy")
+		dlq, _ := cfn.Render(redrive["deadLetterTargetArn"])
+		if redrive["maxReceiveCount"] != float64(5) || dlq != "${CounterDLQ.Arn}" {
+			t.Errorf("CounterQueue RedrivePolicy = %v", redrive)
+		}
+		var mapping map[string]any
+		for _, id := range tmpl.ResourcesOfType("AWS::Lambda::EventSourceMapping") {
+			p := tmpl.Resources[id].Properties
+			if fn, _ := cfn.Render(p["FunctionName"]); fn == "${"+lambdas["counterWorker"]+".Arn}" {
+				mapping = p
+			}
+		}
+		if src, _ := cfn.Render(mapping["EventSourceArn"]); src != "${CounterQueue.Arn}" ||
+			!cmp.Equal(mapping["FunctionResponseTypes"], []any{"ReportBatchItemFailures"}) {
+			t.Errorf("counterWorker's event source mapping = %v", mapping)
+		}
+		rule := tmpl.Resources["CounterRule"].Properties
+		targets, _ := rule["Targets"].([]any)
+		if len(targets) != 1 {
+			t.Fatalf("CounterRule targets = %v", rule["Targets"])
+		}
+		target, _ := targets[0].(map[string]any)
+		arn, _ := cfn.Render(target["Arn"])
+		ruleDLQ, _ := cfn.Render(mapAt(target, "DeadLetterConfig")["Arn"])
+		if arn != "${CounterQueue.Arn}" || ruleDLQ != "${CounterRuleDLQ.Arn}" {
+			t.Errorf("CounterRule target = %v", target)
+		}
+		if bus, _ := cfn.Render(rule["EventBusName"]); bus != "${EventBus}" {
+			t.Errorf("CounterRule bus = %v", rule["EventBusName"])
+		}
+		policy := mapAt(tmpl.Resources["CounterQueuePolicy"].Properties, "PolicyDocument")
+		stmts, _ := policy["Statement"].([]any)
+		stmt, _ := stmts[0].(map[string]any)
+		source, _ := cfn.Render(mapAt(mapAt(stmt, "Condition"), "ArnEquals")["aws:SourceArn"])
+		if len(stmts) != 1 || stmt["Action"] != "sqs:SendMessage" || source != "${CounterRule.Arn}" {
+			t.Errorf("CounterQueuePolicy = %v", policy)
+		}
+		alarmed := map[string]bool{}
+		for _, id := range tmpl.ResourcesOfType("AWS::CloudWatch::Alarm") {
+			p := tmpl.Resources[id].Properties
+			dims, _ := p["Dimensions"].([]any)
+			for _, d := range dims {
+				q, _ := cfn.Render(d.(map[string]any)["Value"])
+				alarmed[q] = p["MetricName"] == "ApproximateNumberOfMessagesVisible"
+			}
+		}
+		for _, q := range []string{"${CounterDLQ.QueueName}", "${CounterRuleDLQ.QueueName}"} {
+			if !alarmed[q] {
+				t.Errorf("no depth alarm on %s", q)
+			}
+		}
+		if len(tmpl.ResourcesOfType("AWS::Events::Archive")) != 1 {
+			t.Error("the bus has no archive")
+		}
+		schedules := tmpl.ResourcesOfType("AWS::Scheduler::Schedule")
+		if len(schedules) != 1 {
+			t.Fatalf("schedules = %v, want the outbox sweeper's", schedules)
+		}
+		sched := tmpl.Resources[schedules[0]].Properties
+		if fn, _ := cfn.Render(mapAt(sched, "Target")["Arn"]); fn != "${"+lambdas["outboxSweeper"]+".Arn}" || sched["ScheduleExpression"] != "rate(1 minute)" {
+			t.Errorf("schedule = %v", sched)
 		}
 	})
 
