@@ -1,6 +1,7 @@
 package cfn_test
 
 import (
+	"fmt"
 	"os"
 	"slices"
 	"sort"
@@ -99,6 +100,10 @@ var leastPrivilege = map[string][]cfn.Permission{
 // signed-out sessions.
 var checkRevocations = cfn.Permission{Action: "dynamodb:BatchGetItem", Resource: "${RevocationsTable.Arn}"}
 
+// schedulerRole is what EventBridge Scheduler assumes to invoke the
+// scheduled functions; it belongs to no function.
+const schedulerRole = "SchedulerRole"
+
 // publishEvents is what every producer needs on the bus.
 var publishEvents = cfn.Permission{Action: "events:PutEvents", Resource: "${EventBus.Arn}"}
 
@@ -186,7 +191,7 @@ func TestGeneratedTemplate(t *testing.T) {
 			}
 		}
 		for _, id := range tmpl.ResourcesOfType("AWS::IAM::Role") {
-			if _, used := roles[id]; !used {
+			if _, used := roles[id]; !used && id != schedulerRole {
 				t.Errorf("role %s belongs to no function", id)
 			}
 		}
@@ -406,8 +411,20 @@ func TestGeneratedTemplate(t *testing.T) {
 			t.Fatalf("schedules = %v, want the outbox sweeper's", schedules)
 		}
 		sched := tmpl.Resources[schedules[0]].Properties
-		if fn, _ := cfn.Render(mapAt(sched, "Target")["Arn"]); fn != "${"+lambdas["outboxSweeper"]+".Arn}" || sched["ScheduleExpression"] != "rate(1 minute)" {
+		fn, _ := cfn.Render(mapAt(sched, "Target")["Arn"])
+		role, _ := cfn.Render(mapAt(sched, "Target")["RoleArn"])
+		if fn != "${"+lambdas["outboxSweeper"]+".Arn}" || role != "${"+schedulerRole+".Arn}" || sched["ScheduleExpression"] != "rate(1 minute)" {
 			t.Errorf("schedule = %v", sched)
+		}
+		// Scheduler's role may invoke the scheduled function and nothing else.
+		perms, err := tmpl.RolePermissions(schedulerRole)
+		want := []cfn.Permission{{Action: "lambda:InvokeFunction", Resource: "${" + lambdas["outboxSweeper"] + ".Arn}"}}
+		if diff := cmp.Diff(want, perms); err != nil || diff != "" {
+			t.Errorf("%s permissions (-want +got):\n%s%v", schedulerRole, diff, err)
+		}
+		trust := mapAt(tmpl.Resources[schedulerRole].Properties, "AssumeRolePolicyDocument")
+		if !strings.Contains(fmt.Sprint(trust), "scheduler.amazonaws.com") || strings.Contains(fmt.Sprint(trust), "lambda.amazonaws.com") {
+			t.Errorf("%s trust = %v, want Scheduler only", schedulerRole, trust)
 		}
 	})
 
