@@ -11,11 +11,9 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
-	"syscall"
 	"time"
 
+	"github.com/eventboard/eventboard/internal/emulator"
 	"github.com/eventboard/eventboard/internal/local"
 )
 
@@ -85,29 +83,23 @@ func runLocal(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// persistKumo makes kumo keep its data under dataDir. kumo reads
-// KUMO_DATA_DIR once, when the process starts, so when it is not set yet
-// the process sets it and replaces itself (same pid, one process).
+// persistKumo sets up kumo for this process: its data kept under dataDir,
+// and its EventBridge deliveries sent to this process's own port. kumo reads
+// both from the environment once, when the process starts, so when they are
+// not set yet the process sets them and replaces itself (same pid, one
+// process).
 func persistKumo(dataDir string) error {
 	want := filepath.Join(dataDir, "aws")
-	if os.Getenv("KUMO_DATA_DIR") == want {
-		return nil
-	}
 	if err := os.MkdirAll(want, 0o700); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
-	self, err := os.Executable()
+	env, err := emulator.KumoDeliveryEnv()
 	if err != nil {
-		return fmt.Errorf("re-exec with KUMO_DATA_DIR: %w", err)
+		return err
 	}
-	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
-		return strings.HasPrefix(kv, "KUMO_DATA_DIR=") || strings.HasPrefix(kv, "KUMO_PERSIST_FLUSH_INTERVAL_MS=")
-	})
-	env = append(env, "KUMO_DATA_DIR="+want, "KUMO_PERSIST_FLUSH_INTERVAL_MS="+kumoFlushMS)
-	if err := syscall.Exec(self, os.Args, env); err != nil {
-		return fmt.Errorf("re-exec with KUMO_DATA_DIR: %w", err)
-	}
-	return nil // not reached
+	env["KUMO_DATA_DIR"] = want
+	env["KUMO_PERSIST_FLUSH_INTERVAL_MS"] = kumoFlushMS
+	return emulator.Reexec(env) // restarts once; a no-op afterwards
 }
 
 func runToken(args []string, stdout, stderr io.Writer) error {

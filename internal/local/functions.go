@@ -12,12 +12,12 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/google/uuid"
 	"github.com/sethvargo/go-envconfig"
 
 	"github.com/eventboard/eventboard/internal/authapi"
 	"github.com/eventboard/eventboard/internal/counterworker"
+	"github.com/eventboard/eventboard/internal/eventbus"
 	"github.com/eventboard/eventboard/internal/manifest"
 	"github.com/eventboard/eventboard/internal/outboxsweeper"
 	"github.com/eventboard/eventboard/internal/postapi"
@@ -28,8 +28,9 @@ import (
 // deps are the clients the stack hands its functions, in place of the ones
 // each Lambda builds from its environment on AWS.
 type deps struct {
+	env         map[string]map[string]string // per-function environment overrides
 	dynamo      *dynamodb.Client
-	eventbridge *eventbridge.Client
+	eventbridge eventbus.API
 	cognito     *cognitoidentityprovider.Client
 	log         *slog.Logger
 }
@@ -155,6 +156,9 @@ func buildFunctions(ctx context.Context, m *manifest.Manifest, d deps) (*functio
 				return nil, fmt.Errorf("function %s: environment %s: %w", fn.Name, k, err)
 			}
 			env[k] = resolved
+		}
+		for k, v := range d.env[fn.Name] {
+			env[k] = v
 		}
 		h, err := builders[fn.Name](ctx, envconfig.MapLookuper(env), d)
 		if err != nil {

@@ -24,6 +24,8 @@ import (
 
 	"github.com/eventboard/eventboard/internal/apigw"
 	"github.com/eventboard/eventboard/internal/emulator"
+	"github.com/eventboard/eventboard/internal/eventbus"
+	"github.com/eventboard/eventboard/internal/local/pipeline"
 	"github.com/eventboard/eventboard/internal/manifest"
 )
 
@@ -50,12 +52,32 @@ type Options struct {
 	// Console shows what a developer must see at once, such as the
 	// confirmation codes the user pool sends; io.Discard if nil.
 	Console io.Writer
+	// Provision adjusts what the pipeline creates from serverless.yml
+	// (tests shorten queues' visibility timeouts).
+	Provision []pipeline.ProvisionOption
+	// Faults injects failures, for tests that prove nothing is lost.
+	Faults Faults
+	// Environment overrides functions' environment variables, by function
+	// name (tests make the outbox sweeper take records of any age).
+	Environment map[string]map[string]string
+}
+
+// Faults wrap the parts of the stack where AWS can fail. A nil field
+// injects nothing.
+type Faults struct {
+	// EventBridge wraps the EventBridge client the functions publish with.
+	EventBridge func(eventbus.API) eventbus.API
+	// Pipeline wraps how the event pipeline invokes functions (SQS batches,
+	// schedules): duplicate deliveries, function errors.
+	Pipeline func(pipeline.Invoker) pipeline.Invoker
 }
 
 // Stack is a running local Eventboard.
 type Stack struct {
 	opts      Options
 	kumo      *kumo.Server
+	pipeline  *pipeline.Pipeline
+	resources *pipeline.Resources
 	manifest  *manifest.Manifest
 	functions *functions
 	identity  *Identity
@@ -82,11 +104,23 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	if err != nil {
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
+	if err := emulator.KumoDelivery(); err != nil {
+		return nil, fmt.Errorf("local.Start: %w", err)
+	}
 	s := &Stack{opts: opts, manifest: m, identity: identity, kumo: emulator.NewKumo()}
 	db := emulator.DynamoDB(s.kumo.URL)
 	if err := createTables(ctx, db, m.Tables); err != nil {
 		s.kumo.Close()
 		return nil, fmt.Errorf("local.Start: %w", err)
+	}
+	clients := pipeline.Clients{SQS: emulator.SQS(s.kumo.URL), EventBridge: emulator.EventBridge(s.kumo.URL)}
+	if s.resources, err = pipeline.Provision(ctx, m, clients, opts.Provision...); err != nil {
+		s.kumo.Close()
+		return nil, fmt.Errorf("local.Start: %w", err)
+	}
+	var eb eventbus.API = clients.EventBridge
+	if opts.Faults.EventBridge != nil {
+		eb = opts.Faults.EventBridge(eb)
 	}
 	pool, err := newUserPool(m, identity, opts.DataDir, opts.Console, func(ctx context.Context, fn string, payload []byte) ([]byte, error) {
 		return s.functions.Invoke(ctx, fn, payload)
@@ -95,8 +129,17 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		s.kumo.Close()
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
-	s.functions, err = buildFunctions(ctx, m, deps{dynamo: db, eventbridge: emulator.EventBridge(s.kumo.URL), cognito: pool.client, log: opts.Log})
+	s.functions, err = buildFunctions(ctx, m, deps{env: opts.Environment, dynamo: db, eventbridge: eb, cognito: pool.client, log: opts.Log})
 	if err != nil {
+		s.kumo.Close()
+		return nil, fmt.Errorf("local.Start: %w", err)
+	}
+	var inv pipeline.Invoker = s.functions
+	if opts.Faults.Pipeline != nil {
+		inv = opts.Faults.Pipeline(inv)
+	}
+	// The pipeline outlives the request that started the stack.
+	if s.pipeline, err = pipeline.Start(context.WithoutCancel(ctx), m, s.resources, clients, inv, pipeline.Options{Log: opts.Log}); err != nil {
 		s.kumo.Close()
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
@@ -128,9 +171,20 @@ func (s *Stack) AWSEndpoint() string { return s.kumo.URL }
 // Manifest is the serverless.yml the stack runs.
 func (s *Stack) Manifest() *manifest.Manifest { return s.manifest }
 
-// Close stops the stack. With persistence on, it waits for kumo's
-// background snapshot so the last writes reach the disk.
+// Resources are the queues, buses and rules the stack created from
+// serverless.yml.
+func (s *Stack) Resources() *pipeline.Resources { return s.resources }
+
+// Fire runs a scheduled function now, as its schedule would.
+func (s *Stack) Fire(ctx context.Context, function string) error {
+	return s.pipeline.Fire(ctx, function)
+}
+
+// Close stops the stack: the pollers finish their batches first. With
+// persistence on, it waits for kumo's background snapshot so the last
+// writes reach the disk.
 func (s *Stack) Close() {
+	s.pipeline.Stop()
 	s.kumo.Close()
 	if os.Getenv("KUMO_DATA_DIR") != "" {
 		time.Sleep(2 * flushInterval())

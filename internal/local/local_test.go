@@ -34,12 +34,18 @@ var stages atomic.Int64
 
 func startStack(t *testing.T) *client {
 	t.Helper()
-	stack, err := local.Start(context.Background(), local.Options{
-		Stage:    fmt.Sprintf("test%d", stages.Add(1)),
-		Addr:     "127.0.0.1:8080",
-		DataDir:  t.TempDir(),
-		Manifest: "../../serverless.yml",
-	})
+	return startStackWith(t, local.Options{})
+}
+
+// startStackWith starts a stack with opts, filling in the stage, address,
+// data directory and serverless.yml.
+func startStackWith(t *testing.T, opts local.Options) *client {
+	t.Helper()
+	opts.Stage = fmt.Sprintf("test%d", stages.Add(1))
+	opts.Addr = "127.0.0.1:8080"
+	opts.DataDir = t.TempDir()
+	opts.Manifest = "../../serverless.yml"
+	stack, err := local.Start(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
