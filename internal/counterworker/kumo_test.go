@@ -19,7 +19,7 @@ import (
 // createTables creates the tables of serverless.yml named by logical id,
 // as the stage "test" names them, and adds counterWorker's environment,
 // which points at them, to env.
-func createTables(t *testing.T, db *dynamodb.Client, env map[string]string, logicalIDs ...string) {
+func createTables(t testing.TB, db *dynamodb.Client, env map[string]string, logicalIDs ...string) {
 	t.Helper()
 	m, err := manifest.Load("../../serverless.yml", manifest.Options{Stage: "test"})
 	if err != nil {

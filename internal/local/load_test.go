@@ -18,7 +18,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/eventboard/eventboard/internal/counter"
+	"github.com/eventboard/eventboard/internal/dynamo"
 	"github.com/eventboard/eventboard/internal/emulator"
+	"github.com/eventboard/eventboard/internal/jwtauth"
 	"github.com/eventboard/eventboard/internal/post"
 )
 
@@ -181,4 +184,53 @@ func load(t *testing.T, url string, n int, d time.Duration) loadResult {
 		t.Fatalf("%s: no successful requests", url)
 	}
 	return res
+}
+
+// TestLoadPipelineLatency is the pipeline's load run of `make bench`: for
+// 1,000 posts created one after another over HTTP, the time from sending
+// POST /api/posts to the author's counter showing the post: the outbox
+// write, PutEvents, kumo's rule delivery to SQS, the poller, the worker's
+// transaction. It reports p50 and p99 and asserts nothing about speed.
+func TestLoadPipelineLatency(t *testing.T) {
+	if os.Getenv("EVENTBOARD_LOAD") == "" {
+		t.Skip("a load run; `make bench` runs it (EVENTBOARD_LOAD=1)")
+	}
+	const posts = 1000
+	c := startStack(t)
+	token := c.token("latency")
+	table, _ := c.stack.Manifest().Table("CounterTable")
+	counters, err := dynamo.NewCounters(emulator.DynamoDB(c.stack.AWSEndpoint()), table.Name, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := counter.AuthorPosts(jwtauth.SubjectFor("latency"))
+	lat := make([]time.Duration, 0, posts)
+	for i := range posts {
+		t0 := time.Now()
+		r := c.do("POST", "/api/posts", token, jsonBody(map[string]string{"title": "latency", "content": "x"}))
+		r.want(t, http.StatusCreated, "")
+		for {
+			v, err := counters.Value(context.Background(), name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v == int64(i+1) {
+				break
+			}
+			if time.Since(t0) > 10*time.Second {
+				t.Fatalf("post %d not counted after 10 s", i)
+			}
+			time.Sleep(100 * time.Microsecond)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	res := loadResult{lat: lat, Requests: posts, elapsed: time.Second}
+	res.finish()
+	t.Logf("POST to counter-visible over %d posts: p50 %.2f ms, p99 %.2f ms", posts, res.P50ms, res.P99ms)
+	if out := os.Getenv("EVENTBOARD_PIPELINE_OUT"); out != "" {
+		b, _ := json.Marshal(map[string]any{"posts": posts, "p50_ms": res.P50ms, "p99_ms": res.P99ms})
+		if err := os.WriteFile(out, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
