@@ -33,11 +33,7 @@ type Config struct {
 
 // LoadConfig reads Config through lookup (envconfig.OsLookuper in main).
 func LoadConfig(ctx context.Context, lookup envconfig.Lookuper) (Config, error) {
-	var c Config
-	if err := envconfig.ProcessWith(ctx, &envconfig.Config{Target: &c, Lookuper: lookup}); err != nil {
-		return Config{}, fmt.Errorf("counterworker.LoadConfig: %w", err)
-	}
-	return c, nil
+	return awsenv.Load[Config](ctx, lookup, "counterworker.LoadConfig")
 }
 
 // FromEnv wires the worker on AWS: config from the environment, the

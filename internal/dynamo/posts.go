@@ -74,10 +74,10 @@ func (s *PostStore) Create(ctx context.Context, p post.Post, ev outbox.Record) e
 		return fmt.Errorf("dynamo.CreatePost: %w", err)
 	}
 	err = s.transact(ctx, ev, types.TransactWriteItem{Put: &types.Put{
-		TableName:                           &s.table,
-		Item:                                item,
-		ConditionExpression:                 aws.String("attribute_not_exists(#id)"),
-		ExpressionAttributeNames:            map[string]string{"#id": attrID},
+		TableName:                &s.table,
+		Item:                     item,
+		ConditionExpression:      aws.String("attribute_not_exists(#id)"),
+		ExpressionAttributeNames: map[string]string{"#id": attrID},
 	}})
 	if isCancelledByCondition(err) {
 		return post.ErrExists

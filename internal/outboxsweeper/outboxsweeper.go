@@ -36,11 +36,7 @@ type Config struct {
 
 // LoadConfig reads Config through lookup.
 func LoadConfig(ctx context.Context, lookup envconfig.Lookuper) (Config, error) {
-	var c Config
-	if err := envconfig.ProcessWith(ctx, &envconfig.Config{Target: &c, Lookuper: lookup}); err != nil {
-		return Config{}, fmt.Errorf("outboxsweeper.LoadConfig: %w", err)
-	}
-	return c, nil
+	return awsenv.Load[Config](ctx, lookup, "outboxsweeper.LoadConfig")
 }
 
 // Handler is the Lambda: whatever the schedule sends, it sweeps once and

@@ -35,11 +35,7 @@ type Config struct {
 
 // LoadConfig reads Config through lookup (envconfig.OsLookuper in main).
 func LoadConfig(ctx context.Context, lookup envconfig.Lookuper) (Config, error) {
-	var c Config
-	if err := envconfig.ProcessWith(ctx, &envconfig.Config{Target: &c, Lookuper: lookup}); err != nil {
-		return Config{}, fmt.Errorf("postapi.LoadConfig: %w", err)
-	}
-	return c, nil
+	return awsenv.Load[Config](ctx, lookup, "postapi.LoadConfig")
 }
 
 // FromEnv wires a posts Lambda on AWS: config from the environment, the

@@ -30,11 +30,7 @@ type Config struct {
 
 // LoadConfig reads Config through lookup.
 func LoadConfig(ctx context.Context, lookup envconfig.Lookuper) (Config, error) {
-	var c Config
-	if err := envconfig.ProcessWith(ctx, &envconfig.Config{Target: &c, Lookuper: lookup}); err != nil {
-		return Config{}, fmt.Errorf("postconfirm.LoadConfig: %w", err)
-	}
-	return c, nil
+	return awsenv.Load[Config](ctx, lookup, "postconfirm.LoadConfig")
 }
 
 // FromEnv wires the trigger on AWS.

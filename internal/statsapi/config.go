@@ -24,11 +24,7 @@ type Config struct {
 
 // LoadConfig reads Config through lookup (envconfig.OsLookuper in main).
 func LoadConfig(ctx context.Context, lookup envconfig.Lookuper) (Config, error) {
-	var c Config
-	if err := envconfig.ProcessWith(ctx, &envconfig.Config{Target: &c, Lookuper: lookup}); err != nil {
-		return Config{}, fmt.Errorf("statsapi.LoadConfig: %w", err)
-	}
-	return c, nil
+	return awsenv.Load[Config](ctx, lookup, "statsapi.LoadConfig")
 }
 
 // FromEnv wires the stats Lambda on AWS: config from the environment, the
