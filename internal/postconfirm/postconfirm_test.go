@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eventboard/eventboard/events"
+	"github.com/eventboard/eventboard/events/eventstest"
 	"github.com/eventboard/eventboard/internal/auth"
 	"github.com/eventboard/eventboard/internal/inmem"
 	"github.com/eventboard/eventboard/internal/outbox"
@@ -69,6 +70,7 @@ func TestRecordsOnceAndReturnsTheEvent(t *testing.T) {
 	if len(r.sent) != 1 || ob.Len() != 1 || r.sent[0].DetailType != "UserConfirmed" {
 		t.Fatalf("events sent %+v, outbox %d; want one UserConfirmed", r.sent, ob.Len())
 	}
+	eventstest.Validate(t, r.sent[0].DetailType, r.sent[0].Detail)
 	e, err := events.Decode(r.sent[0].DetailType, r.sent[0].Detail)
 	if err != nil {
 		t.Fatalf("the event breaks the contract: %v", err)
