@@ -7,7 +7,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/sethvargo/go-envconfig"
 
@@ -51,12 +50,8 @@ func FromEnv(ctx context.Context) (*Handlers, error) {
 	if err != nil {
 		return nil, fmt.Errorf("authapi.FromEnv: aws config: %w", err)
 	}
-	idp := cognitoidentityprovider.NewFromConfig(awsCfg, func(o *cognitoidentityprovider.Options) {
-		o.BaseEndpoint = awsenv.Endpoint(os.LookupEnv, "Cognito Identity Provider")
-	})
-	db := dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
-		o.BaseEndpoint = awsenv.Endpoint(os.LookupEnv, "DynamoDB")
-	})
+	idp := cognito.NewAPIClient(awsCfg, os.LookupEnv)
+	db := dynamo.NewClient(awsCfg, os.LookupEnv)
 	return Wire(cfg, idp, db, logging.New(os.Stdout, cfg.LogLevel, cfg.FunctionName))
 }
 

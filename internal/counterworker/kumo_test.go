@@ -2,7 +2,9 @@ package counterworker_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -21,7 +23,7 @@ import (
 // which points at them, to env.
 func createTables(t testing.TB, db *dynamodb.Client, env map[string]string, logicalIDs ...string) {
 	t.Helper()
-	m, err := manifest.Load("../../serverless.yml", manifest.Options{Stage: "test"})
+	m, err := manifest.Load("../../serverless.yml", manifest.Options{Stage: fmt.Sprint("test", stageSeq.Add(1))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,3 +85,7 @@ func TestWiredWorkerOnKumo(t *testing.T) {
 		t.Errorf("markers: %v, %v; want one per event (4)", out, err)
 	}
 }
+
+// stageSeq gives every use of kumo's process-wide state tables of its own,
+// so -count=N runs do not meet the tables of earlier runs.
+var stageSeq atomic.Int64

@@ -7,7 +7,6 @@ import (
 	"os"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/sethvargo/go-envconfig"
 
 	"github.com/eventboard/eventboard/internal/awsenv"
@@ -50,12 +49,8 @@ func FromEnv(ctx context.Context) (*Handlers, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postapi.FromEnv: aws config: %w", err)
 	}
-	db := dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
-		o.BaseEndpoint = awsenv.Endpoint(os.LookupEnv, "DynamoDB")
-	})
-	eb := eventbridge.NewFromConfig(awsCfg, func(o *eventbridge.Options) {
-		o.BaseEndpoint = awsenv.Endpoint(os.LookupEnv, "EventBridge")
-	})
+	db := dynamo.NewClient(awsCfg, os.LookupEnv)
+	eb := eventbus.NewClient(awsCfg, os.LookupEnv)
 	return Wire(cfg, db, eb, logging.New(os.Stdout, cfg.LogLevel, cfg.FunctionName))
 }
 

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/sethvargo/go-envconfig"
 
 	"github.com/eventboard/eventboard/internal/awsenv"
@@ -43,12 +42,8 @@ func FromEnv(ctx context.Context) (func(context.Context, Event) (Event, error), 
 	if err != nil {
 		return nil, fmt.Errorf("postconfirm.FromEnv: aws config: %w", err)
 	}
-	db := dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
-		o.BaseEndpoint = awsenv.Endpoint(os.LookupEnv, "DynamoDB")
-	})
-	eb := eventbridge.NewFromConfig(awsCfg, func(o *eventbridge.Options) {
-		o.BaseEndpoint = awsenv.Endpoint(os.LookupEnv, "EventBridge")
-	})
+	db := dynamo.NewClient(awsCfg, os.LookupEnv)
+	eb := eventbus.NewClient(awsCfg, os.LookupEnv)
 	return Wire(cfg, db, eb, logging.New(os.Stdout, cfg.LogLevel, cfg.FunctionName))
 }
 

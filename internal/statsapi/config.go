@@ -39,9 +39,7 @@ func FromEnv(ctx context.Context) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("statsapi.FromEnv: aws config: %w", err)
 	}
-	db := dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
-		o.BaseEndpoint = awsenv.Endpoint(os.LookupEnv, "DynamoDB")
-	})
+	db := dynamo.NewClient(awsCfg, os.LookupEnv)
 	return Wire(cfg, db, logging.New(os.Stdout, cfg.LogLevel, cfg.FunctionName))
 }
 
