@@ -1,11 +1,13 @@
 package local
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -126,9 +128,14 @@ func postsFunction[H any](pick func(*postapi.Handlers) H) builder {
 
 // function is one function of the stack.
 type function struct {
-	name    string
-	handler lambda.Handler
-	timeout time.Duration
+	name string
+	// instances are the function's execution environments. A handler from
+	// lambda.NewHandler serves one invocation at a time (it reuses its
+	// buffers, as one Lambda environment does), so concurrent invocations
+	// each take an instance, and more are made as needed: Lambda scaling
+	// out.
+	instances *sync.Pool
+	timeout   time.Duration
 }
 
 // functions invokes the stack's functions by name, as the Lambda service
@@ -168,7 +175,9 @@ func buildFunctions(ctx context.Context, m *manifest.Manifest, d deps) (*functio
 		if timeout <= 0 {
 			timeout = 6 * time.Second
 		}
-		fns.byName[fn.Name] = function{name: fn.Name, handler: lambda.NewHandler(h), timeout: timeout}
+		fns.byName[fn.Name] = function{name: fn.Name, timeout: timeout, instances: &sync.Pool{
+			New: func() any { return lambda.NewHandler(h) },
+		}}
 	}
 	return fns, nil
 }
@@ -208,12 +217,18 @@ func (f *functions) Invoke(ctx context.Context, name string, payload []byte) (ou
 		AwsRequestID:       uuid.NewString(),
 		InvokedFunctionArn: "arn:aws:lambda:us-east-1:000000000000:function:" + name,
 	})
+	h := fn.instances.Get().(lambda.Handler)
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("function %s panicked: %v", name, p)
+			return // an environment that panicked is not reused
 		}
+		fn.instances.Put(h)
 	}()
-	return fn.handler.Invoke(ctx, payload)
+	out, err = h.Invoke(ctx, payload)
+	// The answer may live in the instance's buffer: copy it before the
+	// instance serves another invocation.
+	return bytes.Clone(out), err
 }
 
 // localValue is the local stack's value of a CloudFormation intrinsic in a
