@@ -25,6 +25,7 @@ functions=(
   "getStats:./api/stats"
   "counterWorker:./workers/counter"
   "outboxSweeper:./schedules/outboxsweeper"
+  "warmer:./schedules/warmer"
 )
 
 mkdir -p .build

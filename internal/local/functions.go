@@ -1,30 +1,29 @@
 package local
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"slices"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/google/uuid"
 	"github.com/sethvargo/go-envconfig"
 
 	"github.com/eventboard/eventboard/internal/authapi"
 	"github.com/eventboard/eventboard/internal/counterworker"
 	"github.com/eventboard/eventboard/internal/eventbus"
+	"github.com/eventboard/eventboard/internal/local/lambdasvc"
 	"github.com/eventboard/eventboard/internal/local/manifest"
 	"github.com/eventboard/eventboard/internal/outboxsweeper"
 	"github.com/eventboard/eventboard/internal/postapi"
 	"github.com/eventboard/eventboard/internal/postconfirm"
 	"github.com/eventboard/eventboard/internal/statsapi"
+	"github.com/eventboard/eventboard/internal/warmer"
+	"github.com/eventboard/eventboard/internal/warmup"
 )
 
 // deps are the clients the stack hands its functions, in place of the ones
@@ -34,7 +33,9 @@ type deps struct {
 	dynamo      *dynamodb.Client
 	eventbridge eventbus.API
 	cognito     *cognitoidentityprovider.Client
-	log         *slog.Logger
+	// lambda talks to the stack's own Lambda Invoke endpoint.
+	lambda warmer.LambdaAPI
+	log    *slog.Logger
 }
 
 // builder builds a function's handler from its environment, as its main
@@ -60,6 +61,15 @@ var builders = map[string]builder{
 	"outboxSweeper":    outboxSweeperFunction,
 	"counterWorker":    counterWorkerFunction,
 	"getStats":         getStatsFunction,
+	"warmer":           warmerFunction,
+}
+
+func warmerFunction(ctx context.Context, env envconfig.Lookuper, d deps) (any, error) {
+	cfg, err := warmer.LoadConfig(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	return warmer.Wire(cfg, d.lambda, d.log.With("function", cfg.FunctionName)), nil
 }
 
 func counterWorkerFunction(ctx context.Context, env envconfig.Lookuper, d deps) (any, error) {
@@ -126,32 +136,26 @@ func postsFunction[H any](pick func(*postapi.Handlers) H) builder {
 	}
 }
 
-// function is one function of the stack.
-type function struct {
-	name string
-	// instances are the function's execution environments. A handler from
-	// lambda.NewHandler serves one invocation at a time (it reuses its
-	// buffers, as one Lambda environment does), so concurrent invocations
-	// each take an instance, and more are made as needed: Lambda scaling
-	// out.
-	instances *sync.Pool
-	timeout   time.Duration
-}
-
 // functions invokes the stack's functions by name, as the Lambda service
-// does: JSON in, JSON out, a context with the invocation's metadata and the
-// function's deadline.
+// does (package lambdasvc): JSON in, JSON out, a context with the
+// invocation's metadata and the function's deadline, in execution
+// environments made on demand and reclaimed when idle.
 type functions struct {
-	byName map[string]function
+	*lambdasvc.Service
 }
 
-// buildFunctions builds every function of m, and fails when m and the
-// stack's builders do not name the same functions.
-func buildFunctions(ctx context.Context, m *manifest.Manifest, d deps) (*functions, error) {
+// buildFunctions adds every function of m to svc, and fails when m and the
+// stack's builders do not name the same functions. Each function's init is
+// run once here, so a function that cannot be built fails the start; its
+// environments are then made on demand, each with an init of its own.
+func buildFunctions(ctx context.Context, m *manifest.Manifest, d deps, svc *lambdasvc.Service) (*functions, error) {
 	if err := sameFunctions(m); err != nil {
 		return nil, err
 	}
-	fns := &functions{byName: map[string]function{}}
+	warmed, err := warmupTargets(m)
+	if err != nil {
+		return nil, err
+	}
 	for _, fn := range m.Functions {
 		env := map[string]string{"AWS_LAMBDA_FUNCTION_NAME": fn.Name, "AWS_REGION": m.Region}
 		for k, v := range fn.Environment {
@@ -167,19 +171,52 @@ func buildFunctions(ctx context.Context, m *manifest.Manifest, d deps) (*functio
 		for k, v := range d.env[fn.Name] {
 			env[k] = v
 		}
-		h, err := builders[fn.Name](ctx, envconfig.MapLookuper(env), d)
-		if err != nil {
+		init := func(ctx context.Context) (lambda.Handler, error) {
+			h, err := builders[fn.Name](ctx, envconfig.MapLookuper(env), d)
+			if err != nil {
+				return nil, err
+			}
+			return warmup.NewEnvironment(fn.Name, d.log.With("function", fn.Name)).Wrap(lambda.NewHandler(h)), nil
+		}
+		if _, err := init(ctx); err != nil {
 			return nil, fmt.Errorf("function %s: %w", fn.Name, err)
 		}
-		timeout := time.Duration(fn.Timeout) * time.Second
-		if timeout <= 0 {
-			timeout = 6 * time.Second
+		err := svc.Add(lambdasvc.Function{
+			Name:         fn.Name,
+			DeployedName: fn.FunctionName,
+			Timeout:      time.Duration(fn.Timeout) * time.Second,
+			Warmup:       warmed[fn.Name],
+			Init:         init,
+		})
+		if err != nil {
+			return nil, err
 		}
-		fns.byName[fn.Name] = function{name: fn.Name, timeout: timeout, instances: &sync.Pool{
-			New: func() any { return lambda.NewHandler(h) },
-		}}
 	}
-	return fns, nil
+	return &functions{svc}, nil
+}
+
+// warmupTargets reads custom.warmup.targets of m, the functions the warmer
+// keeps warm and their concurrency, and checks that each is a function of m.
+// None when m declares none.
+func warmupTargets(m *manifest.Manifest) (map[string]int, error) {
+	custom, _ := m.Raw["custom"].(map[string]any)
+	w, _ := custom["warmup"].(map[string]any)
+	decl, ok := w["targets"].(string)
+	if !ok {
+		return nil, nil
+	}
+	targets, err := warmer.ParseTargets(decl)
+	if err != nil {
+		return nil, fmt.Errorf("custom.warmup.targets: %w", err)
+	}
+	out := map[string]int{}
+	for _, t := range targets {
+		if _, ok := m.Function(t.Function); !ok {
+			return nil, fmt.Errorf("custom.warmup.targets: %s is not a function of serverless.yml", t.Function)
+		}
+		out[t.Function] = t.Concurrency
+	}
+	return out, nil
 }
 
 // sameFunctions reports the functions serverless.yml and the stack do not
@@ -202,33 +239,6 @@ func sameFunctions(m *manifest.Manifest) error {
 		return fmt.Errorf("serverless.yml and the local stack disagree: only in serverless.yml %v, only in the stack %v", onlyManifest, onlyStack)
 	}
 	return nil
-}
-
-// Invoke implements apigw.Invoker. A handler's error or panic is a function
-// error.
-func (f *functions) Invoke(ctx context.Context, name string, payload []byte) (out []byte, err error) {
-	fn, ok := f.byName[name]
-	if !ok {
-		return nil, fmt.Errorf("invoke: no function %q", name)
-	}
-	ctx, cancel := context.WithTimeout(ctx, fn.timeout)
-	defer cancel()
-	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{
-		AwsRequestID:       uuid.NewString(),
-		InvokedFunctionArn: "arn:aws:lambda:us-east-1:000000000000:function:" + name,
-	})
-	h := fn.instances.Get().(lambda.Handler)
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("function %s panicked: %v", name, p)
-			return // an environment that panicked is not reused
-		}
-		fn.instances.Put(h)
-	}()
-	out, err = h.Invoke(ctx, payload)
-	// The answer may live in the instance's buffer: copy it before the
-	// instance serves another invocation.
-	return bytes.Clone(out), err
 }
 
 // localValue is the local stack's value of a CloudFormation intrinsic in a

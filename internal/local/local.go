@@ -25,8 +25,10 @@ import (
 	"github.com/eventboard/eventboard/internal/eventbus"
 	"github.com/eventboard/eventboard/internal/local/apigw"
 	"github.com/eventboard/eventboard/internal/local/emulator"
+	"github.com/eventboard/eventboard/internal/local/lambdasvc"
 	"github.com/eventboard/eventboard/internal/local/manifest"
 	"github.com/eventboard/eventboard/internal/local/pipeline"
+	"github.com/eventboard/eventboard/internal/warmer"
 )
 
 // Options configure a Stack.
@@ -60,6 +62,9 @@ type Options struct {
 	// Environment overrides functions' environment variables, by function
 	// name (tests make the outbox sweeper take records of any age).
 	Environment map[string]map[string]string
+	// IdleReclaim is how long a function's execution environment stays
+	// warm while idle; lambdasvc.DefaultIdleReclaim if zero.
+	IdleReclaim time.Duration
 }
 
 // Faults wrap the parts of the stack where AWS can fail. A nil field
@@ -82,6 +87,9 @@ type Stack struct {
 	functions *functions
 	identity  *Identity
 	handler   http.Handler
+	// invokeAPI serves the Lambda Invoke API on a loopback port of its
+	// own, the endpoint the warmer's Lambda client is given.
+	invokeAPI *http.Server
 }
 
 // Start starts the stack: kumo, the tables of serverless.yml, every
@@ -129,9 +137,18 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		s.kumo.Close()
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
-	s.functions, err = buildFunctions(ctx, m, deps{env: opts.Environment, dynamo: db, eventbridge: eb, cognito: pool.client, log: opts.Log})
+	svc := lambdasvc.New(lambdasvc.Options{Region: m.Region, Account: pipeline.Account, IdleReclaim: opts.IdleReclaim})
+	invokeURL, err := s.serveInvokeAPI(svc)
 	if err != nil {
 		s.kumo.Close()
+		return nil, fmt.Errorf("local.Start: %w", err)
+	}
+	lambdaClient := warmer.NewLambdaClient(emulator.Config(), func(k string) (string, bool) {
+		return invokeURL, k == "AWS_ENDPOINT_URL_LAMBDA"
+	})
+	s.functions, err = buildFunctions(ctx, m, deps{env: opts.Environment, dynamo: db, eventbridge: eb, cognito: pool.client, lambda: lambdaClient, log: opts.Log}, svc)
+	if err != nil {
+		s.close()
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
 	var inv pipeline.Invoker = s.functions
@@ -140,19 +157,24 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	}
 	// The pipeline outlives the request that started the stack.
 	if s.pipeline, err = pipeline.Start(context.WithoutCancel(ctx), m, s.resources, clients, inv, pipeline.Options{Log: opts.Log}); err != nil {
-		s.kumo.Close()
+		s.close()
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
 	gw, err := newGateway(m, s.functions, identity, opts.Log)
 	if err != nil {
-		s.kumo.Close()
+		s.pipeline.Stop()
+		s.close()
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", gw)
 	identity.register(mux)
 	mux.Handle("POST /local/cognito-idp/", http.StripPrefix("/local/cognito-idp", pool.server))
-	mux.HandleFunc("GET /local/mailbox", pool.mailbox)
+	mux.Handle("GET /local/mailbox", loopbackOnly(http.HandlerFunc(pool.mailbox)))
+	mux.Handle("POST /2015-03-31/functions/", loopbackOnly(svc.InvokeAPI(opts.Log)))
+	mux.Handle("GET /local/functions", loopbackOnly(svc.StatusHandler()))
+	mux.Handle("GET /local/schedules", loopbackOnly(http.HandlerFunc(s.listSchedules)))
+	mux.Handle("POST /local/schedules/{name}/fire", loopbackOnly(http.HandlerFunc(s.fireSchedule)))
 	mux.Handle("/", spaHandler(opts.FrontendDir))
 	s.handler = mux
 	return s, nil
@@ -185,10 +207,19 @@ func (s *Stack) Fire(ctx context.Context, function string) error {
 // writes reach the disk.
 func (s *Stack) Close() {
 	s.pipeline.Stop()
-	s.kumo.Close()
+	s.close()
 	if os.Getenv("KUMO_DATA_DIR") != "" {
 		time.Sleep(2 * flushInterval())
 	}
+}
+
+// close stops what Start started before the pipeline: the Invoke API and
+// kumo.
+func (s *Stack) close() {
+	if s.invokeAPI != nil {
+		_ = s.invokeAPI.Close()
+	}
+	s.kumo.Close()
 }
 
 // flushInterval is how often kumo writes its snapshots.

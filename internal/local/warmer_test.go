@@ -1,0 +1,190 @@
+package local_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/eventboard/eventboard/internal/eventbus"
+	"github.com/eventboard/eventboard/internal/local"
+	"github.com/eventboard/eventboard/internal/local/lambdasvc"
+	"github.com/eventboard/eventboard/internal/warmer"
+	"github.com/eventboard/eventboard/internal/warmup"
+)
+
+// countingEventBridge counts PutEvents calls.
+type countingEventBridge struct {
+	next  eventbus.API
+	calls atomic.Int64
+}
+
+func (c *countingEventBridge) PutEvents(ctx context.Context, in *eventbridge.PutEventsInput, opts ...func(*eventbridge.Options)) (*eventbridge.PutEventsOutput, error) {
+	c.calls.Add(1)
+	return c.next.PutEvents(ctx, in, opts...)
+}
+
+func (c *client) functionStatus(t *testing.T) map[string]lambdasvc.FunctionStatus {
+	t.Helper()
+	var snap lambdasvc.Snapshot
+	r := c.do("GET", "/local/functions", "", nil)
+	r.want(t, http.StatusOK, "")
+	r.decode(t, &snap)
+	out := map[string]lambdasvc.FunctionStatus{}
+	for _, f := range snap.Functions {
+		out[f.Function] = f
+	}
+	return out
+}
+
+// The warmer's schedule, fired through the dev endpoint, warms every
+// warmed function to its concurrency through the stack's Lambda Invoke
+// endpoint; a real request right after is not a cold start.
+func TestWarmerScheduleWarmsTheDeclaredFunctions(t *testing.T) {
+	t.Parallel()
+	c := startStack(t)
+
+	var list struct {
+		Schedules []struct {
+			Name, Function, Expression, Fire string
+			Enabled                          bool
+		}
+	}
+	r := c.do("GET", "/local/schedules", "", nil)
+	r.want(t, http.StatusOK, "")
+	r.decode(t, &list)
+	fire := ""
+	for _, s := range list.Schedules {
+		if s.Function == "warmer" {
+			fire = s.Fire
+			// Test stages take params.default: the warmer is off.
+			if s.Enabled || s.Expression != "rate(5 minutes)" {
+				t.Errorf("warmer schedule = %+v, want rate(5 minutes), disabled", s)
+			}
+		}
+	}
+	if fire == "" {
+		t.Fatalf("no warmer schedule in %s", r.body)
+	}
+
+	r = c.do("POST", fire, "", nil)
+	r.want(t, http.StatusOK, "")
+	var rep warmer.Report
+	r.decode(t, &rep)
+
+	before := c.functionStatus(t)
+	declared := map[string]int{}
+	for name, f := range before {
+		if f.Warmup > 0 {
+			declared[name] = f.Warmup
+		}
+	}
+	if len(declared) == 0 {
+		t.Fatal("no function is warmed")
+	}
+	got, gotReport := map[string]int{}, map[string]int{}
+	for name := range declared {
+		f := before[name]
+		got[name] = f.Warm
+		if f.Pings != f.Warmup || f.ColdStarts != f.Warmup {
+			t.Errorf("%s: %d pings, %d cold starts; want %d of each", name, f.Pings, f.ColdStarts, f.Warmup)
+		}
+	}
+	for _, f := range rep.Functions {
+		gotReport[f.Function] = f.Cold
+		if f.Failed != 0 || f.Environments != f.Concurrency {
+			t.Errorf("report for %s: %+v", f.Function, f)
+		}
+	}
+	if diff := cmp.Diff(declared, got); diff != "" {
+		t.Errorf("warm environments (-declared +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(declared, gotReport); diff != "" {
+		t.Errorf("cold environments in the warmer's report (-declared +got):\n%s", diff)
+	}
+
+	c.do("GET", "/api/posts", "", nil).want(t, http.StatusOK, "")
+	after := c.functionStatus(t)["listPosts"]
+	if after.ColdStarts != before["listPosts"].ColdStarts || after.Invocations != before["listPosts"].Invocations+1 {
+		t.Errorf("listPosts after a request: %+v; before %+v: want no new cold start", after, before["listPosts"])
+	}
+
+	// Fired again: every environment is found warm.
+	r = c.do("POST", fire, "", nil)
+	r.want(t, http.StatusOK, "")
+	r.decode(t, &rep)
+	if rep.Cold != 0 || rep.Failed != 0 {
+		t.Errorf("second run found %d cold, %d failed: %s", rep.Cold, rep.Failed, r.body)
+	}
+}
+
+// A ping to a writer does no auth, no read, no write and emits no event:
+// it is answered before the handler runs.
+func TestPingDoesNoWork(t *testing.T) {
+	t.Parallel()
+	eb := &countingEventBridge{}
+	c := startStackWith(t, local.Options{Faults: local.Faults{EventBridge: func(next eventbus.API) eventbus.API {
+		eb.next = next
+		return eb
+	}}})
+	for _, fn := range []string{"createPost", "deletePost", "myInfo", "logout", "counterWorker", "postConfirmation"} {
+		r := c.do("POST", "/2015-03-31/functions/"+fn+"/invocations", "", warmup.Payload(1, 0))
+		if r.status != http.StatusOK || r.header.Get("X-Amz-Function-Error") != "" {
+			t.Fatalf("%s: ping: %d %s", fn, r.status, r.body)
+		}
+		reply, err := warmup.ParseReply(r.body)
+		if err != nil || reply.Function != fn {
+			t.Errorf("%s: reply %s: %v", fn, r.body, err)
+		}
+	}
+	if n := eb.calls.Load(); n != 0 {
+		t.Errorf("pings called PutEvents %d times", n)
+	}
+	if n := c.outboxLen(t); n != 0 {
+		t.Errorf("pings wrote %d outbox records", n)
+	}
+	var page struct{ Items []any }
+	r := c.do("GET", "/api/posts", "", nil)
+	r.want(t, http.StatusOK, "")
+	r.decode(t, &page)
+	if len(page.Items) != 0 {
+		t.Errorf("pings created posts: %s", r.body)
+	}
+}
+
+// An HTTP request whose body is a ping is an ordinary request: the
+// authorizer refuses it without a token, the handler validates it with one.
+func TestHTTPRequestShapedLikeAPingIsARequest(t *testing.T) {
+	t.Parallel()
+	c := startStack(t)
+	body := warmup.Payload(1, 0)
+	c.do("POST", "/api/posts", "", body).want(t, http.StatusUnauthorized, "")
+	c.do("POST", "/api/posts", c.token("ann"), body).want(t, http.StatusBadRequest, "UNKNOWN_FIELD")
+	if f := c.functionStatus(t)["createPost"]; f.Pings != 0 || f.Invocations != 1 {
+		t.Errorf("createPost: %+v, want one invocation and no ping", f)
+	}
+}
+
+func TestDevEndpointsAnswerOnlyLoopbackHosts(t *testing.T) {
+	t.Parallel()
+	c := startStack(t)
+	for _, path := range []string{"/local/functions", "/local/schedules", "/local/mailbox?username=x"} {
+		for host, want := range map[string]int{"evil.example": http.StatusForbidden, "localhost:8080": http.StatusOK, "127.0.0.1": http.StatusOK} {
+			r := c.do("GET", path, "", nil, "Host", host)
+			if r.status == http.StatusForbidden != (want == http.StatusForbidden) {
+				t.Errorf("GET %s with Host %s: %d, want %d", path, host, r.status, want)
+			}
+		}
+	}
+	r := c.do("POST", "/2015-03-31/functions/listPosts/invocations", "", []byte(`{}`), "Host", "evil.example")
+	if r.status != http.StatusForbidden {
+		t.Errorf("Invoke API with a foreign Host: %d", r.status)
+	}
+	if r := c.do("POST", "/local/schedules/nope/fire", "", nil); r.status != http.StatusNotFound || !strings.Contains(string(r.body), "SCHEDULE_NOT_FOUND") {
+		t.Errorf("firing an unknown schedule: %d %s", r.status, r.body)
+	}
+}
