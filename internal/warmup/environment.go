@@ -16,7 +16,7 @@ import (
 // Hold is how long an environment answering one of several concurrent pings
 // stays busy, so that the others, sent at the same moment, find it taken and
 // land on environments of their own. A lone ping is answered at once.
-const Hold = 75 * time.Millisecond
+const Hold = 25 * time.Millisecond
 
 // MetricsNamespace is the CloudWatch namespace of the functions' metrics.
 const MetricsNamespace = "Eventboard"
