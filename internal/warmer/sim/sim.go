@@ -165,7 +165,8 @@ type env struct {
 	provisioned         bool
 }
 
-// event is a request (pings == 0) or a warmer run (pings > 0).
+// event is a request (pings == 0) or one of the pings of a warmer run of
+// pings pings.
 type event struct {
 	at    time.Duration
 	pings int
@@ -204,48 +205,46 @@ func runFunction(m Model, mode Mode, r Route, stream uint64) (FunctionResult, fl
 		envs = slices.DeleteFunc(envs, func(e *env) bool {
 			return !e.provisioned && e.busyUntil <= now && (now-e.lastUsed > e.idleLimit || now >= e.diesAt)
 		})
-		{
-			var pick *env
-			for _, e := range envs {
-				if e.busyUntil > now {
-					continue
-				}
-				// Provisioned first, then the most recently used.
-				if pick == nil || (e.provisioned && !pick.provisioned) ||
-					(e.provisioned == pick.provisioned && e.lastUsed > pick.lastUsed) {
-					pick = e
-				}
+		var pick *env
+		for _, e := range envs {
+			if e.busyUntil > now {
+				continue
 			}
-			work := r.Duration
+			// Provisioned first, then the most recently used.
+			if pick == nil || (e.provisioned && !pick.provisioned) ||
+				(e.provisioned == pick.provisioned && e.lastUsed > pick.lastUsed) {
+				pick = e
+			}
+		}
+		var work time.Duration
+		switch {
+		case ev.pings > 1:
+			work = mode.Warmer.Hold
+		case ev.pings == 1:
+			work = time.Millisecond // a lone ping is answered at once
+		default:
+			// Durations vary: exponential around the mean, never under half.
+			work = time.Duration(float64(r.Duration) * (0.5 + 0.5*arrivals.ExpFloat64()))
+		}
+		billed := work
+		if pick == nil {
+			pick = &env{idleLimit: draw(m.IdleReclaim), diesAt: now + draw(m.Lifetime)}
+			envs = append(envs, pick)
+			work += m.Init
+			billed += m.Init
 			if ev.pings > 0 {
-				work = time.Millisecond
-				if ev.pings > 1 {
-					work = mode.Warmer.Hold
-				}
+				res.WarmerCold++
 			} else {
-				// Durations vary: exponential around the mean, never under half.
-				work = time.Duration(float64(r.Duration) * (0.5 + 0.5*arrivals.ExpFloat64()))
+				res.ColdStarts++
 			}
-			billed := work
-			if pick == nil {
-				pick = &env{idleLimit: draw(m.IdleReclaim), diesAt: now + draw(m.Lifetime)}
-				envs = append(envs, pick)
-				work += m.Init
-				billed += m.Init
-				if ev.pings > 0 {
-					res.WarmerCold++
-				} else {
-					res.ColdStarts++
-				}
-			}
-			pick.busyUntil = now + work
-			pick.lastUsed = pick.busyUntil
-			if ev.pings > 0 {
-				res.Pings++
-				pingSeconds += billed.Seconds()
-			} else {
-				res.Requests++
-			}
+		}
+		pick.busyUntil = now + work
+		pick.lastUsed = pick.busyUntil
+		if ev.pings > 0 {
+			res.Pings++
+			pingSeconds += billed.Seconds()
+		} else {
+			res.Requests++
 		}
 	}
 	return res, pingSeconds
