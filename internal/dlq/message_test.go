@@ -40,8 +40,8 @@ func TestDecode(t *testing.T) {
 		{
 			name: "a queue DLQ message",
 			msg: types.Message{
-				MessageId: aws.String("m1"),
-				Body:      aws.String(string(fixture(t, "user-confirmed.json"))),
+				MessageId:  aws.String("m1"),
+				Body:       aws.String(string(fixture(t, "user-confirmed.json"))),
 				Attributes: map[string]string{"ApproximateReceiveCount": "6", "SentTimestamp": "1773480413000"},
 			},
 			want: dlq.Message{
