@@ -160,7 +160,7 @@ func TestReplay(t *testing.T) {
 			api := kumoSQS(t)
 			q, _ := stuck(t, api, dlq.QueueDLQ, 3, 1, 2)
 			var moved []dlq.Message
-			tc.opts.Moved = func(m dlq.Message) { moved = append(moved, m) }
+			tc.opts.Moved = func(m dlq.Message) error { moved = append(moved, m); return nil }
 			res, err := dlq.Replay(context.Background(), api, q, tc.opts)
 			if err != nil {
 				t.Fatal(err)

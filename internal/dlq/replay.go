@@ -34,9 +34,10 @@ type ReplayOptions struct {
 	// in whole seconds.
 	Hide time.Duration
 	// Seen is called for every message looked at, Moved for every message
-	// moved (or, in a dry run, that would move). Either may be nil.
+	// moved (or, in a dry run, that would move); an error from Moved stops
+	// the replay with it. Either may be nil.
 	Seen  func(Message)
-	Moved func(Message)
+	Moved func(Message) error
 }
 
 // Result is what a replay did.
@@ -89,8 +90,8 @@ func Replay(ctx context.Context, api SQS, q Queue, opts ReplayOptions) (res Resu
 			}
 			res.Matched++
 			if opts.DryRun {
-				if opts.Moved != nil {
-					opts.Moved(m)
+				if err := moved(opts, m); err != nil {
+					return res, fmt.Errorf("%s %s: %w", op, q.Short, err)
 				}
 				continue
 			}
@@ -99,12 +100,19 @@ func Replay(ctx context.Context, api SQS, q Queue, opts ReplayOptions) (res Resu
 			}
 			s.release(m.MessageID)
 			res.Moved++
-			if opts.Moved != nil {
-				opts.Moved(m)
+			if err := moved(opts, m); err != nil {
+				return res, fmt.Errorf("%s %s: moved message %s (event %s), then: %w", op, q.Short, m.MessageID, m.EventID, err)
 			}
 		}
 	}
 	return res, nil
+}
+
+func moved(opts ReplayOptions, m Message) error {
+	if opts.Moved == nil {
+		return nil
+	}
+	return opts.Moved(m)
 }
 
 // ErrNotConfirmed means SQS's answer to a send did not prove it stored the

@@ -137,6 +137,15 @@ type Depth struct {
 	InFlight int `json:"inFlight"`
 }
 
+// QueueDepth returns how many messages the queue at url holds.
+func QueueDepth(ctx context.Context, api SQS, url string) (Depth, error) {
+	d, err := depth(ctx, api, url)
+	if err != nil {
+		return d, fmt.Errorf("dlq.QueueDepth: %w", err)
+	}
+	return d, nil
+}
+
 func depth(ctx context.Context, api SQS, url string) (Depth, error) {
 	out, err := api.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{
 		QueueUrl: aws.String(url),
