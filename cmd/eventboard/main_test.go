@@ -19,7 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
-	"github.com/eventboard/eventboard/internal/emulator"
+	"github.com/eventboard/eventboard/internal/local/emulator"
 )
 
 // TestLocalKeepsDataAcrossRestarts runs the real command: start the stack,

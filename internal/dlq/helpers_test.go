@@ -17,7 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/eventboard/eventboard/internal/dlq"
-	"github.com/eventboard/eventboard/internal/emulator"
+	"github.com/eventboard/eventboard/internal/local/emulator"
 )
 
 // fixture reads a file of testdata.

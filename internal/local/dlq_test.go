@@ -12,13 +12,13 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/eventboard/eventboard/internal/dlq"
-	"github.com/eventboard/eventboard/internal/emulator"
 	"github.com/eventboard/eventboard/internal/local"
+	"github.com/eventboard/eventboard/internal/local/emulator"
 )
 
 // TestRuleDLQReplayIsCountedOnce dead-letters a PostCreated event as
 // EventBridge does when the counter rule cannot deliver it, replays it to
-// the rule's target queue with 'eventboard dlq''s code, and checks that the
+// the rule's target queue with 'eventboard dlq”s code, and checks that the
 // worker counts it; the same event dead-lettered and replayed again counts
 // nothing more.
 func TestRuleDLQReplayIsCountedOnce(t *testing.T) {
