@@ -188,7 +188,9 @@ func replayNative(ctx context.Context, t *target, q dlq.Queue, f replayFlags, op
 			err = aerr
 		}
 	}
-	fmt.Fprintf(stdout, "task %s: %s, %d of %d moved\naudit: %d line(s) appended to %s\n", task.Handle, task.Status, task.Moved, task.ToMove, audit.Lines(), audit.Path())
+	if task.Handle != "" {
+		fmt.Fprintf(stdout, "task %s: %s, %d of %d moved\naudit: %d line(s) appended to %s\n", task.Handle, task.Status, task.Moved, task.ToMove, audit.Lines(), audit.Path())
+	}
 	if err != nil {
 		if task.Status == "RUNNING" {
 			fmt.Fprintf(stdout, "the task may still run; stop it with: aws sqs cancel-message-move-task --task-handle %s\n", task.Handle)
