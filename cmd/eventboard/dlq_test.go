@@ -5,6 +5,8 @@ import (
 	"context"
 	"flag"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -70,5 +72,19 @@ func TestDLQRefusesBadInvocations(t *testing.T) {
 				t.Errorf("a refused command printed %q", stdout.String())
 			}
 		})
+	}
+}
+
+func TestNoProgressBarOffATerminal(t *testing.T) {
+	t.Parallel()
+	f, err := os.Create(filepath.Join(t.TempDir(), "log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, w := range []io.Writer{&bytes.Buffer{}, f} {
+		if bar := newProgress(w, 10, "replaying"); bar != nil {
+			t.Errorf("a progress bar on %T", w)
+		}
 	}
 }

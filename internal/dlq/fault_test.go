@@ -162,3 +162,40 @@ func TestReplayKeepsAMessageWhoseSendIsNotConfirmed(t *testing.T) {
 		t.Errorf("%d messages visible in the DLQ, want both still there", n)
 	}
 }
+
+// interruptAfterSend cancels the replay (Ctrl-C) as soon as its first send
+// has been answered.
+type interruptAfterSend struct {
+	dlq.SQS
+	cancel context.CancelFunc
+}
+
+func (i interruptAfterSend) SendMessage(ctx context.Context, in *sqs.SendMessageInput, opts ...func(*sqs.Options)) (*sqs.SendMessageOutput, error) {
+	out, err := i.SQS.SendMessage(ctx, in, opts...)
+	i.cancel()
+	return out, err
+}
+
+// TestReplayInterruptedFinishesTheMessageInHand: Ctrl-C between a send and
+// its delete still deletes the delivered message (no duplicate), sends
+// nothing more, and makes the rest visible again at once.
+func TestReplayInterruptedFinishesTheMessageInHand(t *testing.T) {
+	t.Parallel()
+	api := kumoSQS(t)
+	q, _ := stuck(t, api, dlq.QueueDLQ, 3, 0, 0)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	res, err := dlq.Replay(ctx, interruptAfterSend{SQS: api, cancel: cancel}, q, dlq.ReplayOptions{})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Replay = %+v, %v; want it cancelled", res, err)
+	}
+	if res.Moved != 1 {
+		t.Errorf("Replay moved %d, want the 1 in hand", res.Moved)
+	}
+	if n := visible(t, api, q.URL); n != 2 {
+		t.Errorf("%d messages visible in the DLQ, want the 2 not sent", n)
+	}
+	if got := drain(t, api, q.DestinationURL, 0); len(got) != 1 {
+		t.Errorf("%d messages delivered, want 1", len(got))
+	}
+}

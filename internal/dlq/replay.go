@@ -138,6 +138,10 @@ func move(ctx context.Context, api SQS, q Queue, m Message, pacer Pacer) error {
 	if aws.ToString(out.MessageId) == "" || !strings.EqualFold(aws.ToString(out.MD5OfMessageBody), hex.EncodeToString(sum[:])) {
 		return fmt.Errorf("send to %s: %w (message id %q, MD5 %q)", q.Destination, ErrNotConfirmed, aws.ToString(out.MessageId), aws.ToString(out.MD5OfMessageBody))
 	}
+	// The message is delivered: finish it even when ctx ends now (Ctrl-C),
+	// so a stop between the send and the delete leaves no duplicate.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
 	if _, err := api.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(q.URL), ReceiptHandle: m.raw.ReceiptHandle}); err != nil {
 		return fmt.Errorf("sent to %s as %s, but delete from the DLQ failed (it is in both now): %w", q.Destination, aws.ToString(out.MessageId), err)
 	}
