@@ -147,7 +147,7 @@ func dlqReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return &exitError{code: 1, msg: err.Error()}
 	}
-	if !res.Complete(false) {
+	if !res.Complete() {
 		return &exitError{code: 1, msg: errIncomplete.Error()}
 	}
 	return nil

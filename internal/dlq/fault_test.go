@@ -155,7 +155,7 @@ func TestReplayKeepsAMessageWhoseSendIsNotConfirmed(t *testing.T) {
 	if !errors.Is(err, dlq.ErrNotConfirmed) {
 		t.Fatalf("Replay = %+v, %v; want ErrNotConfirmed", res, err)
 	}
-	if res.Moved != 0 || res.Complete(false) {
+	if res.Moved != 0 || res.Complete() {
 		t.Errorf("Replay = %+v: counts an unconfirmed send as moved", res)
 	}
 	if n := visible(t, api, q.URL); n != 2 {

@@ -48,9 +48,9 @@ type Result struct {
 	Matched, Moved, Left int
 }
 
-// Complete reports whether every matching message moved (in a dry run:
-// whether nothing failed, which is always).
-func (r Result) Complete(dryRun bool) bool { return dryRun || r.Moved == r.Matched }
+// Complete reports whether every matching message moved. A dry run moves
+// none, so its Result is never complete unless nothing matched.
+func (r Result) Complete() bool { return r.Moved == r.Matched }
 
 // Replay moves the messages of q that opts.Filter selects to
 // q.DestinationURL. For each one it sends the body (a rule DLQ's event as
