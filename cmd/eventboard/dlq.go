@@ -137,7 +137,7 @@ func dlqPeek(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.SetOutput(stderr)
 	var tf targetFlags
 	tf.register(fs)
-	max := fs.Int("max", 10, "show at most N messages (0: all)")
+	limit := fs.Int("max", 10, "show at most N messages (0: all)")
 	asJSON := fs.Bool("json", false, "print each message as a JSON line, body and attributes included")
 	ref, err := queueArg(fs, args)
 	if err != nil {
@@ -151,7 +151,7 @@ func dlqPeek(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	msgs, err := dlq.Peek(ctx, t.sqs, q.URL, *max)
+	msgs, err := dlq.Peek(ctx, t.sqs, q.URL, *limit)
 	if err != nil {
 		return err
 	}

@@ -29,13 +29,13 @@ func TestParseTakesFlagsAfterArguments(t *testing.T) {
 	}
 	for _, tc := range tests {
 		fs := flag.NewFlagSet("t", flag.ContinueOnError)
-		max := fs.Int("max", 0, "")
+		limit := fs.Int("max", 0, "")
 		pos, err := parse(fs, tc.args)
 		if err != nil {
 			t.Fatalf("parse(%q): %v", tc.args, err)
 		}
-		if diff := cmp.Diff(tc.wantPos, pos); diff != "" || *max != tc.wantMax {
-			t.Errorf("parse(%q): max %d (want %d), positional (-want +got):\n%s", tc.args, *max, tc.wantMax, diff)
+		if diff := cmp.Diff(tc.wantPos, pos); diff != "" || *limit != tc.wantMax {
+			t.Errorf("parse(%q): max %d (want %d), positional (-want +got):\n%s", tc.args, *limit, tc.wantMax, diff)
 		}
 	}
 }

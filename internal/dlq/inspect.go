@@ -9,15 +9,15 @@ import (
 	"time"
 )
 
-// Peek returns up to max messages of the queue at url (all when max <= 0),
+// Peek returns up to limit messages of the queue at url (all when limit <= 0),
 // decoded and oldest first, without removing any: each message it receives
 // stays hidden only until the pass ends, then is made visible again at
 // once. A look counts as a receive in each message's ApproximateReceiveCount.
-func Peek(ctx context.Context, api SQS, url string, max int) ([]Message, error) {
+func Peek(ctx context.Context, api SQS, url string, limit int) ([]Message, error) {
 	var out []Message
 	err := look(ctx, api, url, func(m Message) bool {
 		out = append(out, m)
-		return max <= 0 || len(out) < max
+		return limit <= 0 || len(out) < limit
 	})
 	if err != nil {
 		return out, fmt.Errorf("dlq.Peek: %w", err)
