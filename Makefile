@@ -32,11 +32,11 @@ tools: ## install the tools the test tiers need (idempotent)
 	scripts/install-tools.sh
 
 .PHONY: test-dynamodb-local
-test-dynamodb-local: tools ## the DynamoDB adapters, and the built bootstraps under AWS's Lambda emulator, on DynamoDB Local
+test-dynamodb-local: tools ## the DynamoDB adapters, the counter worker under contention, and the built bootstraps under AWS's Lambda emulator, on DynamoDB Local
 	# Nothing can be downloaded inside the namespace: warm the caches first.
-	$(GO) mod download && $(GO) build ./... && $(GO) test -count=1 -run XXX ./internal/dynamo/ ./internal/lambdatest/ >/dev/null
+	$(GO) mod download && $(GO) build ./... && $(GO) test -count=1 -run XXX ./internal/dynamo/ ./internal/counterworker/ ./internal/lambdatest/ >/dev/null
 	scripts/dynamodb-local.sh env LAMBDA_RIE=$(TOOLS)/bin/aws-lambda-rie REQUIRE_LAMBDA_RIE=1 \
-		$(GO) test -count=1 -run 'DynamoDBLocal$$|TestBootstrapsUnderRIE' ./internal/dynamo/ ./internal/lambdatest/
+		$(GO) test -count=1 -timeout 15m -run 'DynamoDBLocal$$|TestBootstrapsUnderRIE' ./internal/dynamo/ ./internal/counterworker/ ./internal/lambdatest/
 
 .PHONY: test-cognito-local
 test-cognito-local: node_modules ## the Cognito adapter against cognito-local (npm)
