@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"math"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -52,8 +53,8 @@ func WithTally(ctx context.Context) (context.Context, *Tally) {
 
 // ConsumedCapacity is a dynamodb.Options function that makes every call
 // ask DynamoDB for its consumed capacity (ReturnConsumedCapacity TOTAL,
-// which costs nothing) and adds the answer to the tally of the call's
-// context, if it has one. NewClient installs it.
+// which costs nothing) and adds what the call is billed (see billed) to the
+// tally of the call's context, if it has one. NewClient installs it.
 func ConsumedCapacity(o *dynamodb.Options) {
 	o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
 		return s.Initialize.Add(middleware.InitializeMiddlewareFunc("eventboardConsumedCapacity", recordCapacity), middleware.After)
@@ -64,9 +65,85 @@ func recordCapacity(ctx context.Context, in middleware.InitializeInput, next mid
 	askForCapacity(in.Parameters)
 	out, md, err := next.HandleInitialize(ctx, in)
 	if t, ok := ctx.Value(tallyKey{}).(*Tally); ok && err == nil {
-		t.add(consumed(out.Result))
+		t.add(billed(in.Parameters, consumed(out.Result)))
 	}
 	return out, md, err
+}
+
+// billed is what DynamoDB bills for a call that reported u, near enough to
+// hold on DynamoDB Local too. A key read or a query costs at least half a
+// read unit (a whole one if consistent) even when it finds nothing, which
+// DynamoDB Local reports as 0. A transaction writes each item twice, two
+// write units per KB, which is what it is counted at here: DynamoDB Local
+// reports a flat 4 units per table and index whatever the transaction
+// holds. Writes to the indexes of a transaction's tables are not in this
+// figure (package costmodel adds them).
+func billed(params any, u Units) Units {
+	perKey := func(consistent *bool) float64 {
+		if aws.ToBool(consistent) {
+			return 1
+		}
+		return 0.5
+	}
+	switch in := params.(type) {
+	case *dynamodb.GetItemInput:
+		u.Read = max(u.Read, perKey(in.ConsistentRead))
+	case *dynamodb.QueryInput:
+		u.Read = max(u.Read, perKey(in.ConsistentRead))
+	case *dynamodb.BatchGetItemInput:
+		least := 0.0
+		for _, ka := range in.RequestItems {
+			least += float64(len(ka.Keys)) * perKey(ka.ConsistentRead)
+		}
+		u.Read = max(u.Read, least)
+	case *dynamodb.TransactWriteItemsInput:
+		u.Write = 0
+		for _, item := range in.TransactItems {
+			kb := 1.0
+			if item.Put != nil {
+				kb = math.Ceil(float64(itemSize(item.Put.Item)) / 1024)
+			}
+			u.Write += 2 * kb
+		}
+	}
+	return u
+}
+
+// itemSize is an item's size as DynamoDB counts it, near enough: the
+// lengths of the attribute names and values.
+func itemSize(item map[string]types.AttributeValue) int {
+	n := 0
+	for name, v := range item {
+		n += len(name) + valueSize(v)
+	}
+	return n
+}
+
+func valueSize(v types.AttributeValue) int {
+	switch v := v.(type) {
+	case *types.AttributeValueMemberS:
+		return len(v.Value)
+	case *types.AttributeValueMemberN:
+		return (len(v.Value)+1)/2 + 1
+	case *types.AttributeValueMemberB:
+		return len(v.Value)
+	case *types.AttributeValueMemberM:
+		return 3 + itemSize(v.Value)
+	case *types.AttributeValueMemberL:
+		n := 3
+		for _, e := range v.Value {
+			n += 1 + valueSize(e)
+		}
+		return n
+	case *types.AttributeValueMemberSS:
+		n := 0
+		for _, e := range v.Value {
+			n += len(e)
+		}
+		return n
+	default:
+		return 1
+	}
 }
 
 // askForCapacity sets ReturnConsumedCapacity on the inputs of every call
