@@ -60,6 +60,10 @@ build: ## every function's bootstrap zip (linux/arm64) under .build/
 bench: build ## benchmarks and the load run; writes docs/performance.md
 	scripts/bench.sh
 
+.PHONY: load
+load: ## step up the request rate against eventboard local until p99 > 100 ms; writes docs/load.*
+	EVENTBOARD_LOAD_DOCS=$(CURDIR)/docs $(GO) test -count=1 -timeout 5m -run '^TestLoadSteps$$' -v ./internal/local/ | grep -E 'req/s|knee|counters|^(ok|FAIL|---)'
+
 .PHONY: fuzz
 fuzz: ## run each fuzz target for a while (FUZZTIME, default 30s)
 	for t in FuzzCreate FuzzUpdate FuzzList; do $(GO) test -run XXX -fuzz "^$$t$$" -fuzztime $${FUZZTIME:-30s} ./internal/postapi/; done
