@@ -179,10 +179,10 @@ func routeOf(method, url, base string) string {
 // mix hands out the requests: per 20, 8 lists, 8 gets, 3 creates and one
 // update or delete (alternately) of a post the run created.
 type mix struct {
-	cfg   Config
-	mu    sync.Mutex
-	n     int
-	rng   *rand.Rand
+	cfg    Config
+	mu     sync.Mutex
+	n      int
+	rng    *rand.Rand
 	free   []string          // created, not yet updated or deleted
 	owner  map[string]string // post id → its author, while it may be deleted
 	tokens map[string]string // author → token
@@ -255,4 +255,3 @@ func (m *mix) settle(route string, res *vegeta.Result, r *Report) bool {
 	}
 	return true
 }
-
