@@ -52,7 +52,7 @@ func WriteSVG(w io.Writer, r Report) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="12">`+"\n", width, height)
 	fmt.Fprintf(&b, `<rect width="100%%" height="100%%" fill="white"/>`+"\n")
-	fmt.Fprintf(&b, `<text x="%d" y="22" font-size="14">eventboard local: latency by request rate (80%% reads, 15%% creates, 5%% updates and deletes)</text>`+"\n", left)
+	fmt.Fprintf(&b, `<text x="%d" y="22" font-size="14">eventboard local: latency by rate (80%% reads, 15%% creates, 5%% edits)</text>`+"\n", left)
 	// Axes, grid and labels.
 	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/>`+"\n", left, top, left, height-bott)
 	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/>`+"\n", left, height-bott, width-right, height-bott)
