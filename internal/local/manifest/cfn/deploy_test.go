@@ -67,7 +67,7 @@ var leastPrivilege = map[string][]cfn.Permission{
 	"login":         withLogs("LoginLogGroup"),
 	"refresh":       withLogs("RefreshLogGroup"),
 	"myInfo": withLogs("MyInfoLogGroup",
-		cfn.Permission{Action: "dynamodb:GetItem", Resource: "${CounterTable.Arn}"},
+		cfn.Permission{Action: "dynamodb:BatchGetItem", Resource: "${CounterTable.Arn}"},
 	),
 	"logout": withLogs("LogoutLogGroup",
 		cfn.Permission{Action: "dynamodb:PutItem", Resource: "${RevocationsTable.Arn}"},
