@@ -365,7 +365,9 @@ func TestGeneratedTemplate(t *testing.T) {
 			}
 		}
 		if src, _ := cfn.Render(mapping["EventSourceArn"]); src != "${CounterQueue.Arn}" ||
-			!cmp.Equal(mapping["FunctionResponseTypes"], []any{"ReportBatchItemFailures"}) {
+			!cmp.Equal(mapping["FunctionResponseTypes"], []any{"ReportBatchItemFailures"}) ||
+			// At most 5 batches at once: docs/scaling.md.
+			!cmp.Equal(mapping["ScalingConfig"], map[string]any{"MaximumConcurrency": float64(5)}) {
 			t.Errorf("counterWorker's event source mapping = %v", mapping)
 		}
 		rule := tmpl.Resources["CounterRule"].Properties
