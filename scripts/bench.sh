@@ -11,12 +11,20 @@ trap 'rm -rf "$tmp"' EXIT
 echo "== Go benchmarks (in-process, through the Lambda entry point)"
 go test -run XXX -bench . -benchmem -count 5 ./internal/postapi/ ./internal/local/jwtauth/ ./internal/counterworker/ | tee "$tmp/bench.txt"
 
+echo "== Capacity and duration per route, on DynamoDB Local and under the Lambda emulator"
+scripts/install-tools.sh dynamodb-local rie
+go test -count=1 -run XXX ./internal/lambdatest/ >/dev/null # warm the build cache: the namespace has no network
+scripts/dynamodb-local.sh env LAMBDA_RIE="$PWD/.tools/bin/aws-lambda-rie" EVENTBOARD_MEASURE_OUT="$PWD/docs/measurements.json" \
+  go test -count=1 -run TestMeasureDynamoDBLocal -v ./internal/lambdatest/ | grep -E 'RRU|^(ok|FAIL)'
+
+echo "== Cost model: docs/cost.md"
+go run ./cmd/costmodel
+
 echo "== Load runs: GET /api/posts/{id} with 32 clients; POST to counter-visible over 1,000 posts"
 EVENTBOARD_LOAD=1 EVENTBOARD_LOAD_OUT="$tmp/load.json" EVENTBOARD_PIPELINE_OUT="$tmp/pipeline.json" \
   go test -count=1 -run 'TestLoadGetPost|TestLoadPipelineLatency' -v ./internal/local/ | grep -E 'req/s|throughput|p50|^(ok|FAIL)'
 
 echo "== Cold starts: every bootstrap and a hello bootstrap under the Lambda runtime interface emulator"
-scripts/install-tools.sh rie
 LAMBDA_RIE=$PWD/.tools/bin/aws-lambda-rie EVENTBOARD_COLDSTART_OUT="$tmp/coldstart.json" \
   go test -count=1 -timeout 30m -run TestColdStarts -v ./internal/lambdatest/ | grep -E 'hello|p50|^(ok|FAIL)'
 
@@ -100,7 +108,7 @@ the rule's delivery to SQS, the poller, and the worker's transaction
 | p99 | $(pipeline "d['p99_ms']") ms | ≤ 100 ms |
 
 Counter worker throughput, batches of ten distinct events through the Lambda
-entry point, each event one transaction on kumo
+entry point, each batch one transaction on kumo
 (BenchmarkWorkerBatchOnKumo): **$(median BenchmarkWorkerBatchOnKumo events/s) events/s** on one
 invocation at a time (the local stack runs up to five batches of a queue at once).
 
@@ -117,6 +125,10 @@ sandbox's own start comes on top, alike for all.
 | function | p50 | p95 | p50 / hello |
 |---|---|---|---|
 $(coldstarts)
+
+MD
+  scripts/perf-sections.sh
+  cat <<MD
 
 ## Function binaries
 
