@@ -112,7 +112,7 @@ func TestColdStarts(t *testing.T) {
 	if v, err := strconv.Atoi(os.Getenv("EVENTBOARD_COLDSTARTS")); err == nil && v > 0 {
 		n = v
 	}
-	times := map[string][]time.Duration{}
+	times := map[string][]float64{} // ms
 	ping := warmup.Payload(1, 0)
 	for range n {
 		for _, name := range names {
@@ -120,15 +120,15 @@ func TestColdStarts(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
-			times[name] = append(times[name], d)
+			times[name] = append(times[name], ms(d))
 		}
 	}
 	hello := percentile(times[helloName], 50)
 	var stats []coldStartStats
 	for _, name := range names {
-		p50 := percentile(times[name], 50)
-		stats = append(stats, coldStartStats{Name: name, Count: len(times[name]), P50: ms(p50), P95: ms(percentile(times[name], 95)), Ratio: float64(p50) / float64(hello)})
-		t.Logf("%-24s p50 %6.1f ms  p95 %6.1f ms  %.2fx hello", name, ms(p50), ms(percentile(times[name], 95)), float64(p50)/float64(hello))
+		p50, p95 := percentile(times[name], 50), percentile(times[name], 95)
+		stats = append(stats, coldStartStats{Name: name, Count: len(times[name]), P50: p50, P95: p95, Ratio: p50 / hello})
+		t.Logf("%-24s p50 %6.1f ms  p95 %6.1f ms  %.2fx hello", name, p50, p95, p50/hello)
 	}
 	b, _ := json.MarshalIndent(map[string]any{"starts": n, "functions": stats}, "", "  ")
 	if err := os.WriteFile(out, b, 0o644); err != nil {
@@ -217,13 +217,6 @@ func timeColdStart(t *testing.T, rie, dir string, env []string, payload []byte) 
 		return 0, fmt.Errorf("first invoke: function error %s\n%s", *fnErr.ErrorMessage, logs.String())
 	}
 	return elapsed, nil
-}
-
-func percentile(ds []time.Duration, p int) time.Duration {
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	i := (len(s)*p + 99) / 100
-	return s[max(i-1, 0)]
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
