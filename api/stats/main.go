@@ -7,16 +7,13 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/aws/aws-lambda-go/lambda"
-
+	"github.com/eventboard/eventboard/internal/lambdafn"
 	"github.com/eventboard/eventboard/internal/statsapi"
 )
 
 func main() {
-	h, err := statsapi.FromEnv(context.Background())
-	if err != nil {
-		slog.Error("stats: startup failed", "error", err)
+	if err := lambdafn.Start(context.Background(), statsapi.GetStats); err != nil {
+		slog.Error("startup failed", "error", err)
 		os.Exit(1)
 	}
-	lambda.Start(h.Get())
 }

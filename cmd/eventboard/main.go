@@ -2,6 +2,7 @@
 //
 //	eventboard local  runs the whole system on this machine (the local stack)
 //	eventboard token  prints an access token the local stack accepts
+//	eventboard functions  lists the Lambda functions and their main packages
 package main
 
 import (
@@ -20,6 +21,7 @@ const usage = `Usage: eventboard <command> [flags]
 Commands:
   local   run the whole system on this machine: API, identity, AWS services
   token   print an access token the local stack accepts
+  functions  list the Lambda functions and their main packages
 
 Run 'eventboard <command> -h' for a command's flags.
 `
@@ -45,6 +47,8 @@ func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return runLocal(ctx, args[1:], stdout, stderr)
 	case "token":
 		return runToken(args[1:], stdout, stderr)
+	case "functions":
+		return runFunctions(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

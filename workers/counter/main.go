@@ -8,16 +8,13 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/aws/aws-lambda-go/lambda"
-
 	"github.com/eventboard/eventboard/internal/counterworker"
+	"github.com/eventboard/eventboard/internal/lambdafn"
 )
 
 func main() {
-	h, err := counterworker.FromEnv(context.Background())
-	if err != nil {
-		slog.Error("counter: startup failed", "error", err)
+	if err := lambdafn.Start(context.Background(), counterworker.CounterWorker); err != nil {
+		slog.Error("startup failed", "error", err)
 		os.Exit(1)
 	}
-	lambda.Start(h)
 }

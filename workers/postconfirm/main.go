@@ -7,16 +7,13 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/aws/aws-lambda-go/lambda"
-
+	"github.com/eventboard/eventboard/internal/lambdafn"
 	"github.com/eventboard/eventboard/internal/postconfirm"
 )
 
 func main() {
-	h, err := postconfirm.FromEnv(context.Background())
-	if err != nil {
-		slog.Error("postconfirm: startup failed", "error", err)
+	if err := lambdafn.Start(context.Background(), postconfirm.PostConfirmation); err != nil {
+		slog.Error("startup failed", "error", err)
 		os.Exit(1)
 	}
-	lambda.Start(h)
 }
