@@ -11,7 +11,7 @@ import (
 )
 
 func main() {
-	if err := lambdafn.Start(context.Background(), postapi.ListPosts); err != nil {
+	if err := lambdafn.Start(context.Background(), postapi.ListPosts()); err != nil {
 		slog.Error("startup failed", "error", err)
 		os.Exit(1)
 	}

@@ -12,7 +12,7 @@ import (
 )
 
 func main() {
-	if err := lambdafn.Start(context.Background(), statsapi.GetStats); err != nil {
+	if err := lambdafn.Start(context.Background(), statsapi.GetStats()); err != nil {
 		slog.Error("startup failed", "error", err)
 		os.Exit(1)
 	}

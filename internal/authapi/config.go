@@ -31,17 +31,17 @@ type Config struct {
 	RevokeFor time.Duration `env:"REVOKE_FOR, default=24h"`
 }
 
-// The auth functions, named as in serverless.yml.
-var (
-	route         = lambdafn.Routes(wire)
-	SignUp        = route("signUp", (*Handlers).SignUp)
-	ConfirmSignUp = route("confirmSignUp", (*Handlers).Confirm)
-	ResendCode    = route("resendCode", (*Handlers).Resend)
-	Login         = route("login", (*Handlers).Login)
-	Refresh       = route("refresh", (*Handlers).Refresh)
-	Logout        = route("logout", (*Handlers).Logout)
-	MyInfo        = route("myInfo", (*Handlers).Me)
-)
+// The auth functions, named as in serverless.yml. Each is a function, so a
+// binary links the one handler it serves.
+var route = lambdafn.Routes(wire)
+
+func SignUp() lambdafn.Function        { return route("signUp", (*Handlers).SignUp) }
+func ConfirmSignUp() lambdafn.Function { return route("confirmSignUp", (*Handlers).Confirm) }
+func ResendCode() lambdafn.Function    { return route("resendCode", (*Handlers).Resend) }
+func Login() lambdafn.Function         { return route("login", (*Handlers).Login) }
+func Refresh() lambdafn.Function       { return route("refresh", (*Handlers).Refresh) }
+func Logout() lambdafn.Function        { return route("logout", (*Handlers).Logout) }
+func MyInfo() lambdafn.Function        { return route("myInfo", (*Handlers).Me) }
 
 func wire(_ context.Context, cfg Config, d lambdafn.Deps) (*Handlers, error) {
 	return Wire(cfg, cognito.NewAPIClient(d.AWS, d.Lookup), dynamo.NewClient(d.AWS, d.Lookup), d.Log)

@@ -27,9 +27,11 @@ type Config struct {
 }
 
 // CounterWorker is the function that reads the counter queue.
-var CounterWorker = lambdafn.Queue("counterWorker", func(_ context.Context, cfg Config, d lambdafn.Deps) (lambdafn.SQS, error) {
-	return Wire(cfg, dynamo.NewClient(d.AWS, d.Lookup), d.Log)
-})
+func CounterWorker() lambdafn.Function {
+	return lambdafn.Queue("counterWorker", func(_ context.Context, cfg Config, d lambdafn.Deps) (lambdafn.SQS, error) {
+		return Wire(cfg, dynamo.NewClient(d.AWS, d.Lookup), d.Log)
+	})
+}
 
 // Wire builds the worker's handler from cfg on a DynamoDB client.
 func Wire(cfg Config, db *dynamodb.Client, log *slog.Logger) (lambdafn.SQS, error) {

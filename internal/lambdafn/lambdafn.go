@@ -6,9 +6,9 @@
 // name in serverless.yml, its Config (read by config.Load) and a wire
 // function that builds its handler from that Config and Deps:
 //
-//	var GetStats = lambdafn.Route("getStats", wire)
+//	func GetStats() lambdafn.Function { return lambdafn.Route("getStats", wire) }
 //
-// Its main.go is then lambdafn.Start(statsapi.GetStats), and the registry
+// Its main.go is then lambdafn.Start(ctx, statsapi.GetStats()), and the registry
 // (package functions) lists it for the local stack and the tests. Wire
 // functions build the SDK clients they use themselves, from Deps, so a
 // binary links only the clients its function needs.

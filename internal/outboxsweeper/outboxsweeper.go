@@ -28,13 +28,15 @@ type Config struct {
 
 // OutboxSweeper is the scheduled function: whatever the schedule sends, it
 // sweeps once and reports what it did.
-var OutboxSweeper = lambdafn.Scheduled("outboxSweeper", func(_ context.Context, cfg Config, d lambdafn.Deps) (lambdafn.Schedule[outbox.SweepResult], error) {
-	relay, _, err := publishing.New(cfg.Outbox, dynamo.NewClient(d.AWS, d.Lookup), eventbus.NewClient(d.AWS, d.Lookup), d.Log)
-	if err != nil {
-		return nil, err
-	}
-	return New(relay, cfg, d.Log), nil
-})
+func OutboxSweeper() lambdafn.Function {
+	return lambdafn.Scheduled("outboxSweeper", func(_ context.Context, cfg Config, d lambdafn.Deps) (lambdafn.Schedule[outbox.SweepResult], error) {
+		relay, _, err := publishing.New(cfg.Outbox, dynamo.NewClient(d.AWS, d.Lookup), eventbus.NewClient(d.AWS, d.Lookup), d.Log)
+		if err != nil {
+			return nil, err
+		}
+		return New(relay, cfg, d.Log), nil
+	})
+}
 
 // New returns the handler sweeping through relay. An error makes the
 // invocation fail (and show in the function's error metric); the next run

@@ -22,15 +22,15 @@ type Config struct {
 	PostsIndex string `env:"POSTS_INDEX, default=byRecency"`
 }
 
-// The posts functions, named as in serverless.yml.
-var (
-	route      = lambdafn.Routes(wire)
-	ListPosts  = route("listPosts", (*Handlers).List)
-	GetPost    = route("getPost", (*Handlers).Get)
-	CreatePost = route("createPost", (*Handlers).Create)
-	UpdatePost = route("updatePost", (*Handlers).Update)
-	DeletePost = route("deletePost", (*Handlers).Delete)
-)
+// The posts functions, named as in serverless.yml. Each is a function, so a
+// binary links the one handler it serves.
+var route = lambdafn.Routes(wire)
+
+func ListPosts() lambdafn.Function  { return route("listPosts", (*Handlers).List) }
+func GetPost() lambdafn.Function    { return route("getPost", (*Handlers).Get) }
+func CreatePost() lambdafn.Function { return route("createPost", (*Handlers).Create) }
+func UpdatePost() lambdafn.Function { return route("updatePost", (*Handlers).Update) }
+func DeletePost() lambdafn.Function { return route("deletePost", (*Handlers).Delete) }
 
 func wire(_ context.Context, cfg Config, d lambdafn.Deps) (*Handlers, error) {
 	db, log := dynamo.NewClient(d.AWS, d.Lookup), d.Log

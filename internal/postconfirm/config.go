@@ -23,9 +23,11 @@ type Config struct {
 }
 
 // PostConfirmation is the user pool's post-confirmation trigger.
-var PostConfirmation = lambdafn.CognitoTrigger("postConfirmation", func(_ context.Context, cfg Config, d lambdafn.Deps) (lambdafn.Trigger[Event], error) {
-	return Wire(cfg, dynamo.NewClient(d.AWS, d.Lookup), eventbus.NewClient(d.AWS, d.Lookup), d.Log)
-})
+func PostConfirmation() lambdafn.Function {
+	return lambdafn.CognitoTrigger("postConfirmation", func(_ context.Context, cfg Config, d lambdafn.Deps) (lambdafn.Trigger[Event], error) {
+		return Wire(cfg, dynamo.NewClient(d.AWS, d.Lookup), eventbus.NewClient(d.AWS, d.Lookup), d.Log)
+	})
+}
 
 // Wire builds the trigger from cfg on DynamoDB and EventBridge clients.
 func Wire(cfg Config, db *dynamodb.Client, eb eventbus.API, log *slog.Logger) (lambdafn.Trigger[Event], error) {

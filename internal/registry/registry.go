@@ -27,22 +27,22 @@ type Entry struct {
 
 // All lists every function, in serverless.yml's order.
 var All = []Entry{
-	{postapi.ListPosts, "./api/listposts"},
-	{postapi.GetPost, "./api/getpost"},
-	{postapi.CreatePost, "./api/createpost"},
-	{postapi.UpdatePost, "./api/updatepost"},
-	{postapi.DeletePost, "./api/deletepost"},
-	{authapi.SignUp, "./api/signup"},
-	{authapi.ConfirmSignUp, "./api/confirm"},
-	{authapi.ResendCode, "./api/resend"},
-	{authapi.Login, "./api/login"},
-	{authapi.Refresh, "./api/refresh"},
-	{authapi.Logout, "./api/logout"},
-	{authapi.MyInfo, "./api/myinfo"},
-	{postconfirm.PostConfirmation, "./workers/postconfirm"},
-	{statsapi.GetStats, "./api/stats"},
-	{counterworker.CounterWorker, "./workers/counter"},
-	{outboxsweeper.OutboxSweeper, "./schedules/outboxsweeper"},
+	{postapi.ListPosts(), "./api/listposts"},
+	{postapi.GetPost(), "./api/getpost"},
+	{postapi.CreatePost(), "./api/createpost"},
+	{postapi.UpdatePost(), "./api/updatepost"},
+	{postapi.DeletePost(), "./api/deletepost"},
+	{authapi.SignUp(), "./api/signup"},
+	{authapi.ConfirmSignUp(), "./api/confirm"},
+	{authapi.ResendCode(), "./api/resend"},
+	{authapi.Login(), "./api/login"},
+	{authapi.Refresh(), "./api/refresh"},
+	{authapi.Logout(), "./api/logout"},
+	{authapi.MyInfo(), "./api/myinfo"},
+	{postconfirm.PostConfirmation(), "./workers/postconfirm"},
+	{statsapi.GetStats(), "./api/stats"},
+	{counterworker.CounterWorker(), "./workers/counter"},
+	{outboxsweeper.OutboxSweeper(), "./schedules/outboxsweeper"},
 }
 
 // ByName returns the function serverless.yml names name.

@@ -19,9 +19,11 @@ type Config struct {
 }
 
 // GetStats is the function behind GET /api/stats.
-var GetStats = lambdafn.Routes(func(_ context.Context, cfg Config, d lambdafn.Deps) (*Handler, error) {
-	return Wire(cfg, dynamo.NewClient(d.AWS, d.Lookup), d.Log)
-})("getStats", (*Handler).Get)
+func GetStats() lambdafn.Function {
+	return lambdafn.Routes(func(_ context.Context, cfg Config, d lambdafn.Deps) (*Handler, error) {
+		return Wire(cfg, dynamo.NewClient(d.AWS, d.Lookup), d.Log)
+	})("getStats", (*Handler).Get)
+}
 
 // Wire builds the handler from cfg on a DynamoDB client.
 func Wire(cfg Config, db *dynamodb.Client, log *slog.Logger) (*Handler, error) {

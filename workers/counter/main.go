@@ -13,7 +13,7 @@ import (
 )
 
 func main() {
-	if err := lambdafn.Start(context.Background(), counterworker.CounterWorker); err != nil {
+	if err := lambdafn.Start(context.Background(), counterworker.CounterWorker()); err != nil {
 		slog.Error("startup failed", "error", err)
 		os.Exit(1)
 	}
