@@ -37,41 +37,6 @@ func (d PostCreated) check(prefix string, p *problems) {
 	checkVersion(prefix+"version", d.Version, p)
 }
 
-// MarshalJSON encodes the times as the contract says: UTC, milliseconds.
-func (d PostCreated) MarshalJSON() ([]byte, error) {
-	var w objectWriter
-	w.string("postId", d.PostID)
-	w.string("authorId", d.AuthorID)
-	w.string("authorName", d.AuthorName)
-	w.string("title", d.Title)
-	w.time("createdAt", d.CreatedAt)
-	w.int("version", d.Version)
-	return w.bytes()
-}
-
-// UnmarshalJSON requires every property, with its exact name and JSON type
-// (times in the contract's format), and ignores properties it does not know.
-// It does not check values (ranges, UUIDs): decoding does, after.
-func (d *PostCreated) UnmarshalJSON(b []byte) error {
-	r, err := readObject(b)
-	if err != nil {
-		return err
-	}
-	v := PostCreated{
-		PostID:     r.string("postId"),
-		AuthorID:   r.string("authorId"),
-		AuthorName: r.string("authorName"),
-		Title:      r.string("title"),
-		CreatedAt:  r.time("createdAt"),
-		Version:    r.int("version"),
-	}
-	if err := r.err(); err != nil {
-		return err
-	}
-	*d = v
-	return nil
-}
-
 // PostUpdated is the data of a PostUpdated event: a post's title or content
 // was edited. As for [PostCreated], the content stays out.
 type PostUpdated struct {
@@ -98,39 +63,6 @@ func (d PostUpdated) check(prefix string, p *problems) {
 	checkTime(prefix+"createdAt", d.CreatedAt, p)
 }
 
-// MarshalJSON encodes the times as the contract says: UTC, milliseconds.
-func (d PostUpdated) MarshalJSON() ([]byte, error) {
-	var w objectWriter
-	w.string("postId", d.PostID)
-	w.string("authorId", d.AuthorID)
-	w.string("title", d.Title)
-	w.time("updatedAt", d.UpdatedAt)
-	w.int("version", d.Version)
-	w.time("createdAt", d.CreatedAt)
-	return w.bytes()
-}
-
-// UnmarshalJSON is strict as [PostCreated.UnmarshalJSON] is.
-func (d *PostUpdated) UnmarshalJSON(b []byte) error {
-	r, err := readObject(b)
-	if err != nil {
-		return err
-	}
-	v := PostUpdated{
-		PostID:    r.string("postId"),
-		AuthorID:  r.string("authorId"),
-		Title:     r.string("title"),
-		UpdatedAt: r.time("updatedAt"),
-		Version:   r.int("version"),
-		CreatedAt: r.time("createdAt"),
-	}
-	if err := r.err(); err != nil {
-		return err
-	}
-	*d = v
-	return nil
-}
-
 // PostDeleted is the data of a PostDeleted event: a post was deleted.
 // CreatedAt lets a subscriber undo what it counted for the post's day.
 type PostDeleted struct {
@@ -153,37 +85,6 @@ func (d PostDeleted) check(prefix string, p *problems) {
 	checkTime(prefix+"createdAt", d.CreatedAt, p)
 	checkTime(prefix+"deletedAt", d.DeletedAt, p)
 	checkVersion(prefix+"version", d.Version, p)
-}
-
-// MarshalJSON encodes the times as the contract says: UTC, milliseconds.
-func (d PostDeleted) MarshalJSON() ([]byte, error) {
-	var w objectWriter
-	w.string("postId", d.PostID)
-	w.string("authorId", d.AuthorID)
-	w.time("createdAt", d.CreatedAt)
-	w.time("deletedAt", d.DeletedAt)
-	w.int("version", d.Version)
-	return w.bytes()
-}
-
-// UnmarshalJSON is strict as [PostCreated.UnmarshalJSON] is.
-func (d *PostDeleted) UnmarshalJSON(b []byte) error {
-	r, err := readObject(b)
-	if err != nil {
-		return err
-	}
-	v := PostDeleted{
-		PostID:    r.string("postId"),
-		AuthorID:  r.string("authorId"),
-		CreatedAt: r.time("createdAt"),
-		DeletedAt: r.time("deletedAt"),
-		Version:   r.int("version"),
-	}
-	if err := r.err(); err != nil {
-		return err
-	}
-	*d = v
-	return nil
 }
 
 func checkTitle(field, title string, p *problems) {

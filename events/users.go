@@ -25,30 +25,3 @@ func (d UserConfirmed) check(prefix string, p *problems) {
 	checkNotEmpty(prefix+"username", d.Username, p)
 	checkTime(prefix+"confirmedAt", d.ConfirmedAt, p)
 }
-
-// MarshalJSON encodes the time as the contract says: UTC, milliseconds.
-func (d UserConfirmed) MarshalJSON() ([]byte, error) {
-	var w objectWriter
-	w.string("userId", d.UserID)
-	w.string("username", d.Username)
-	w.time("confirmedAt", d.ConfirmedAt)
-	return w.bytes()
-}
-
-// UnmarshalJSON is strict as [PostCreated.UnmarshalJSON] is.
-func (d *UserConfirmed) UnmarshalJSON(b []byte) error {
-	r, err := readObject(b)
-	if err != nil {
-		return err
-	}
-	v := UserConfirmed{
-		UserID:      r.string("userId"),
-		Username:    r.string("username"),
-		ConfirmedAt: r.time("confirmedAt"),
-	}
-	if err := r.err(); err != nil {
-		return err
-	}
-	*d = v
-	return nil
-}
