@@ -60,6 +60,11 @@ build: ## every function's bootstrap zip (linux/arm64) under .build/
 bench: build ## benchmarks and the load run; writes docs/performance.md
 	scripts/bench.sh
 
+.PHONY: load-read
+load-read: ## read posts from eventboard local at LOAD_RATE/s (1000) for LOAD_SECONDS (30); fails on any 5xx
+	EVENTBOARD_LOAD_READ=1 EVENTBOARD_LOAD_RATE=$${LOAD_RATE:-1000} EVENTBOARD_LOAD_SECONDS=$${LOAD_SECONDS:-30} \
+		$(GO) test -count=1 -timeout 10m -run TestLoadReadRate -v ./internal/local/ | grep -E 'rate_test|^(---|ok|FAIL)'
+
 .PHONY: fuzz
 fuzz: ## run each fuzz target for a while (FUZZTIME, default 30s)
 	for t in FuzzCreate FuzzUpdate FuzzList; do $(GO) test -run XXX -fuzz "^$$t$$" -fuzztime $${FUZZTIME:-30s} ./internal/postapi/; done
