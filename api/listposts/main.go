@@ -2,17 +2,8 @@
 package main
 
 import (
-	"context"
-	"log/slog"
-	"os"
-
 	"github.com/eventboard/eventboard/internal/lambdafn"
 	"github.com/eventboard/eventboard/internal/postapi"
 )
 
-func main() {
-	if err := lambdafn.Start(context.Background(), postapi.ListPosts()); err != nil {
-		slog.Error("startup failed", "error", err)
-		os.Exit(1)
-	}
-}
+func main() { lambdafn.Main(postapi.ListPosts()) }

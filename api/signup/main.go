@@ -2,17 +2,8 @@
 package main
 
 import (
-	"context"
-	"log/slog"
-	"os"
-
 	"github.com/eventboard/eventboard/internal/authapi"
 	"github.com/eventboard/eventboard/internal/lambdafn"
 )
 
-func main() {
-	if err := lambdafn.Start(context.Background(), authapi.SignUp()); err != nil {
-		slog.Error("startup failed", "error", err)
-		os.Exit(1)
-	}
-}
+func main() { lambdafn.Main(authapi.SignUp()) }

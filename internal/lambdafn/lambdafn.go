@@ -8,7 +8,7 @@
 //
 //	func GetStats() lambdafn.Function { return lambdafn.Route("getStats", wire) }
 //
-// Its main.go is then lambdafn.Start(ctx, statsapi.GetStats()), and the registry
+// Its main.go is then lambdafn.Main(statsapi.GetStats()), and the registry
 // (package functions) lists it for the local stack and the tests. Wire
 // functions build the SDK clients they use themselves, from Deps, so a
 // binary links only the clients its function needs.
@@ -52,7 +52,7 @@ type Schedule[R any] func(ctx context.Context, input json.RawMessage) (R, error)
 // event (possibly amended) out, as Cognito expects.
 type Trigger[E any] func(ctx context.Context, event E) (E, error)
 
-// Env is what a function is built from. On AWS, Start fills it from the
+// Env is what a function is built from. On AWS, Main fills it from the
 // process; the local stack fills it with the function's environment from
 // serverless.yml and the endpoints and credentials of its emulators.
 type Env struct {
@@ -102,15 +102,17 @@ func (f Function) Build(ctx context.Context, env Env) (EntryPoints, error) {
 	return h, nil
 }
 
-// Start builds f from the process environment and serves it as the Lambda
-// runtime asks. It returns only when building fails.
-func Start(ctx context.Context, f Function) error {
-	entry, err := f.Build(ctx, Env{Lookup: os.LookupEnv})
+// Main is a function's main: it builds f from the process environment and
+// serves it as the Lambda runtime asks, never returning. Like lambda.Start,
+// it ends the process when it cannot serve: a build that fails is logged
+// and exits 1, so Lambda reports an init error.
+func Main(f Function) {
+	entry, err := f.Build(context.Background(), Env{Lookup: os.LookupEnv})
 	if err != nil {
-		return err
+		slog.Error("startup failed", "function", f.Name, "error", err)
+		os.Exit(1)
 	}
-	lambda.StartWithOptions(entry(), lambda.WithContext(ctx))
-	return nil
+	lambda.Start(entry())
 }
 
 // Route declares the function behind an HTTP API route.

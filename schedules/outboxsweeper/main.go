@@ -3,17 +3,8 @@
 package main
 
 import (
-	"context"
-	"log/slog"
-	"os"
-
 	"github.com/eventboard/eventboard/internal/lambdafn"
 	"github.com/eventboard/eventboard/internal/outboxsweeper"
 )
 
-func main() {
-	if err := lambdafn.Start(context.Background(), outboxsweeper.OutboxSweeper()); err != nil {
-		slog.Error("startup failed", "error", err)
-		os.Exit(1)
-	}
-}
+func main() { lambdafn.Main(outboxsweeper.OutboxSweeper()) }

@@ -4,17 +4,8 @@
 package main
 
 import (
-	"context"
-	"log/slog"
-	"os"
-
 	"github.com/eventboard/eventboard/internal/counterworker"
 	"github.com/eventboard/eventboard/internal/lambdafn"
 )
 
-func main() {
-	if err := lambdafn.Start(context.Background(), counterworker.CounterWorker()); err != nil {
-		slog.Error("startup failed", "error", err)
-		os.Exit(1)
-	}
-}
+func main() { lambdafn.Main(counterworker.CounterWorker()) }
