@@ -21,7 +21,7 @@ import (
 type Entry struct {
 	lambdafn.Function
 	// Main is the package (relative to the module root) whose main.go
-	// calls lambdafn.Start with Function.
+	// calls lambdafn.Main with Function.
 	Main string
 }
 
