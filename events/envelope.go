@@ -3,6 +3,7 @@ package events
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 )
 
 // Event is one event of any type, as a producer publishes it or a consumer
@@ -82,8 +83,7 @@ func (e Envelope[T]) Detail() ([]byte, error) {
 
 func (e Envelope[T]) validate() error {
 	var p problems
-	e.Metadata.check("metadata.", &p)
-	e.Data.check("data.", &p)
+	check(reflect.ValueOf(e), "", &p)
 	return p.err()
 }
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // timeLayout is the one time format of the contract: RFC 3339, UTC ("Z"),
@@ -294,16 +295,72 @@ func isUUIDv7(s string) bool {
 	return isUUID(s) && s[14] == '7' && strings.IndexByte("89ab", s[19]) >= 0
 }
 
-func checkID(field, id string, p *problems) {
-	if !isUUID(id) {
-		p.add(field, "must be a lower-case UUID")
+// check appends every problem of v's values, at their property paths: a
+// time must be one timeLayout can write, and each field follows the rules
+// its check tag names (comma-separated).
+func check(v reflect.Value, path string, p *problems) {
+	t := v.Type()
+	for i, name := range propertyNames(t) {
+		f, at := v.Field(i), name
+		if path != "" {
+			at = path + "." + name
+		}
+		switch {
+		case f.Type() == timeType:
+			checkTime(at, f.Interface().(time.Time), p)
+		case f.Kind() == reflect.Struct:
+			check(f, at, p)
+		}
+		for rule := range strings.SplitSeq(t.Field(i).Tag.Get("check"), ",") {
+			if rule == "" {
+				continue
+			}
+			if r, ok := rules[rule]; ok {
+				r(at, f, p)
+			} else {
+				p.add(at, "has an unknown check "+quote(rule))
+			}
+		}
 	}
 }
 
-func checkNotEmpty(field, s string, p *problems) {
-	if s == "" {
-		p.add(field, "must not be empty")
-	}
+// rules are the check tags' rules.
+var rules = map[string]func(path string, v reflect.Value, p *problems){
+	"uuid": func(path string, v reflect.Value, p *problems) {
+		if !isUUID(v.String()) {
+			p.add(path, "must be a lower-case UUID")
+		}
+	},
+	"uuidv7": func(path string, v reflect.Value, p *problems) {
+		if !isUUIDv7(v.String()) {
+			p.add(path, "must be a lower-case UUIDv7")
+		}
+	},
+	"notEmpty": func(path string, v reflect.Value, p *problems) {
+		if v.String() == "" {
+			p.add(path, "must not be empty")
+		}
+	},
+	"schemaVersion": func(path string, v reflect.Value, p *problems) {
+		if v.String() != SchemaVersion {
+			p.add(path, "must be "+quote(SchemaVersion))
+		}
+	},
+	"title": func(path string, v reflect.Value, p *problems) {
+		switch title := v.String(); {
+		case !utf8.ValidString(title):
+			p.add(path, "must be valid UTF-8")
+		case title == "":
+			p.add(path, "must not be empty")
+		case utf8.RuneCountInString(title) > MaxTitleLen:
+			p.add(path, "must be at most "+strconv.Itoa(MaxTitleLen)+" characters")
+		}
+	},
+	"version": func(path string, v reflect.Value, p *problems) {
+		if v.Int() < 1 {
+			p.add(path, "must be 1 or more")
+		}
+	},
 }
 
 // checkTime rejects the zero time, and times timeLayout cannot write.

@@ -2,6 +2,8 @@ package events
 
 import (
 	"errors"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,5 +87,42 @@ func TestUnmarshalIsStrict(t *testing.T) {
 				t.Errorf("unmarshal (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// Every check tag of the contract's types names a rule: a typo would
+// otherwise surface only as a refused event.
+func TestEveryCheckTagIsARule(t *testing.T) {
+	t.Parallel()
+	for _, v := range []any{Metadata{}, PostCreated{}, PostUpdated{}, PostDeleted{}, UserConfirmed{}} {
+		typ := reflect.TypeOf(v)
+		for f := range typ.Fields() {
+			for rule := range strings.SplitSeq(f.Tag.Get("check"), ",") {
+				if _, ok := rules[rule]; rule != "" && !ok {
+					t.Errorf("%s.%s: check %q is no rule", typ.Name(), f.Name, rule)
+				}
+			}
+		}
+	}
+}
+
+func TestCheckFollowsTheTags(t *testing.T) {
+	t.Parallel()
+	type checked struct {
+		ID    string    `json:"id" check:"uuid"`
+		Title string    `json:"title" check:"title"`
+		At    time.Time `json:"at"`
+		Odd   string    `json:"odd" check:"notEmpty,palindrome"`
+		Inner struct {
+			N int `json:"n" check:"version"`
+		} `json:"inner"`
+	}
+	var p problems
+	check(reflect.ValueOf(checked{ID: "X", Title: strings.Repeat("é", MaxTitleLen+1), Odd: "x"}), "data", &p)
+	want := "events: invalid event: data.id: must be a lower-case UUID; " +
+		"data.title: must be at most 200 characters; data.at: must be a time between years 1 and 9999; " +
+		`data.odd: has an unknown check "palindrome"; data.inner.n: must be 1 or more`
+	if err := p.err(); err == nil || err.Error() != want {
+		t.Errorf("check = %v\nwant    %s", err, want)
 	}
 }
