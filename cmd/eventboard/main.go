@@ -2,6 +2,7 @@
 //
 //	eventboard local  runs the whole system on this machine (the local stack)
 //	eventboard token  prints an access token the local stack accepts
+//	eventboard dlq    inspects and replays dead-letter queues (operators)
 //	eventboard functions  lists the Lambda functions and their main packages
 package main
 
@@ -21,6 +22,7 @@ const usage = `Usage: eventboard <command> [flags]
 Commands:
   local   run the whole system on this machine: API, identity, AWS services
   token   print an access token the local stack accepts
+  dlq     inspect and replay dead-letter queues, locally or on AWS
   functions  list the Lambda functions and their main packages
 
 Run 'eventboard <command> -h' for a command's flags.
@@ -32,6 +34,10 @@ func main() {
 	if err := realMain(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "eventboard:", err)
+		}
+		var exit *exitError
+		if errors.As(err, &exit) {
+			os.Exit(exit.code)
 		}
 		os.Exit(2)
 	}
@@ -47,6 +53,8 @@ func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return runLocal(ctx, args[1:], stdout, stderr)
 	case "token":
 		return runToken(args[1:], stdout, stderr)
+	case "dlq":
+		return runDLQ(ctx, args[1:], stdout, stderr)
 	case "functions":
 		return runFunctions(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
