@@ -175,23 +175,6 @@ type problems []problem
 
 func (p *problems) add(path, msg string) { *p = append(*p, problem{path, msg}) }
 
-// merge adds err's problems under prefix (a property name).
-func (p *problems) merge(prefix string, err error) {
-	var ie *invalidError
-	if !errors.As(err, &ie) {
-		p.add(prefix, err.Error())
-		return
-	}
-	for _, q := range ie.problems {
-		if q.path != "" {
-			q.path = prefix + "." + q.path
-		} else {
-			q.path = prefix
-		}
-		*p = append(*p, q)
-	}
-}
-
 func (p problems) err() error {
 	if len(p) == 0 {
 		return nil
