@@ -32,11 +32,11 @@ tools: ## install the tools the test tiers need (idempotent)
 	scripts/install-tools.sh
 
 .PHONY: test-dynamodb-local
-test-dynamodb-local: tools ## the DynamoDB adapters, and the built bootstraps under AWS's Lambda emulator, on DynamoDB Local
+test-dynamodb-local: tools ## the DynamoDB adapters, the counter worker under contention, and the built bootstraps under AWS's Lambda emulator, on DynamoDB Local
 	# Nothing can be downloaded inside the namespace: warm the caches first.
-	$(GO) mod download && $(GO) build ./... && $(GO) test -count=1 -run XXX ./internal/dynamo/ ./internal/lambdatest/ >/dev/null
+	$(GO) mod download && $(GO) build ./... && $(GO) test -count=1 -run XXX ./internal/dynamo/ ./internal/counterworker/ ./internal/lambdatest/ >/dev/null
 	scripts/dynamodb-local.sh env LAMBDA_RIE=$(TOOLS)/bin/aws-lambda-rie REQUIRE_LAMBDA_RIE=1 \
-		$(GO) test -count=1 -run 'DynamoDBLocal$$|TestBootstrapsUnderRIE' ./internal/dynamo/ ./internal/lambdatest/
+		$(GO) test -count=1 -timeout 15m -run 'DynamoDBLocal$$|TestBootstrapsUnderRIE' ./internal/dynamo/ ./internal/counterworker/ ./internal/lambdatest/
 
 .PHONY: test-cognito-local
 test-cognito-local: node_modules ## the Cognito adapter against cognito-local (npm)
@@ -69,6 +69,10 @@ bench: build ## benchmarks and the load run; writes docs/performance.md
 load-read: ## read posts from eventboard local at LOAD_RATE/s (1000) for LOAD_SECONDS (30); fails on any 5xx
 	EVENTBOARD_LOAD_READ=1 EVENTBOARD_LOAD_RATE=$${LOAD_RATE:-1000} EVENTBOARD_LOAD_SECONDS=$${LOAD_SECONDS:-30} \
 		$(GO) test -count=1 -timeout 10m -run TestLoadReadRate -v ./internal/local/ | grep -E 'rate_test|^(---|ok|FAIL)'
+
+.PHONY: load
+load: ## step up the request rate against eventboard local until p99 > 100 ms; writes docs/load.*
+	EVENTBOARD_LOAD_DOCS=$(CURDIR)/docs $(GO) test -count=1 -timeout 5m -run '^TestLoadSteps$$' -v ./internal/local/ | grep -E 'req/s|knee|counters|^(ok|FAIL|---)'
 
 .PHONY: fuzz
 fuzz: ## run each fuzz target for a while (FUZZTIME, default 30s)

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
 	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/dynamo"
 	"github.com/eventboard/eventboard/internal/eventbus"
@@ -30,12 +32,17 @@ type Config struct {
 // sweeps once and reports what it did.
 func OutboxSweeper() lambdafn.Function {
 	return lambdafn.Scheduled("outboxSweeper", func(_ context.Context, cfg Config, d lambdafn.Deps) (lambdafn.Schedule[outbox.SweepResult], error) {
-		relay, _, err := publishing.New(cfg.Outbox, dynamo.NewClient(d.AWS, d.Lookup), eventbus.NewClient(d.AWS, d.Lookup), d.Log)
-		if err != nil {
-			return nil, err
-		}
-		return New(relay, cfg, d.Log), nil
+		return Wire(cfg, dynamo.NewClient(d.AWS, d.Lookup), eventbus.NewClient(d.AWS, d.Lookup), d.Log)
 	})
+}
+
+// Wire builds the handler from cfg on DynamoDB and EventBridge clients.
+func Wire(cfg Config, db *dynamodb.Client, eb eventbus.API, log *slog.Logger) (lambdafn.Schedule[outbox.SweepResult], error) {
+	relay, _, err := publishing.New(cfg.Outbox, db, eb, log)
+	if err != nil {
+		return nil, err
+	}
+	return New(relay, cfg, log), nil
 }
 
 // New returns the handler sweeping through relay. An error makes the

@@ -2,6 +2,9 @@ package postapi
 
 import (
 	"context"
+	"log/slog"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/dynamo"
@@ -33,8 +36,12 @@ func UpdatePost() lambdafn.Function { return route("updatePost", (*Handlers).Upd
 func DeletePost() lambdafn.Function { return route("deletePost", (*Handlers).Delete) }
 
 func wire(_ context.Context, cfg Config, d lambdafn.Deps) (*Handlers, error) {
-	db, log := dynamo.NewClient(d.AWS, d.Lookup), d.Log
-	relay, ob, err := publishing.New(cfg.Outbox, db, eventbus.NewClient(d.AWS, d.Lookup), log)
+	return Wire(cfg, dynamo.NewClient(d.AWS, d.Lookup), eventbus.NewClient(d.AWS, d.Lookup), d.Log)
+}
+
+// Wire builds the handlers from cfg on DynamoDB and EventBridge clients.
+func Wire(cfg Config, db *dynamodb.Client, eb eventbus.API, log *slog.Logger) (*Handlers, error) {
+	relay, ob, err := publishing.New(cfg.Outbox, db, eb, log)
 	if err != nil {
 		return nil, err
 	}
