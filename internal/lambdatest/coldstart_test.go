@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -21,12 +20,13 @@ import (
 	"time"
 
 	"github.com/eventboard/eventboard/internal/local/manifest"
+	"github.com/eventboard/eventboard/internal/registry"
 	"github.com/eventboard/eventboard/internal/warmup"
 )
 
 // The cold-start measurement behind docs/performance.md (make bench): every
-// function's bootstrap, built as scripts/build-functions.sh builds it (for
-// the host), and a minimal aws-lambda-go "hello" built the same way, each
+// function's bootstrap (every entry of the registry), built as make build
+// builds it (for the host), and a minimal aws-lambda-go "hello" built the same way, each
 // started coldStarts times (EVENTBOARD_COLDSTARTS overrides) under AWS's runtime interface emulator, round
 // robin so that the machine's noise falls on all alike. A start is timed
 // from the first Invoke, which makes the emulator start the bootstrap, to
@@ -40,27 +40,6 @@ const (
 	coldStarts      = 25
 	helloName       = "hello (aws-lambda-go)"
 )
-
-// buildScriptEntry is one `"name:./package"` line of build-functions.sh.
-var buildScriptEntry = regexp.MustCompile(`(?m)^\s*"([A-Za-z]+):(\./[a-z/]+)"\s*$`)
-
-// deployedFunctions reads the functions and their packages from
-// scripts/build-functions.sh, the list the deployment is built from.
-func deployedFunctions(t *testing.T) map[string]string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(moduleRoot, "scripts", "build-functions.sh"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, m := range buildScriptEntry.FindAllStringSubmatch(string(b), -1) {
-		out[m[1]] = m[2]
-	}
-	if len(out) == 0 {
-		t.Fatal("no functions in scripts/build-functions.sh")
-	}
-	return out
-}
 
 type coldStartStats struct {
 	Name  string  `json:"name"`
@@ -79,7 +58,10 @@ func TestColdStarts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pkgs := deployedFunctions(t)
+	pkgs := map[string]string{}
+	for _, e := range registry.All {
+		pkgs[e.Name] = e.Main
+	}
 	pkgs[helloName] = "./internal/lambdatest/testdata/hello"
 	names := make([]string, 0, len(pkgs))
 	for name := range pkgs {
@@ -94,7 +76,7 @@ func TestColdStarts(t *testing.T) {
 		if name == helloName {
 			def = manifest.Function{Name: "hello", FunctionName: "hello", Timeout: 3, MemorySize: 128}
 		} else if !ok {
-			t.Fatalf("scripts/build-functions.sh builds %s, which serverless.yml lacks", name)
+			t.Fatalf("the registry has %s, which serverless.yml lacks", name)
 		}
 		env := map[string]string{}
 		for k, v := range def.Environment {
@@ -137,7 +119,7 @@ func TestColdStarts(t *testing.T) {
 }
 
 // buildPackages builds each package as a bootstrap for the host, as
-// scripts/build-functions.sh builds for arm64, and returns each one's
+// make build builds for arm64, and returns each one's
 // directory.
 func buildPackages(t *testing.T, pkgs map[string]string) map[string]string {
 	t.Helper()

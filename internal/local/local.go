@@ -20,6 +20,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go/middleware"
 	"github.com/sivchari/kumo"
 
 	"github.com/eventboard/eventboard/internal/eventbus"
@@ -28,7 +29,6 @@ import (
 	"github.com/eventboard/eventboard/internal/local/lambdasvc"
 	"github.com/eventboard/eventboard/internal/local/manifest"
 	"github.com/eventboard/eventboard/internal/local/pipeline"
-	"github.com/eventboard/eventboard/internal/warmer"
 )
 
 // Options configure a Stack.
@@ -70,11 +70,15 @@ type Options struct {
 // Faults wrap the parts of the stack where AWS can fail. A nil field
 // injects nothing.
 type Faults struct {
-	// EventBridge wraps the EventBridge client the functions publish with.
+	// EventBridge wraps every PutEvents call of the functions' EventBridge
+	// clients (before the SDK's retries, as a wrapper of the client would).
 	EventBridge func(eventbus.API) eventbus.API
 	// Pipeline wraps how the event pipeline invokes functions (SQS batches,
 	// schedules): duplicate deliveries, function errors.
 	Pipeline func(pipeline.Invoker) pipeline.Invoker
+	// APIOptions are added to every SDK client the functions build: tests
+	// see or fail any AWS call a function makes.
+	APIOptions []func(*middleware.Stack) error
 }
 
 // Stack is a running local Eventboard.
@@ -85,6 +89,7 @@ type Stack struct {
 	resources *pipeline.Resources
 	manifest  *manifest.Manifest
 	functions *functions
+	pool      *userPool
 	identity  *Identity
 	handler   http.Handler
 	// invokeAPI serves the Lambda Invoke API on a loopback port of its
@@ -126,10 +131,6 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		s.kumo.Close()
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
-	var eb eventbus.API = clients.EventBridge
-	if opts.Faults.EventBridge != nil {
-		eb = opts.Faults.EventBridge(eb)
-	}
 	pool, err := newUserPool(m, identity, opts.DataDir, opts.Console, func(ctx context.Context, fn string, payload []byte) ([]byte, error) {
 		return s.functions.Invoke(ctx, fn, payload)
 	})
@@ -137,16 +138,29 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		s.kumo.Close()
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
+	s.pool = pool
 	svc := lambdasvc.New(lambdasvc.Options{Region: m.Region, Account: pipeline.Account, IdleReclaim: opts.IdleReclaim})
 	invokeURL, err := s.serveInvokeAPI(svc)
 	if err != nil {
+		pool.close()
 		s.kumo.Close()
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
-	lambdaClient := warmer.NewLambdaClient(emulator.Config(), func(k string) (string, bool) {
-		return invokeURL, k == "AWS_ENDPOINT_URL_LAMBDA"
-	})
-	s.functions, err = buildFunctions(ctx, m, deps{env: opts.Environment, dynamo: db, eventbridge: eb, cognito: pool.client, lambda: lambdaClient, log: opts.Log}, svc)
+	fe := functionEnv{
+		endpoints: map[string]string{
+			"AWS_ENDPOINT_URL":                           s.kumo.URL,
+			"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": pool.url,
+			// The warmer's Lambda client: the stack's own Invoke API.
+			"AWS_ENDPOINT_URL_LAMBDA": invokeURL,
+		},
+		overrides:  opts.Environment,
+		logs:       opts.Log.Handler(),
+		apiOptions: opts.Faults.APIOptions,
+	}
+	if opts.Faults.EventBridge != nil {
+		fe.apiOptions = append(fe.apiOptions, eventBridgeFaults(opts.Faults.EventBridge))
+	}
+	s.functions, err = buildFunctions(ctx, m, fe, svc)
 	if err != nil {
 		s.close()
 		return nil, fmt.Errorf("local.Start: %w", err)
@@ -213,12 +227,13 @@ func (s *Stack) Close() {
 	}
 }
 
-// close stops what Start started before the pipeline: the Invoke API and
-// kumo.
+// close stops what Start started before the pipeline: the Invoke API, the
+// user pool and kumo.
 func (s *Stack) close() {
 	if s.invokeAPI != nil {
 		_ = s.invokeAPI.Close()
 	}
+	s.pool.close()
 	s.kumo.Close()
 }
 

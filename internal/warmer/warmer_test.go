@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/eventboard/eventboard/internal/lambdafn"
 	"github.com/eventboard/eventboard/internal/warmer"
 	"github.com/eventboard/eventboard/internal/warmup"
 )
@@ -174,29 +175,19 @@ func TestParseTargets(t *testing.T) {
 	}
 }
 
-func TestLoadConfig(t *testing.T) {
+func TestFunctionBuildsFromItsEnvironment(t *testing.T) {
 	t.Parallel()
-	lookup := func(k string) (string, bool) {
-		v, ok := map[string]string{"WARMUP_TARGETS": "getPost:2", "WARMUP_FUNCTION_PREFIX": "eventboard-dev-"}[k]
-		return v, ok
+	env := map[string]string{
+		"AWS_LAMBDA_FUNCTION_NAME": "warmer", "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "k", "AWS_SECRET_ACCESS_KEY": "s",
+		"WARMUP_TARGETS": "getPost:2", "WARMUP_FUNCTION_PREFIX": "eventboard-dev-",
 	}
-	cfg, err := warmer.LoadConfig(context.Background(), envLookuper(lookup))
-	if err != nil {
+	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	if _, err := warmer.Function().Build(context.Background(), lambdafn.Env{Lookup: lookup, Logs: slog.DiscardHandler}); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(warmer.Targets{{"getPost", 2}}, cfg.Targets); diff != "" || cfg.FunctionPrefix != "eventboard-dev-" {
-		t.Errorf("config %+v", cfg)
-	}
-	if _, err := warmer.LoadConfig(context.Background(), envLookuper(func(k string) (string, bool) {
-		if k == "WARMUP_TARGETS" {
-			return "getPost", true
-		}
-		return lookup(k)
-	})); err == nil || !strings.Contains(err.Error(), "warmer.LoadConfig") {
+	env["WARMUP_TARGETS"] = "getPost"
+	if _, err := warmer.Function().Build(context.Background(), lambdafn.Env{Lookup: lookup, Logs: slog.DiscardHandler}); err == nil ||
+		!strings.Contains(err.Error(), "build warmer") || !strings.Contains(err.Error(), "name:concurrency") {
 		t.Errorf("a bad declaration: %v", err)
 	}
 }
-
-type envLookuper func(string) (string, bool)
-
-func (l envLookuper) Lookup(k string) (string, bool) { return l(k) }
