@@ -127,7 +127,10 @@ func TestEntryPointAnswersPingsFirst(t *testing.T) {
 	count := func(context.Context, json.RawMessage) (string, error) { calls++; return "ran", nil }
 	fns := []lambdafn.Function{
 		lambdafn.Route("route", func(context.Context, greetConfig, lambdafn.Deps) (httpapi.Handler, error) {
-			return func(context.Context, httpapi.Request) (httpapi.Response, error) { calls++; return httpapi.JSON(200, nil) }, nil
+			return func(context.Context, httpapi.Request) (httpapi.Response, error) {
+				calls++
+				return httpapi.JSON(200, nil)
+			}, nil
 		}),
 		lambdafn.Queue("queue", func(context.Context, greetConfig, lambdafn.Deps) (lambdafn.SQS, error) {
 			return func(context.Context, awsevents.SQSEvent) (awsevents.SQSEventResponse, error) {
