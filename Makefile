@@ -7,14 +7,19 @@ SHELL := bash
 GO          ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 TOOLS       := $(CURDIR)/.tools
+APIDOCS     := .build/apidocs
+
+# Redocly CLI: no telemetry, no update check (CI has no such network).
+export REDOCLY_TELEMETRY := off
+export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
 .PHONY: help
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 .PHONY: run
-run: ## run the whole system locally at http://127.0.0.1:8080
-	$(GO) run ./cmd/eventboard local
+run: apidocs ## run the whole system locally at http://127.0.0.1:8080
+	$(GO) run ./cmd/eventboard local --docs $(APIDOCS)
 
 .PHONY: test
 test: lint test-unit test-dynamodb-local test-cognito-local test-deploy ## every test tier (what CI runs)
@@ -67,11 +72,20 @@ fuzz: ## run each fuzz target for a while (FUZZTIME, default 30s)
 	$(GO) test -run XXX -fuzz FuzzMessageBody -fuzztime $${FUZZTIME:-30s} ./internal/counterworker/
 
 .PHONY: lint
-lint: ## gofmt, go vet, staticcheck, go mod tidy
+lint: node_modules ## gofmt, go vet, staticcheck, go mod tidy; the OpenAPI and AsyncAPI contracts
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 	$(GO) mod tidy -diff
+	npx --no-install redocly lint --format=stylish
+	node scripts/asyncapi-validate.cjs events/asyncapi.yaml
+
+# The API reference `eventboard local` serves at /local/docs: one HTML file
+# with Redoc inlined (no CDN), rebuilt when the contract changes.
+.PHONY: apidocs
+apidocs: $(APIDOCS)/index.html ## the rendered API reference, from api/openapi.yaml
+$(APIDOCS)/index.html: api/openapi.yaml redocly.yaml | node_modules
+	npx --no-install redocly build-docs eventboard --inlineBundle --output $@
 
 .PHONY: clean
 clean: ## remove build output and local data
