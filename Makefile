@@ -47,11 +47,20 @@ test-dynamodb-local: tools ## the DynamoDB adapters, and the built bootstraps un
 test-cognito-local: node_modules ## the Cognito adapter against cognito-local (npm)
 	scripts/cognito-local.sh $(GO) test -count=1 -run TestProviderCognitoLocal ./internal/cognito/
 
+# Two made-up account ids for the packaged bus policy's check.
+SUBSCRIBERS := 111122223333,444455556666
+
 .PHONY: test-deploy
 test-deploy: build node_modules ## `serverless package` offline, then check the CloudFormation it generates
+	# Once with subscriber accounts in the param (the bus policy), then as a
+	# stage has it by default (none). The framework empties .serverless/ on
+	# every run, so this order keeps both.
+	SLS_OUT=.serverless-subscribers scripts/sls-package.sh --param="subscriberAccounts=$(SUBSCRIBERS)"
 	scripts/sls-package.sh
 	EVENTBOARD_CFN_TEMPLATE=$(CURDIR)/.serverless/cloudformation-template-update-stack.json EVENTBOARD_REQUIRE_CFN=1 \
 		$(GO) test -count=1 ./internal/local/manifest/cfn/
+	EVENTBOARD_CFN_TEMPLATE=$(CURDIR)/.serverless-subscribers/cloudformation-template-update-stack.json EVENTBOARD_REQUIRE_CFN=1 \
+		EVENTBOARD_CFN_SUBSCRIBERS=$(SUBSCRIBERS) $(GO) test -count=1 -run TestGeneratedTemplate ./internal/local/manifest/cfn/
 
 node_modules: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -89,4 +98,4 @@ $(APIDOCS)/index.html: api/openapi.yaml redocly.yaml | node_modules
 
 .PHONY: clean
 clean: ## remove build output and local data
-	rm -rf .build .serverless .eventboard
+	rm -rf .build .serverless .serverless-subscribers .eventboard
