@@ -22,7 +22,7 @@ run: apidocs ## run the whole system locally at http://127.0.0.1:8080
 	$(GO) run ./cmd/eventboard local --docs $(APIDOCS)
 
 .PHONY: test
-test: lint test-unit test-dynamodb-local test-cognito-local test-deploy ## every test tier (what CI runs)
+test: lint test-unit test-dynamodb-local test-cognito-local test-deploy test-dlq ## every test tier (what CI runs)
 
 .PHONY: test-unit
 test-unit: ## unit, handler, kumo and local-stack tests, with the race detector
@@ -61,6 +61,11 @@ test-deploy: build node_modules ## `serverless package` offline, then check the 
 		$(GO) test -count=1 ./internal/local/manifest/cfn/
 	EVENTBOARD_CFN_TEMPLATE=$(CURDIR)/.serverless-subscribers/cloudformation-template-update-stack.json EVENTBOARD_REQUIRE_CFN=1 \
 		EVENTBOARD_CFN_SUBSCRIBERS=$(SUBSCRIBERS) $(GO) test -count=1 -run TestGeneratedTemplate ./internal/local/manifest/cfn/
+
+.PHONY: test-dlq
+test-dlq: ## the operators' DLQ scenario: the AWS CLI and 'eventboard dlq' against a running 'eventboard local'
+	scripts/install-tools.sh awscli
+	scripts/dlq-scenario.sh
 
 node_modules: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
