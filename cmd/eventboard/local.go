@@ -36,6 +36,7 @@ func runLocal(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	config := fs.String("config", "serverless.yml", "the serverless.yml to run")
 	frontend := fs.String("frontend", "frontend/dist", "the built SPA to serve at /")
 	idleReclaim := fs.Duration("idle-reclaim", lambdasvc.DefaultIdleReclaim, "how long a function's execution environment stays warm while idle")
+	docs := fs.String("docs", ".build/apidocs", "the rendered API reference to serve at /local/docs (make apidocs)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -52,6 +53,7 @@ func runLocal(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		DataDir:     dataDir,
 		Manifest:    *config,
 		FrontendDir: *frontend,
+		DocsDir:     *docs,
 		Log:         log,
 		Console:     stdout,
 		IdleReclaim: *idleReclaim,
@@ -76,6 +78,7 @@ func runLocal(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "Eventboard is running at http://%s (API under /api, data in %s)\n", *addr, dataDir)
 	fmt.Fprintf(stdout, "AWS endpoint (DynamoDB, SQS, EventBridge): %s, also in %s\n", stack.AWSEndpoint(), endpoint)
 	fmt.Fprintf(stdout, "  aws --endpoint-url \"$(cat %s)\" sqs list-queues   (any credentials; region %s)\n", endpoint, emulator.Region)
+	fmt.Fprintf(stdout, "API reference: http://%s/local/docs\n", *addr)
 	fmt.Fprintf(stdout, "Sign up at POST /api/auth/signup; confirmation codes show here and at /local/mailbox?username=NAME\n")
 	fmt.Fprintf(stdout, "Or get a token at once: go run ./cmd/eventboard token --user alice\n")
 	fmt.Fprintf(stdout, "Functions and their warm environments: /local/functions; schedules: /local/schedules\n")
