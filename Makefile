@@ -13,11 +13,35 @@ help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 .PHONY: run
-run: ## run the whole system locally at http://127.0.0.1:8080
+run: frontend/dist/index.html ## run the whole system locally at http://127.0.0.1:8080
 	$(GO) run ./cmd/eventboard local
 
+# The SPA is built when dist is missing or older than any of its sources.
+FRONTEND_SRC := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
+	frontend/index.html frontend/package.json frontend/package-lock.json frontend/tsconfig.json \
+	frontend/vite.config.ts frontend/scripts/bundle-size.mjs
+
+frontend/dist/index.html: frontend/node_modules $(FRONTEND_SRC)
+	cd frontend && npm run build
+
+frontend/node_modules: frontend/package.json frontend/package-lock.json
+	cd frontend && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch frontend/node_modules
+
+.PHONY: test-frontend
+test-frontend: frontend/node_modules ## the SPA's unit tests (vitest): API client, session, state
+	cd frontend && npm test
+
+.PHONY: test-browser
+test-browser: frontend/dist/index.html ## the SPA in Debian's chromium against a real `eventboard local`
+	scripts/install-tools.sh chromium
+	cd frontend && npm run test:browser
+
+.PHONY: frontend
+frontend: frontend/dist/index.html ## build the SPA into frontend/dist (when its sources changed)
+
 .PHONY: test
-test: lint test-unit test-dynamodb-local test-cognito-local test-deploy ## every test tier (what CI runs)
+test: lint test-unit test-frontend test-dynamodb-local test-cognito-local test-deploy test-browser ## every test tier (what CI runs)
 
 .PHONY: test-unit
 test-unit: ## unit, handler, kumo and local-stack tests, with the race detector

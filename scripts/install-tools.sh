@@ -4,6 +4,7 @@
 #   os              ip and unshare (Debian packages iproute2, util-linux; root)
 #   rie             AWS's Lambda runtime interface emulator, .tools/bin/aws-lambda-rie
 #   dynamodb-local  AWS's DynamoDB Local jar, .tools/dynamodb-local/
+#   chromium        Debian's chromium, which the browser tests drive (root)
 # Usage: scripts/install-tools.sh [PART...]   (no PART: all of them)
 set -euo pipefail
 
@@ -22,6 +23,12 @@ install_rie() {
 	[[ -x $tools/bin/aws-lambda-rie ]] && return
 	GOBIN=$tools/bin go install \
 		"github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$rie_version"
+}
+
+install_chromium() {
+	[[ -x /usr/bin/chromium ]] && return
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-dejavu-core
 }
 
 tmp=
@@ -44,6 +51,7 @@ for part in "$@"; do
 	os) install_os ;;
 	rie) install_rie ;;
 	dynamodb-local) install_dynamodb_local ;;
-	*) echo "install-tools.sh: unknown part $part (want os, rie or dynamodb-local)" >&2 && exit 2 ;;
+	chromium) install_chromium ;;
+	*) echo "install-tools.sh: unknown part $part (want os, rie, dynamodb-local or chromium)" >&2 && exit 2 ;;
 	esac
 done
