@@ -40,6 +40,14 @@ var NotProvisioned = map[string]string{
 	"AWS::CloudWatch::Alarm":       "metrics and alarms are not emulated",
 	"AWS::Logs::LogGroup":          "functions log to the local stack's logger",
 	"AWS::Events::Archive":         "kumo has no event archives (no CreateArchive)",
+	// The SPA's hosting: the local stack serves frontend/dist itself, on
+	// the API's origin, as CloudFront does.
+	"AWS::S3::Bucket":                        "the local stack serves frontend/dist itself",
+	"AWS::S3::BucketPolicy":                  "the local stack serves frontend/dist itself",
+	"AWS::CloudFront::Distribution":          "the local stack serves the SPA and /api on one origin itself",
+	"AWS::CloudFront::OriginAccessControl":   "the local stack serves frontend/dist itself",
+	"AWS::CloudFront::Function":              "the local stack answers index.html for the SPA's routes itself",
+	"AWS::CloudFront::ResponseHeadersPolicy": "the local stack sets the SPA's security headers itself",
 }
 
 // Queue is a provisioned AWS::SQS::Queue.
