@@ -428,6 +428,8 @@ func TestGeneratedTemplate(t *testing.T) {
 		}
 	})
 
+	t.Run("site", func(t *testing.T) { checkSite(t, tmpl) })
+
 	t.Run("cors", func(t *testing.T) {
 		api := tmpl.Resources["HttpApi"].Properties
 		got, _ := api["CorsConfiguration"].(map[string]any)
