@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/eventboard/eventboard/internal/manifest"
+	"github.com/eventboard/eventboard/internal/local/manifest"
 )
 
 // siteHeaders are the security headers serverless.yml's CloudFront
