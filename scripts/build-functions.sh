@@ -17,6 +17,8 @@ functions=(
   "signUp:./api/signup"
   "confirmSignUp:./api/confirm"
   "resendCode:./api/resend"
+  "forgotPassword:./api/forgot"
+  "resetPassword:./api/reset"
   "login:./api/login"
   "refresh:./api/refresh"
   "logout:./api/logout"

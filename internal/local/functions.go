@@ -52,6 +52,8 @@ var builders = map[string]builder{
 	"signUp":           authFunction((*authapi.Handlers).SignUp),
 	"confirmSignUp":    authFunction((*authapi.Handlers).Confirm),
 	"resendCode":       authFunction((*authapi.Handlers).Resend),
+	"forgotPassword":   authFunction((*authapi.Handlers).Forgot),
+	"resetPassword":    authFunction((*authapi.Handlers).Reset),
 	"login":            authFunction((*authapi.Handlers).Login),
 	"refresh":          authFunction((*authapi.Handlers).Refresh),
 	"logout":           authFunction((*authapi.Handlers).Logout),
