@@ -132,6 +132,31 @@ async function totalPosts(page) {
   return Number(await page.getByTestId("total-posts").textContent());
 }
 
+// bulkPosts fill more than one page of the board, oldest first.
+const bulkPosts = [
+  ["Welcome to the board", "Post notices for the whole building here."],
+  ["Bike room key", "The spare key to the bike room is with the caretaker."],
+  ["Lost: blue scarf", "Left on the bench by the entrance on Monday. Reward: cake."],
+  ["Recycling day moves to Thursday", "From next week the bins go out on Wednesday night."],
+  ["Book swap shelf", "Take one, leave one. The shelf is next to the mailboxes."],
+  ["Quiet hours reminder", "Please keep it down after 22:00 on weekdays."],
+  ["Found: house keys", "A bunch of three keys with a red tag. Ask at flat 4B."],
+  ["Garden day on Saturday", "Bring gloves; we provide tools, coffee and soup."],
+  ["Selling a sofa", "Grey, three seats, good condition. Free to anyone who carries it."],
+  ["Elevator maintenance", "The lift is out of service on Tuesday from 9 to 12."],
+  ["Parcel for flat 2A", "It is in the hall cupboard, labelled with your name."],
+  ["Window cleaning", "The cleaners come on the 14th. Clear your sills."],
+  ["Choir practice", "Wednesdays at 19:00 in the common room. All voices welcome."],
+  ["Heating check", "A technician visits every flat next Friday morning."],
+  ["Cat sitter wanted", "Two weeks in August, one friendly cat, pays in gratitude and cash."],
+  ["Board games night", "Friday at 20:00. Bring a game or just yourself."],
+  ["Wi-Fi in the common room", "The new password is on the notice by the door."],
+  ["Spring clean of the courtyard", "Sunday 10:00. Bin bags provided."],
+  ["Drill to lend", "Ask at flat 3C. Please return it with the bits."],
+  ["Water off on Monday", "From 8 to 10 while the pipes are checked."],
+  ["Summer party", "Courtyard, last Saturday of June. Tell us what you will bring."],
+];
+
 describe("the SPA", { concurrency: false }, () => {
   it("loads the empty board, and reports how fast", async () => {
     const { page } = alice;
@@ -143,9 +168,18 @@ describe("the SPA", { concurrency: false }, () => {
       const n = performance.getEntriesByType("navigation")[0];
       return { domContentLoaded: n.domContentLoadedEventEnd, load: n.loadEventEnd };
     });
-    const timing = { firstLoadMs: shown, ...nav, measuredAt: new Date().toISOString() };
+    // Again with the browser's cache: index.html revalidated, hashed
+    // assets from the cache.
+    const again = Date.now();
+    await page.reload();
+    await page.getByText("No posts yet.").waitFor();
+    const repeat = Date.now() - again;
+    const timing = { firstLoadMs: shown, repeatLoadMs: repeat, ...nav, measuredAt: new Date().toISOString() };
     writeFileSync(join(artifacts, "first-load.json"), JSON.stringify(timing, null, 2));
-    console.log(`first load of the list page: ${shown} ms to the list, DOMContentLoaded ${nav.domContentLoaded.toFixed(0)} ms, load ${nav.load.toFixed(0)} ms`);
+    console.log(
+      `first load of the list page: ${shown} ms to the list (DOMContentLoaded ${nav.domContentLoaded.toFixed(0)} ms, ` +
+        `load ${nav.load.toFixed(0)} ms); again with a warm cache: ${repeat} ms`,
+    );
     await axeCheck(page, "the empty board");
   });
 
@@ -202,26 +236,27 @@ describe("the SPA", { concurrency: false }, () => {
 
   it("pages the board newest first with Load more", async () => {
     const token = await apiToken("bob", password);
-    for (let i = 1; i <= 21; i++) {
+    for (const [title, content] of bulkPosts) {
       const res = await fetch(`${stack.base}/api/posts`, {
         method: "POST",
         headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-        body: JSON.stringify({ title: `Bulk ${String(i).padStart(2, "0")}`, content: `Post number ${i}.` }),
+        body: JSON.stringify({ title, content }),
       });
       assert.equal(res.status, 201);
     }
+    const newestFirst = bulkPosts.map(([title]) => title).reverse();
     const { page } = bob;
     await page.goto("/");
     await page.getByRole("article").nth(19).waitFor();
     const titles = await page.getByRole("article").getByRole("heading").allTextContents();
-    assert.equal(titles.length, 20);
-    assert.deepEqual(titles.slice(0, 2), ["Bulk 21", "Bulk 20"]);
+    assert.deepEqual(titles, newestFirst.slice(0, 20));
     await axeCheck(page, "the board");
-    await screenshot(page, "board");
+    await page.screenshot({ path: join(shots, "board.png") }); // the README's picture
+    await screenshot(page, "board-full");
     await page.getByRole("button", { name: "Load more" }).click();
     await page.getByRole("article").nth(21).waitFor();
     const all = await page.getByRole("article").getByRole("heading").allTextContents();
-    assert.deepEqual(all.slice(19), ["Bulk 02", "Bulk 01", "Hello board"]);
+    assert.deepEqual(all, [...newestFirst, "Hello board"]);
     assert.equal(await page.getByRole("button", { name: "Load more" }).count(), 0);
     await page.setViewportSize({ width: 390, height: 844 });
     await screenshot(page, "board-phone");
@@ -258,8 +293,14 @@ describe("the SPA", { concurrency: false }, () => {
   it("shows my info with the post count", async () => {
     const { page } = bob;
     await page.getByRole("link", { name: "My info" }).click();
-    await page.getByTestId("post-count").waitFor();
-    assert.equal(await page.getByTestId("post-count").textContent(), "21");
+    // The count follows the posts through the event pipeline: wait for it.
+    for (let i = 0; ; i++) {
+      await page.getByTestId("post-count").waitFor();
+      if ((await page.getByTestId("post-count").textContent()) === String(bulkPosts.length)) break;
+      assert.ok(i < 50, "my info counts bob's posts");
+      await page.waitForTimeout(200);
+      await page.reload();
+    }
     await axeCheck(page, "my info");
     await screenshot(page, "myinfo");
   });
