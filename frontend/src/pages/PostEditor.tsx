@@ -65,7 +65,7 @@ export function PostEditor({ id }: { id?: string }) {
         <ErrorMessage message={error} />
         {state.conflict && (
           <section className="conflict" aria-labelledby="newer-title">
-            <h2 id="newer-title">The newer version, saved by someone else</h2>
+            <h2 id="newer-title">The version saved in the meantime</h2>
             <p className="conflict-title">{state.conflict.title}</p>
             <div className="content">{state.conflict.content}</div>
             <div className="actions">
