@@ -21,6 +21,7 @@ import (
 	"github.com/eventboard/eventboard/internal/authapi"
 	"github.com/eventboard/eventboard/internal/counter"
 	"github.com/eventboard/eventboard/internal/inmem"
+	"github.com/eventboard/eventboard/internal/openapitest"
 )
 
 // fakeIDP is an auth.IdentityProvider that answers from its fields and
@@ -89,6 +90,7 @@ func invoke(t *testing.T, h any, req events.APIGatewayV2HTTPRequest) events.APIG
 	if err := json.Unmarshal(out, &resp); err != nil {
 		t.Fatal(err)
 	}
+	openapitest.CheckEvent(t, req, resp)
 	return resp
 }
 
@@ -199,8 +201,7 @@ func TestLogoutReportsAnOutageButClearsTheCookie(t *testing.T) {
 func TestRefreshReadsTheCookie(t *testing.T) {
 	t.Parallel()
 	idp := &fakeIDP{}
-	req := fixture(t, "logout.json")
-	req.RouteKey = "POST /api/auth/refresh"
+	req := fixture(t, "refresh.json")
 	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Refresh(), req)
 	if resp.StatusCode != 200 || !strings.Contains(resp.Body, "new-access") || len(resp.Cookies) != 0 {
 		t.Fatalf("refresh: %d %s %v", resp.StatusCode, resp.Body, resp.Cookies)

@@ -21,6 +21,7 @@ import (
 	contract "github.com/eventboard/eventboard/events"
 	"github.com/eventboard/eventboard/events/eventstest"
 	"github.com/eventboard/eventboard/internal/inmem"
+	"github.com/eventboard/eventboard/internal/openapitest"
 	"github.com/eventboard/eventboard/internal/outbox"
 	"github.com/eventboard/eventboard/internal/post"
 	"github.com/eventboard/eventboard/internal/postapi"
@@ -96,6 +97,7 @@ func invoke(t testing.TB, handler any, req events.APIGatewayV2HTTPRequest) event
 	if ct := resp.Headers["Content-Type"]; !strings.HasPrefix(ct, "application/json") {
 		t.Errorf("Content-Type = %q, want application/json", ct)
 	}
+	openapitest.CheckEvent(t, req, resp)
 	return resp
 }
 
