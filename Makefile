@@ -98,7 +98,7 @@ lint: frontend/node_modules ## gofmt, go vet, staticcheck, go mod tidy, actionli
 	$(GO) run $(STATICCHECK) ./...
 	$(GO) mod tidy -diff
 	$(GO) run $(ACTIONLINT) .github/workflows/*.yml
-	cd frontend && npx tsc -p .
+	cd frontend && npm run --silent check:api && npx tsc -p .
 
 .PHONY: clean
 clean: ## remove build output and local data

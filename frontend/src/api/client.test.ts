@@ -71,12 +71,21 @@ describe("Api", () => {
 
 describe("errorOf", () => {
   it.each([
-    ["API error", json(404, { code: "POST_NOT_FOUND" }), "POST_NOT_FOUND"],
-    ["HTML from a proxy, 502", new Response("<html>", { status: 502 }), "INTERNAL"],
-    ["empty 404", new Response("", { status: 404 }), "HTTP_404"],
-    ["code of the wrong type", json(400, { code: 5 }), "HTTP_400"],
-  ])("%s", async (_name, res, code) => {
-    expect((await errorOf(res)).code).toBe(code);
+    ["API error", 404, { code: "POST_NOT_FOUND" }, "POST_NOT_FOUND"],
+    ["HTML from a proxy, 502", 502, "<html>", "INTERNAL"],
+    ["empty 404", 404, undefined, "HTTP_404"],
+    ["code of the wrong type", 400, { code: 5 }, "HTTP_400"],
+    ["null body", 400, null, "HTTP_400"],
+  ])("%s", (_name, status, body, code) => {
+    expect(errorOf(status, body).code).toBe(code);
+  });
+
+  it.each([
+    ["HTML from a proxy", new Response("<html>bad gateway</html>", { status: 502 }), "INTERNAL"],
+    ["an empty 404", new Response("", { status: 404 }), "HTTP_404"],
+  ])("through the client: %s", async (_name, res, code) => {
+    const { api } = apiWith(() => res);
+    await expect(api.getPost("p1")).rejects.toMatchObject({ code });
   });
 });
 
