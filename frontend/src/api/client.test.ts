@@ -98,6 +98,15 @@ describe("error sentences", () => {
     expect(documented.filter((c) => !knownErrorCodes.includes(c))).toEqual([]);
   });
 
+  it("has a sentence for every code of the contract's ErrorCode", () => {
+    const spec = readFileSync(resolve(process.cwd(), "../api/openapi.yaml"), "utf8");
+    const block = spec.slice(spec.indexOf("    ErrorCode:"));
+    const enumStart = block.indexOf("enum:");
+    const codes = [...block.slice(enumStart).matchAll(/^\s+- ([A-Z_]+)$/gm)].map((m) => m[1]);
+    expect(codes.length).toBeGreaterThan(20);
+    expect(codes.filter((c) => !knownErrorCodes.includes(c))).toEqual([]);
+  });
+
   it("falls back to a generic sentence, and to NETWORK for anything not from the API", () => {
     expect(describeError("SOMETHING_NEW")).toMatch(/went wrong/);
     expect(messageOf(new TypeError("x"))).toBe(describeError("NETWORK"));

@@ -45,6 +45,8 @@ const sentences: Record<string, string> = {
   WEAK_PASSWORD:
     "The password needs at least 8 characters, with a lower-case and an upper-case letter, a digit and a symbol.",
   INVALID_CODE: "The code is wrong or has expired. Check it, or ask for a new one.",
+  INVALID_PARAMETER: "One of the values is not acceptable. Check the form and try again.",
+  BAD_REQUEST: "The server could not accept this request. Check the form and try again.",
   INVALID_CREDENTIALS: "The username or the password is wrong.",
   INVALID_REFRESH_TOKEN: "Your session has ended. Please log in again.",
   TOKEN_REVOKED: "You logged out of this session. Please log in again.",
