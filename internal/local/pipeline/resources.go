@@ -40,6 +40,10 @@ var NotProvisioned = map[string]string{
 	"AWS::CloudWatch::Alarm":       "metrics and alarms are not emulated",
 	"AWS::Logs::LogGroup":          "functions log to the local stack's logger",
 	"AWS::Events::Archive":         "kumo has no event archives (no CreateArchive)",
+	"AWS::Events::EventBusPolicy":  "the local bus has no other accounts to let in",
+	"AWS::EventSchemas::Registry":  "the schemas are in events/ (and asyncapi.yaml); no local registry",
+	"AWS::EventSchemas::Schema":    "the schemas are in events/ (and asyncapi.yaml); no local registry",
+	"AWS::SSM::Parameter":          "the local stack prints its endpoint and writes it to the data directory",
 	// The SPA's hosting: the local stack serves frontend/dist itself, on
 	// the API's origin, as CloudFront does.
 	"AWS::S3::Bucket":                        "the local stack serves frontend/dist itself",
