@@ -47,7 +47,7 @@ test-browser: frontend/dist/index.html ## the SPA in Debian's chromium against a
 frontend: frontend/dist/index.html ## build the SPA into frontend/dist (when its sources changed)
 
 .PHONY: test
-test: lint test-unit test-frontend test-dynamodb-local test-cognito-local test-deploy test-browser ## every test tier (what CI runs)
+test: lint test-unit test-frontend test-dynamodb-local test-cognito-local test-deploy test-dlq test-browser ## every test tier (what CI runs)
 
 .PHONY: test-unit
 test-unit: ## unit, handler, kumo and local-stack tests, with the race detector
@@ -86,6 +86,11 @@ test-deploy: build node_modules ## `serverless package` offline, then check the 
 		$(GO) test -count=1 ./internal/local/manifest/cfn/
 	EVENTBOARD_CFN_TEMPLATE=$(CURDIR)/.serverless-subscribers/cloudformation-template-update-stack.json EVENTBOARD_REQUIRE_CFN=1 \
 		EVENTBOARD_CFN_SUBSCRIBERS=$(SUBSCRIBERS) $(GO) test -count=1 -run TestGeneratedTemplate ./internal/local/manifest/cfn/
+
+.PHONY: test-dlq
+test-dlq: ## the operators' DLQ scenario: the AWS CLI and 'eventboard dlq' against a running 'eventboard local'
+	scripts/install-tools.sh awscli
+	scripts/dlq-scenario.sh
 
 node_modules: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
