@@ -20,6 +20,7 @@ import (
 	"github.com/eventboard/eventboard/internal/auth"
 	"github.com/eventboard/eventboard/internal/authapi"
 	"github.com/eventboard/eventboard/internal/counter"
+	"github.com/eventboard/eventboard/internal/httpapi"
 	"github.com/eventboard/eventboard/internal/inmem"
 	"github.com/eventboard/eventboard/internal/openapitest"
 )
@@ -79,10 +80,10 @@ func fixture(t *testing.T, name string) events.APIGatewayV2HTTPRequest {
 	return req
 }
 
-func invoke(t *testing.T, h any, req events.APIGatewayV2HTTPRequest) events.APIGatewayV2HTTPResponse {
+func invoke(t *testing.T, h httpapi.Handler, req events.APIGatewayV2HTTPRequest) events.APIGatewayV2HTTPResponse {
 	t.Helper()
 	payload, _ := json.Marshal(req)
-	out, err := lambda.NewHandler(h).Invoke(context.Background(), payload)
+	out, err := lambda.NewHandler(httpapi.Lambda(slog.New(slog.DiscardHandler), h)).Invoke(context.Background(), payload)
 	if err != nil {
 		t.Fatalf("function error: %v", err)
 	}
@@ -111,7 +112,7 @@ const accessToken = "eyJhbGciOiJSUzI1NiJ9.eyJvcmlnaW5fanRpIjoib3JpZ2luLTEiLCJ0b2
 func TestLoginSetsOnlyTheCookie(t *testing.T) {
 	t.Parallel()
 	idp := &fakeIDP{login: auth.Tokens{AccessToken: accessToken, IDToken: "id", RefreshToken: "refresh-token", ExpiresIn: 900}}
-	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Login(), fixture(t, "login.json"))
+	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Login, fixture(t, "login.json"))
 	if resp.StatusCode != 200 || strings.Contains(resp.Body, "refresh-token") {
 		t.Fatalf("login: %d %s", resp.StatusCode, resp.Body)
 	}
@@ -139,14 +140,14 @@ func TestLoginChallengesAreClear4xx(t *testing.T) {
 		{"SOFTWARE_TOKEN_MFA", "LOGIN_CHALLENGE"},
 	} {
 		idp := &fakeIDP{loginErr: &auth.ChallengeError{Name: tc.challenge}}
-		resp := invoke(t, handlers(idp, inmem.NewRevocations()).Login(), fixture(t, "login.json"))
+		resp := invoke(t, handlers(idp, inmem.NewRevocations()).Login, fixture(t, "login.json"))
 		if resp.StatusCode != 403 || code(t, resp) != tc.code || len(resp.Cookies) != 0 {
 			t.Errorf("%s: %d %s %v", tc.challenge, resp.StatusCode, resp.Body, resp.Cookies)
 		}
 	}
 	// A provider that answers neither tokens nor a challenge is our fault,
 	// never an empty 200.
-	resp := invoke(t, handlers(&fakeIDP{}, inmem.NewRevocations()).Login(), fixture(t, "login.json"))
+	resp := invoke(t, handlers(&fakeIDP{}, inmem.NewRevocations()).Login, fixture(t, "login.json"))
 	if resp.StatusCode != 500 || code(t, resp) != "INTERNAL" {
 		t.Errorf("empty answer: %d %s", resp.StatusCode, resp.Body)
 	}
@@ -156,7 +157,7 @@ func TestLogout(t *testing.T) {
 	t.Parallel()
 	idp := &fakeIDP{}
 	rev := inmem.NewRevocations()
-	resp := invoke(t, handlers(idp, rev).Logout(), fixture(t, "logout.json"))
+	resp := invoke(t, handlers(idp, rev).Logout, fixture(t, "logout.json"))
 	if resp.StatusCode != 204 || len(resp.Cookies) != 1 || !strings.Contains(resp.Cookies[0], "Max-Age=0") {
 		t.Fatalf("logout: %d %v", resp.StatusCode, resp.Cookies)
 	}
@@ -175,7 +176,7 @@ func TestLogout(t *testing.T) {
 func TestLogoutWithExpiredTokenAndStaleCookie(t *testing.T) {
 	t.Parallel()
 	idp := &fakeIDP{revokeErr: auth.ErrNotAuthorized, getUserErr: auth.ErrNotAuthorized}
-	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Logout(), fixture(t, "logout.json"))
+	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Logout, fixture(t, "logout.json"))
 	if resp.StatusCode != 204 || len(resp.Cookies) != 1 {
 		t.Fatalf("logout: %d %s", resp.StatusCode, resp.Body)
 	}
@@ -189,7 +190,7 @@ func TestLogoutWithExpiredTokenAndStaleCookie(t *testing.T) {
 func TestLogoutReportsAnOutageButClearsTheCookie(t *testing.T) {
 	t.Parallel()
 	idp := &fakeIDP{revokeErr: errors.New("connection reset by peer")}
-	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Logout(), fixture(t, "logout.json"))
+	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Logout, fixture(t, "logout.json"))
 	if resp.StatusCode != 500 || code(t, resp) != "INTERNAL" || strings.Contains(resp.Body, "connection reset") {
 		t.Errorf("outage: %d %s", resp.StatusCode, resp.Body)
 	}
@@ -202,7 +203,7 @@ func TestRefreshReadsTheCookie(t *testing.T) {
 	t.Parallel()
 	idp := &fakeIDP{}
 	req := fixture(t, "refresh.json")
-	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Refresh(), req)
+	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Refresh, req)
 	if resp.StatusCode != 200 || !strings.Contains(resp.Body, "new-access") || len(resp.Cookies) != 0 {
 		t.Fatalf("refresh: %d %s %v", resp.StatusCode, resp.Body, resp.Cookies)
 	}
@@ -211,7 +212,7 @@ func TestRefreshReadsTheCookie(t *testing.T) {
 	}
 	for _, cookies := range [][]string{nil, {"eventboard_refresh=%%"}, {"eventboard_refresh=e30"}, {"other=1"}} {
 		req.Cookies = cookies
-		resp := invoke(t, handlers(idp, inmem.NewRevocations()).Refresh(), req)
+		resp := invoke(t, handlers(idp, inmem.NewRevocations()).Refresh, req)
 		if resp.StatusCode != 401 || code(t, resp) != "INVALID_REFRESH_TOKEN" || len(resp.Cookies) != 1 {
 			t.Errorf("cookies %v: %d %s %v", cookies, resp.StatusCode, resp.Body, resp.Cookies)
 		}
@@ -234,7 +235,7 @@ func TestMeIncludesPostCount(t *testing.T) {
 	}
 	me := func(c counter.ValueReader) events.APIGatewayV2HTTPResponse {
 		h := authapi.New(auth.NewService(&fakeIDP{}, inmem.NewRevocations(), time.Hour), c, time.Hour, slog.New(slog.DiscardHandler))
-		return invoke(t, h.Me(), fixture(t, "myinfo.json"))
+		return invoke(t, h.Me, fixture(t, "myinfo.json"))
 	}
 
 	resp := me(counters)
@@ -280,7 +281,7 @@ func TestForgotAnswersAlikeForEveryUser(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			idp := &fakeIDP{forgotErr: tt.err}
-			resp := invoke(t, handlers(idp, inmem.NewRevocations()).Forgot(), fixture(t, "forgot.json"))
+			resp := invoke(t, handlers(idp, inmem.NewRevocations()).Forgot, fixture(t, "forgot.json"))
 			got := []any{resp.StatusCode, code(t, resp), idp.calls}
 			want := []any{tt.wantStatus, tt.wantCode, []string{"ForgotPassword alice"}}
 			if diff := cmp.Diff(want, got); diff != "" {
@@ -323,7 +324,7 @@ func TestReset(t *testing.T) {
 			if tt.body != "" {
 				req.Body = tt.body
 			}
-			resp := invoke(t, handlers(idp, inmem.NewRevocations()).Reset(), req)
+			resp := invoke(t, handlers(idp, inmem.NewRevocations()).Reset, req)
 			got := []any{resp.StatusCode, code(t, resp), idp.calls}
 			want := []any{tt.wantStatus, tt.wantCode, tt.wantCalls}
 			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
