@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -40,11 +42,12 @@ func Body(req Request) ([]byte, error) {
 
 var errTooLarge = apperr.Errorf(apperr.TooLarge, "PAYLOAD_TOO_LARGE", "The request body must be at most %d bytes.", MaxBodyBytes)
 
-// DecodeJSON decodes the request body, one JSON object, into dst, strictly:
-// the body must be valid UTF-8 (escaped lone surrogates included), hold no
-// unknown fields and nothing after the object, and every field must have its
-// declared type. Failures are apperr.Invalid (INVALID_JSON, INVALID_FIELD_TYPE,
-// UNKNOWN_FIELD) or apperr.TooLarge.
+// DecodeJSON decodes the request body, one JSON object, into dst (a pointer
+// to a struct), strictly: the body must be valid UTF-8 (escaped lone
+// surrogates included), hold no unknown fields (a key must be a field's JSON
+// name exactly, case included) and nothing after the object, and every field
+// must have its declared type. Failures are apperr.Invalid (INVALID_JSON,
+// INVALID_FIELD_TYPE, UNKNOWN_FIELD) or apperr.TooLarge.
 func DecodeJSON(req Request, dst any) error {
 	b, err := Body(req)
 	if err != nil {
@@ -63,6 +66,44 @@ func DecodeJSON(req Request, dst any) error {
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return apperr.New(apperr.Invalid, "INVALID_JSON", "The request body must hold exactly one JSON object.")
+	}
+	return exactKeys(b, dst)
+}
+
+// exactKeys returns UNKNOWN_FIELD for a key of the object in b that is not
+// the JSON name of one of dst's fields: encoding/json matches keys to
+// fields without regard to case, so it would take {"Content": …} for
+// "content", a field the body does not have.
+func exactKeys(b []byte, dst any) error {
+	t := reflect.TypeOf(dst)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(b, &obj); err != nil {
+		return nil // not an object (null): the decoder has accepted it already
+	}
+	names := make(map[string]bool, t.NumField())
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" {
+			name = f.Name
+		}
+		names[name] = name != "-"
+	}
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if !names[k] {
+			return apperr.Errorf(apperr.Invalid, "UNKNOWN_FIELD", "Field %q is not part of this request.", k)
+		}
 	}
 	return nil
 }
