@@ -341,13 +341,13 @@ export interface components {
             nextCursor?: string;
         };
         PostDraft: {
-            /** @description Trimmed; 1 to 200 characters after trimming. */
+            /** @description Trimmed of surrounding white space, then 1 to 200 characters. */
             title: string;
             /** @description Not blank; at most 20,000 characters. */
             content: string;
         };
         PostEdit: {
-            /** @description Trimmed; 1 to 200 characters after trimming. */
+            /** @description Trimmed of surrounding white space, then 1 to 200 characters. */
             title: string;
             /** @description Not blank; at most 20,000 characters. */
             content: string;
@@ -602,7 +602,7 @@ export interface operations {
                  * @example 20
                  */
                 limit?: number;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page; empty or absent for the first page. */
                 cursor?: string;
             };
             header?: never;
