@@ -113,7 +113,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	if opts.Console == nil {
 		opts.Console = io.Discard
 	}
-	m, err := manifest.Load(opts.Manifest, manifest.Options{Stage: opts.Stage, Region: emulator.Region})
+	m, err := manifest.Load(opts.Manifest, manifest.Options{Stage: opts.Stage, Region: emulator.Region, ParamsStage: "local"})
 	if err != nil {
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
@@ -194,7 +194,13 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	mux.Handle("GET /local/functions", loopbackOnly(svc.StatusHandler()))
 	mux.Handle("GET /local/schedules", loopbackOnly(http.HandlerFunc(s.listSchedules)))
 	mux.Handle("POST /local/schedules/{name}/fire", loopbackOnly(http.HandlerFunc(s.fireSchedule)))
-	mux.Handle("/", spaHandler(opts.FrontendDir))
+	headers, err := siteHeaders(m)
+	if err != nil {
+		s.pipeline.Stop()
+		s.close()
+		return nil, fmt.Errorf("local.Start: %w", err)
+	}
+	mux.Handle("/", withSiteHeaders(headers, spaHandler(opts.FrontendDir)))
 	s.handler = mux
 	return s, nil
 }

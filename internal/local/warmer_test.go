@@ -65,9 +65,10 @@ func TestWarmerScheduleWarmsTheDeclaredFunctions(t *testing.T) {
 	for _, s := range list.Schedules {
 		if s.Function == "warmer" {
 			fire = s.Fire
-			// Test stages take params.default: the warmer is off.
-			if s.Enabled || s.Expression != "rate(5 minutes)" {
-				t.Errorf("warmer schedule = %+v, want rate(5 minutes), disabled", s)
+			// As serverless.yml declares it for the stack's stage.
+			p := c.stack.Manifest().Resources["WarmerSchedule"].Properties
+			if s.Expression != p["ScheduleExpression"] || s.Enabled != (p["State"] == "ENABLED") {
+				t.Errorf("warmer schedule = %+v; serverless.yml says %v, %v", s, p["ScheduleExpression"], p["State"])
 			}
 		}
 	}
@@ -100,8 +101,9 @@ func TestWarmerScheduleWarmsTheDeclaredFunctions(t *testing.T) {
 		for _, f := range rep.Functions {
 			st := before[f.Function]
 			got[f.Function] = st.Warm
-			// What the report says matches what the stack saw.
-			if f.Failed != 0 || f.Pings != f.Concurrency || f.Concurrency != st.Warmup || st.Pings != run*st.Warmup ||
+			// What the report says matches what the stack saw (the schedule
+			// may also fire on its own meanwhile).
+			if f.Failed != 0 || f.Pings != f.Concurrency || f.Concurrency != st.Warmup || st.Pings < run*st.Warmup ||
 				st.Warm != st.ColdStarts || f.Environments > st.Warm || st.Warm > st.Warmup {
 				t.Fatalf("run %d: report for %s %+v; the stack's %+v", run, f.Function, f, st)
 			}
