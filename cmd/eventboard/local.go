@@ -15,6 +15,7 @@ import (
 
 	"github.com/eventboard/eventboard/internal/local"
 	"github.com/eventboard/eventboard/internal/local/emulator"
+	"github.com/eventboard/eventboard/internal/local/lambdasvc"
 )
 
 // Defaults shared by the commands, so a token from 'eventboard token' is
@@ -34,6 +35,7 @@ func runLocal(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	data := fs.String("data", defaultDataDir, "directory that keeps the stack's data across restarts")
 	config := fs.String("config", "serverless.yml", "the serverless.yml to run")
 	frontend := fs.String("frontend", "frontend/dist", "the built SPA to serve at /")
+	idleReclaim := fs.Duration("idle-reclaim", lambdasvc.DefaultIdleReclaim, "how long a function's execution environment stays warm while idle")
 	docs := fs.String("docs", ".build/apidocs", "the rendered API reference to serve at /local/docs (make apidocs)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -54,6 +56,7 @@ func runLocal(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		DocsDir:     *docs,
 		Log:         log,
 		Console:     stdout,
+		IdleReclaim: *idleReclaim,
 	})
 	if err != nil {
 		return err
@@ -78,6 +81,7 @@ func runLocal(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "API reference: http://%s/local/docs\n", *addr)
 	fmt.Fprintf(stdout, "Sign up at POST /api/auth/signup; confirmation codes show here and at /local/mailbox?username=NAME\n")
 	fmt.Fprintf(stdout, "Or get a token at once: go run ./cmd/eventboard token --user alice\n")
+	fmt.Fprintf(stdout, "Functions and their warm environments: /local/functions; schedules: /local/schedules\n")
 
 	select {
 	case err := <-served:

@@ -5,7 +5,7 @@ package correlation
 
 import (
 	"context"
-	"regexp"
+	"strings"
 )
 
 type key struct{}
@@ -24,8 +24,21 @@ func From(ctx context.Context) string {
 // Header is the request header a caller may set to pass its own id on.
 const Header = "x-correlation-id"
 
-var valid = regexp.MustCompile(`^[A-Za-z0-9._:=+/-]{1,128}$`)
-
 // Valid reports whether id may be used as given: a caller's id is logged
-// and forwarded, so it must be short and plain.
-func Valid(id string) bool { return valid.MatchString(id) }
+// and forwarded, so it must be short and plain: 1 to 128 of the characters
+// A-Z a-z 0-9 . _ : = + / -. (A loop, not a regexp: a package-level regexp
+// of this shape costs every function half a millisecond of init.)
+func Valid(id string) bool {
+	if len(id) == 0 || len(id) > 128 {
+		return false
+	}
+	for i := range len(id) {
+		switch c := id[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("._:=+/-", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}

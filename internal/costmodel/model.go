@@ -134,8 +134,8 @@ func Seed() Scenario {
 		StoredGB:            1,
 		IndexWritesPerWrite: 2,
 		SweeperPerMonth:     60 * 24 * 30,
-		WarmerPerMonth:      12 * 24 * 30, // every 5 minutes
-		WarmedPerRun:        5,
+		WarmerPerMonth:      12 * 24 * 30,         // every 5 minutes
+		WarmedPerRun:        18,                   // the pings of custom.warmup.targets (docs/warmer.md)
 		SQSIdleReceives:     5 * 3 * 60 * 24 * 30, // 5 pollers, a 20 s long poll each
 	}
 }

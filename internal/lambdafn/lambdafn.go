@@ -37,6 +37,7 @@ import (
 	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/httpapi"
 	"github.com/eventboard/eventboard/internal/logging"
+	"github.com/eventboard/eventboard/internal/warmup"
 )
 
 // SQS is the handler shape of a queue consumer: a batch in, the messages
@@ -166,14 +167,18 @@ func declare[C config.Function](name string, wire func(context.Context, C, Deps)
 		if err != nil {
 			return nil, err
 		}
-		return func() lambda.Handler { return entryPoint(h) }, nil
+		return func() lambda.Handler { return entryPoint(h, rt.FunctionName, log) }, nil
 	}}
 }
 
-// entryPoint turns a handler of any kind into the Lambda entry point. It is
-// the one place every invocation of every function passes through.
-func entryPoint(h any) lambda.Handler {
-	return lambda.NewHandler(h)
+// entryPoint turns a handler of any kind into the Lambda entry point of one
+// execution environment. It is the one place every invocation of every
+// function passes through: a warm-up ping is answered here before the
+// handler sees anything (no auth, no AWS call, no event), and every
+// invocation is logged with its request id and whether it was the
+// environment's cold start (package warmup).
+func entryPoint(h any, function string, log *slog.Logger) lambda.Handler {
+	return warmup.NewEnvironment(function, log).Wrap(lambda.NewHandler(h))
 }
 
 func logger(h slog.Handler, rt config.Runtime) *slog.Logger {

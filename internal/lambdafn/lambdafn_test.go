@@ -13,6 +13,7 @@ import (
 	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/httpapi"
 	"github.com/eventboard/eventboard/internal/lambdafn"
+	"github.com/eventboard/eventboard/internal/warmup"
 )
 
 type greetConfig struct {
@@ -114,5 +115,51 @@ func TestEntryPointsAreIndependent(t *testing.T) {
 	a, b := entry(), entry()
 	if a == b {
 		t.Error("two entry points share one instance; concurrent invocations would share its buffers")
+	}
+}
+
+// Every kind of function answers a warm-up ping in the entry point, before
+// its handler (and so its auth, its AWS calls, its events) runs; each entry
+// point is an environment of its own, cold on its first invocation.
+func TestEntryPointAnswersPingsFirst(t *testing.T) {
+	t.Parallel()
+	calls := 0
+	count := func(context.Context, json.RawMessage) (string, error) { calls++; return "ran", nil }
+	fns := []lambdafn.Function{
+		lambdafn.Route("route", func(context.Context, greetConfig, lambdafn.Deps) (httpapi.Handler, error) {
+			return func(context.Context, httpapi.Request) (httpapi.Response, error) {
+				calls++
+				return httpapi.JSON(200, nil)
+			}, nil
+		}),
+		lambdafn.Queue("queue", func(context.Context, greetConfig, lambdafn.Deps) (lambdafn.SQS, error) {
+			return func(context.Context, awsevents.SQSEvent) (awsevents.SQSEventResponse, error) {
+				calls++
+				return awsevents.SQSEventResponse{}, nil
+			}, nil
+		}),
+		lambdafn.Scheduled("schedule", func(context.Context, greetConfig, lambdafn.Deps) (lambdafn.Schedule[string], error) {
+			return count, nil
+		}),
+		lambdafn.CognitoTrigger("trigger", func(context.Context, greetConfig, lambdafn.Deps) (lambdafn.Trigger[map[string]any], error) {
+			return func(_ context.Context, ev map[string]any) (map[string]any, error) { calls++; return ev, nil }, nil
+		}),
+	}
+	for _, fn := range fns {
+		entry, err := fn.Build(context.Background(), env(fullEnv))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := entry()
+		for i, cold := range []bool{true, false} {
+			out, err := h.Invoke(context.Background(), warmup.Payload(1, 0))
+			reply, perr := warmup.ParseReply(out)
+			if err != nil || perr != nil || reply.ColdStart != cold || reply.Function != "greet" {
+				t.Errorf("%s: ping %d: %s, %v, %v; want a reply, cold %t", fn.Name, i, out, err, perr, cold)
+			}
+		}
+	}
+	if calls != 0 {
+		t.Errorf("pings reached handlers %d times", calls)
 	}
 }

@@ -1,23 +1,21 @@
 package local
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"maps"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/smithy-go/middleware"
-	"github.com/google/uuid"
 
 	"github.com/eventboard/eventboard/internal/lambdafn"
+	"github.com/eventboard/eventboard/internal/local/lambdasvc"
 	"github.com/eventboard/eventboard/internal/local/manifest"
 	"github.com/eventboard/eventboard/internal/registry"
+	"github.com/eventboard/eventboard/internal/warmer"
 )
 
 // functionEnv is what every function of the stack is built with besides
@@ -33,33 +31,28 @@ type functionEnv struct {
 	apiOptions []func(*middleware.Stack) error
 }
 
-// function is one function of the stack.
-type function struct {
-	name string
-	// instances are the function's execution environments. A handler from
-	// lambda.NewHandler serves one invocation at a time (it reuses its
-	// buffers, as one Lambda environment does), so concurrent invocations
-	// each take an instance, and more are made as needed: Lambda scaling
-	// out.
-	instances *sync.Pool
-	timeout   time.Duration
-}
-
 // functions invokes the stack's functions by name, as the Lambda service
-// does: JSON in, JSON out, a context with the invocation's metadata and the
-// function's deadline.
+// does (package lambdasvc): JSON in, JSON out, a context with the
+// invocation's metadata and the function's deadline, in execution
+// environments made on demand and reclaimed when idle.
 type functions struct {
-	byName map[string]function
+	*lambdasvc.Service
 }
 
-// buildFunctions builds every function of m through its declaration, as its
-// main package does on AWS, and fails when m and the registry do not name
-// the same functions.
-func buildFunctions(ctx context.Context, m *manifest.Manifest, fe functionEnv) (*functions, error) {
+// buildFunctions adds every function of m to svc, built through its
+// declaration as its main package builds it on AWS, and fails when m and
+// the registry do not name the same functions. Each function is built once
+// here, so one that cannot be built fails the start; its execution
+// environments are then made on demand, each by a build of its own (the
+// function's init).
+func buildFunctions(ctx context.Context, m *manifest.Manifest, fe functionEnv, svc *lambdasvc.Service) (*functions, error) {
 	if err := sameFunctions(m); err != nil {
 		return nil, err
 	}
-	fns := &functions{byName: map[string]function{}}
+	warmed, err := warmupTargets(m)
+	if err != nil {
+		return nil, err
+	}
 	for _, fn := range m.Functions {
 		env := map[string]string{
 			"AWS_LAMBDA_FUNCTION_NAME": fn.Name,
@@ -80,23 +73,56 @@ func buildFunctions(ctx context.Context, m *manifest.Manifest, fe functionEnv) (
 		}
 		maps.Copy(env, fe.overrides[fn.Name])
 		decl, _ := registry.ByName(fn.Name)
-		h, err := decl.Build(ctx, lambdafn.Env{
-			Lookup:     func(k string) (string, bool) { v, ok := env[k]; return v, ok },
-			Logs:       fe.logs,
-			APIOptions: fe.apiOptions,
+		init := func(ctx context.Context) (lambda.Handler, error) {
+			entry, err := decl.Build(ctx, lambdafn.Env{
+				Lookup:     func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+				Logs:       fe.logs,
+				APIOptions: fe.apiOptions,
+			})
+			if err != nil {
+				return nil, err
+			}
+			return entry(), nil
+		}
+		if _, err := init(ctx); err != nil {
+			return nil, err
+		}
+		err := svc.Add(lambdasvc.Function{
+			Name:         fn.Name,
+			DeployedName: fn.FunctionName,
+			Timeout:      time.Duration(fn.Timeout) * time.Second,
+			Warmup:       warmed[fn.Name],
+			Init:         init,
 		})
 		if err != nil {
 			return nil, err
 		}
-		timeout := time.Duration(fn.Timeout) * time.Second
-		if timeout <= 0 {
-			timeout = 6 * time.Second
-		}
-		fns.byName[fn.Name] = function{name: fn.Name, timeout: timeout, instances: &sync.Pool{
-			New: func() any { return h() },
-		}}
 	}
-	return fns, nil
+	return &functions{svc}, nil
+}
+
+// warmupTargets reads custom.warmup.targets of m, the functions the warmer
+// keeps warm and their concurrency, and checks that each is a function of m.
+// None when m declares none.
+func warmupTargets(m *manifest.Manifest) (map[string]int, error) {
+	custom, _ := m.Raw["custom"].(map[string]any)
+	w, _ := custom["warmup"].(map[string]any)
+	decl, ok := w["targets"].(string)
+	if !ok {
+		return nil, nil
+	}
+	targets, err := warmer.ParseTargets(decl)
+	if err != nil {
+		return nil, fmt.Errorf("custom.warmup.targets: %w", err)
+	}
+	out := map[string]int{}
+	for _, t := range targets {
+		if _, ok := m.Function(t.Function); !ok {
+			return nil, fmt.Errorf("custom.warmup.targets: %s is not a function of serverless.yml", t.Function)
+		}
+		out[t.Function] = t.Concurrency
+	}
+	return out, nil
 }
 
 // sameFunctions reports the functions serverless.yml and the registry do
@@ -118,33 +144,6 @@ func sameFunctions(m *manifest.Manifest) error {
 		return fmt.Errorf("serverless.yml and the function registry disagree: only in serverless.yml %v, only in the registry %v", onlyManifest, onlyStack)
 	}
 	return nil
-}
-
-// Invoke implements apigw.Invoker. A handler's error or panic is a function
-// error.
-func (f *functions) Invoke(ctx context.Context, name string, payload []byte) (out []byte, err error) {
-	fn, ok := f.byName[name]
-	if !ok {
-		return nil, fmt.Errorf("invoke: no function %q", name)
-	}
-	ctx, cancel := context.WithTimeout(ctx, fn.timeout)
-	defer cancel()
-	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{
-		AwsRequestID:       uuid.NewString(),
-		InvokedFunctionArn: "arn:aws:lambda:us-east-1:000000000000:function:" + name,
-	})
-	h := fn.instances.Get().(lambda.Handler)
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("function %s panicked: %v", name, p)
-			return // an environment that panicked is not reused
-		}
-		fn.instances.Put(h)
-	}()
-	out, err = h.Invoke(ctx, payload)
-	// The answer may live in the instance's buffer: copy it before the
-	// instance serves another invocation.
-	return bytes.Clone(out), err
 }
 
 // localValue is the local stack's value of a CloudFormation intrinsic in a

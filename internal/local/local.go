@@ -20,11 +20,13 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go/middleware"
 	"github.com/sivchari/kumo"
 
 	"github.com/eventboard/eventboard/internal/eventbus"
 	"github.com/eventboard/eventboard/internal/local/apigw"
 	"github.com/eventboard/eventboard/internal/local/emulator"
+	"github.com/eventboard/eventboard/internal/local/lambdasvc"
 	"github.com/eventboard/eventboard/internal/local/manifest"
 	"github.com/eventboard/eventboard/internal/local/pipeline"
 )
@@ -64,6 +66,9 @@ type Options struct {
 	// Environment overrides functions' environment variables, by function
 	// name (tests make the outbox sweeper take records of any age).
 	Environment map[string]map[string]string
+	// IdleReclaim is how long a function's execution environment stays
+	// warm while idle; lambdasvc.DefaultIdleReclaim if zero.
+	IdleReclaim time.Duration
 }
 
 // Faults wrap the parts of the stack where AWS can fail. A nil field
@@ -75,6 +80,9 @@ type Faults struct {
 	// Pipeline wraps how the event pipeline invokes functions (SQS batches,
 	// schedules): duplicate deliveries, function errors.
 	Pipeline func(pipeline.Invoker) pipeline.Invoker
+	// APIOptions are added to every SDK client the functions build: tests
+	// see or fail any AWS call a function makes.
+	APIOptions []func(*middleware.Stack) error
 }
 
 // Stack is a running local Eventboard.
@@ -88,6 +96,9 @@ type Stack struct {
 	pool      *userPool
 	identity  *Identity
 	handler   http.Handler
+	// invokeAPI serves the Lambda Invoke API on a loopback port of its
+	// own, the endpoint the warmer's Lambda client is given.
+	invokeAPI *http.Server
 }
 
 // Start starts the stack: kumo, the tables of serverless.yml, every
@@ -132,21 +143,30 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
 	s.pool = pool
+	svc := lambdasvc.New(lambdasvc.Options{Region: m.Region, Account: pipeline.Account, IdleReclaim: opts.IdleReclaim})
+	invokeURL, err := s.serveInvokeAPI(svc)
+	if err != nil {
+		pool.close()
+		s.kumo.Close()
+		return nil, fmt.Errorf("local.Start: %w", err)
+	}
 	fe := functionEnv{
 		endpoints: map[string]string{
 			"AWS_ENDPOINT_URL":                           s.kumo.URL,
 			"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": pool.url,
+			// The warmer's Lambda client: the stack's own Invoke API.
+			"AWS_ENDPOINT_URL_LAMBDA": invokeURL,
 		},
-		overrides: opts.Environment,
-		logs:      opts.Log.Handler(),
+		overrides:  opts.Environment,
+		logs:       opts.Log.Handler(),
+		apiOptions: opts.Faults.APIOptions,
 	}
 	if opts.Faults.EventBridge != nil {
 		fe.apiOptions = append(fe.apiOptions, eventBridgeFaults(opts.Faults.EventBridge))
 	}
-	s.functions, err = buildFunctions(ctx, m, fe)
+	s.functions, err = buildFunctions(ctx, m, fe, svc)
 	if err != nil {
-		pool.close()
-		s.kumo.Close()
+		s.close()
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
 	var inv pipeline.Invoker = s.functions
@@ -155,26 +175,29 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	}
 	// The pipeline outlives the request that started the stack.
 	if s.pipeline, err = pipeline.Start(context.WithoutCancel(ctx), m, s.resources, clients, inv, pipeline.Options{Log: opts.Log}); err != nil {
-		pool.close()
-		s.kumo.Close()
+		s.close()
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
 	gw, err := newGateway(m, s.functions, identity, opts.Log)
 	if err != nil {
 		s.pipeline.Stop()
-		pool.close()
-		s.kumo.Close()
+		s.close()
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", gw)
 	identity.register(mux)
 	mux.Handle("POST /local/cognito-idp/", http.StripPrefix("/local/cognito-idp", pool.server))
-	mux.HandleFunc("GET /local/mailbox", pool.mailbox)
-	mux.Handle("GET /local/docs", docsHandler(opts.DocsDir))
+	mux.Handle("GET /local/mailbox", loopbackOnly(http.HandlerFunc(pool.mailbox)))
+	mux.Handle("GET /local/docs", loopbackOnly(docsHandler(opts.DocsDir)))
+	mux.Handle("POST /2015-03-31/functions/", loopbackOnly(svc.InvokeAPI(opts.Log)))
+	mux.Handle("GET /local/functions", loopbackOnly(svc.StatusHandler()))
+	mux.Handle("GET /local/schedules", loopbackOnly(http.HandlerFunc(s.listSchedules)))
+	mux.Handle("POST /local/schedules/{name}/fire", loopbackOnly(http.HandlerFunc(s.fireSchedule)))
 	headers, err := siteHeaders(m)
 	if err != nil {
-		s.kumo.Close()
+		s.pipeline.Stop()
+		s.close()
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
 	mux.Handle("/", withSiteHeaders(headers, spaHandler(opts.FrontendDir)))
@@ -209,11 +232,20 @@ func (s *Stack) Fire(ctx context.Context, function string) error {
 // writes reach the disk.
 func (s *Stack) Close() {
 	s.pipeline.Stop()
-	s.pool.close()
-	s.kumo.Close()
+	s.close()
 	if os.Getenv("KUMO_DATA_DIR") != "" {
 		time.Sleep(2 * flushInterval())
 	}
+}
+
+// close stops what Start started before the pipeline: the Invoke API, the
+// user pool and kumo.
+func (s *Stack) close() {
+	if s.invokeAPI != nil {
+		_ = s.invokeAPI.Close()
+	}
+	s.pool.close()
+	s.kumo.Close()
 }
 
 // flushInterval is how often kumo writes its snapshots.

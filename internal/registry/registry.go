@@ -15,6 +15,7 @@ import (
 	"github.com/eventboard/eventboard/internal/postapi"
 	"github.com/eventboard/eventboard/internal/postconfirm"
 	"github.com/eventboard/eventboard/internal/statsapi"
+	"github.com/eventboard/eventboard/internal/warmer"
 )
 
 // Entry is one function and its main package.
@@ -45,6 +46,7 @@ var All = []Entry{
 	{statsapi.GetStats(), "./api/stats"},
 	{counterworker.CounterWorker(), "./workers/counter"},
 	{outboxsweeper.OutboxSweeper(), "./schedules/outboxsweeper"},
+	{warmer.Function(), "./schedules/warmer"},
 }
 
 // ByName returns the function serverless.yml names name.

@@ -155,12 +155,36 @@ func (p *Pipeline) fireScheduled(ctx context.Context, s Schedule, at time.Time) 
 }
 
 func (p *Pipeline) invoke(ctx context.Context, s Schedule, at time.Time) error {
+	_, err := p.invokeFor(ctx, s, at)
+	return err
+}
+
+func (p *Pipeline) invokeFor(ctx context.Context, s Schedule, at time.Time) ([]byte, error) {
 	payload, err := s.payload(at, p.region)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	_, err = p.invoker.Invoke(ctx, s.Function, payload)
-	return err
+	return p.invoker.Invoke(ctx, s.Function, payload)
+}
+
+// ErrNoSchedule is FireSchedule's error for a name no schedule has.
+var ErrNoSchedule = errors.New("no such schedule")
+
+// FireSchedule invokes the target of the schedule called name (its Name or
+// its logical ID) now, enabled or not, with what the schedule sends, and
+// returns the function's answer. ErrNoSchedule when there is no such
+// schedule.
+func (p *Pipeline) FireSchedule(ctx context.Context, name string) ([]byte, error) {
+	for _, s := range p.schedules {
+		if s.Name == name || s.LogicalID == name {
+			out, err := p.invokeFor(ctx, s, p.now())
+			if err != nil {
+				return nil, fmt.Errorf("pipeline.FireSchedule %s: %w", name, err)
+			}
+			return out, nil
+		}
+	}
+	return nil, fmt.Errorf("pipeline.FireSchedule %s: %w", name, ErrNoSchedule)
 }
 
 // Fire invokes function now, once for each of its schedules (enabled or

@@ -12,6 +12,8 @@ import (
 
 	"github.com/eventboard/eventboard/internal/local/manifest"
 	"github.com/eventboard/eventboard/internal/local/manifest/cfn"
+	"github.com/eventboard/eventboard/internal/local/pipeline"
+	"github.com/eventboard/eventboard/internal/warmer"
 )
 
 // The deployment check. It reads the CloudFormation template that
@@ -202,6 +204,10 @@ func TestGeneratedTemplate(t *testing.T) {
 	t.Run("least privilege", func(t *testing.T) {
 		for _, f := range m.Functions {
 			want, ok := leastPrivilege[f.Name]
+			if f.Name == "warmer" {
+				// Exactly the functions of custom.warmup.targets.
+				want, ok = warmerPrivilege(t, m, lambdas), true
+			}
 			if !ok {
 				t.Errorf("%s: no entry in leastPrivilege; add what its handler calls", f.Name)
 				continue
@@ -411,24 +417,70 @@ func TestGeneratedTemplate(t *testing.T) {
 			t.Error("the bus has no archive")
 		}
 		schedules := tmpl.ResourcesOfType("AWS::Scheduler::Schedule")
-		if len(schedules) != 1 {
-			t.Fatalf("schedules = %v, want the outbox sweeper's", schedules)
+		if !cmp.Equal(schedules, []string{"OutboxSweeperSchedule", "WarmerSchedule"}) {
+			t.Fatalf("schedules = %v, want the outbox sweeper's and the warmer's", schedules)
 		}
-		sched := tmpl.Resources[schedules[0]].Properties
+		sched := tmpl.Resources["OutboxSweeperSchedule"].Properties
 		fn, _ := cfn.Render(mapAt(sched, "Target")["Arn"])
 		role, _ := cfn.Render(mapAt(sched, "Target")["RoleArn"])
 		if fn != "${"+lambdas["outboxSweeper"]+".Arn}" || role != "${"+schedulerRole+".Arn}" || sched["ScheduleExpression"] != "rate(1 minute)" {
 			t.Errorf("schedule = %v", sched)
 		}
-		// Scheduler's role may invoke the scheduled function and nothing else.
+		// Scheduler's role may invoke the scheduled functions and nothing else.
 		perms, err := tmpl.RolePermissions(schedulerRole)
-		want := []cfn.Permission{{Action: "lambda:InvokeFunction", Resource: "${" + lambdas["outboxSweeper"] + ".Arn}"}}
+		want := []cfn.Permission{
+			{Action: "lambda:InvokeFunction", Resource: "${" + lambdas["outboxSweeper"] + ".Arn}"},
+			{Action: "lambda:InvokeFunction", Resource: "${" + lambdas["warmer"] + ".Arn}"},
+		}
+		sortPermissions(want)
 		if diff := cmp.Diff(want, perms); err != nil || diff != "" {
 			t.Errorf("%s permissions (-want +got):\n%s%v", schedulerRole, diff, err)
 		}
 		trust := mapAt(tmpl.Resources[schedulerRole].Properties, "AssumeRolePolicyDocument")
 		if !strings.Contains(fmt.Sprint(trust), "scheduler.amazonaws.com") || strings.Contains(fmt.Sprint(trust), "lambda.amazonaws.com") {
 			t.Errorf("%s trust = %v, want Scheduler only", schedulerRole, trust)
+		}
+	})
+
+	t.Run("warmer", func(t *testing.T) {
+		sched := tmpl.Resources["WarmerSchedule"].Properties
+		declared := m.Resources["WarmerSchedule"].Properties
+		fn, _ := cfn.Render(mapAt(sched, "Target")["Arn"])
+		role, _ := cfn.Render(mapAt(sched, "Target")["RoleArn"])
+		if fn != "${"+lambdas["warmer"]+".Arn}" || role != "${"+schedulerRole+".Arn}" {
+			t.Errorf("WarmerSchedule target = %v", sched["Target"])
+		}
+		// Rate and state are the stage's params.
+		if sched["ScheduleExpression"] != declared["ScheduleExpression"] || sched["State"] != declared["State"] {
+			t.Errorf("WarmerSchedule = %v, %v; serverless.yml for stage %s says %v, %v", sched["ScheduleExpression"],
+				sched["State"], stage, declared["ScheduleExpression"], declared["State"])
+		}
+		if _, err := pipeline.ParseRate(fmt.Sprint(sched["ScheduleExpression"])); err != nil {
+			t.Error(err)
+		}
+		env := mapAt(mapAt(tmpl.Resources[lambdas["warmer"]].Properties, "Environment"), "Variables")
+		if env["WARMUP_FUNCTION_PREFIX"] != m.Service+"-"+stage+"-" {
+			t.Errorf("WARMUP_FUNCTION_PREFIX = %v", env["WARMUP_FUNCTION_PREFIX"])
+		}
+		for _, tg := range warmTargets(t, m) {
+			f, _ := m.Function(tg.Function)
+			if f.FunctionName != m.Service+"-"+stage+"-"+tg.Function {
+				t.Errorf("%s is deployed as %s, which the warmer's prefix does not reach", tg.Function, f.FunctionName)
+			}
+		}
+	})
+
+	t.Run("no wildcard", func(t *testing.T) {
+		for _, id := range tmpl.ResourcesOfType("AWS::IAM::Role") {
+			perms, err := tmpl.RolePermissions(id)
+			if err != nil {
+				t.Errorf("%s: %v", id, err)
+			}
+			for _, p := range perms {
+				if strings.Contains(p.Action, "*") || strings.Contains(p.Resource, "*") {
+					t.Errorf("%s allows %s on %s: a wildcard", id, p.Action, p.Resource)
+				}
+			}
 		}
 	})
 
@@ -462,6 +514,33 @@ func TestGeneratedTemplate(t *testing.T) {
 			t.Errorf("CORS (-serverless.yml +template):\n%s", diff)
 		}
 	})
+}
+
+// warmTargets are the functions serverless.yml's custom.warmup.targets
+// declares.
+func warmTargets(t *testing.T, m *manifest.Manifest) warmer.Targets {
+	t.Helper()
+	custom, _ := m.Raw["custom"].(map[string]any)
+	decl, _ := mapAt(custom, "warmup")["targets"].(string)
+	targets, err := warmer.ParseTargets(decl)
+	if err != nil {
+		t.Fatalf("custom.warmup.targets: %v", err)
+	}
+	return targets
+}
+
+// warmerPrivilege is what the warmer's role may do: write its log group and
+// invoke exactly the functions of custom.warmup.targets.
+func warmerPrivilege(t *testing.T, m *manifest.Manifest, lambdas map[string]string) []cfn.Permission {
+	t.Helper()
+	var invoke []cfn.Permission
+	for _, tg := range warmTargets(t, m) {
+		if lambdas[tg.Function] == "" {
+			t.Errorf("custom.warmup.targets names %s, which is not a function", tg.Function)
+		}
+		invoke = append(invoke, cfn.Permission{Action: "lambda:InvokeFunction", Resource: "${" + lambdas[tg.Function] + ".Arn}"})
+	}
+	return withLogs("WarmerLogGroup", invoke...)
 }
 
 // lambdasByFunction maps each function of the manifest to its
@@ -575,4 +654,25 @@ func toStrings(v any) []string {
 func mapAt(m map[string]any, key string) map[string]any {
 	v, _ := m[key].(map[string]any)
 	return v
+}
+
+// The warmer runs where a stage wants it: on in prod and in the local
+// stack, off elsewhere.
+func TestWarmerSchedulePerStage(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ stage, rate, state string }{
+		{"prod", "rate(5 minutes)", "ENABLED"},
+		{"dev", "rate(5 minutes)", "DISABLED"},
+		{"local", "rate(1 minute)", "ENABLED"},
+	}
+	for _, tt := range tests {
+		m, err := manifest.Load("../../../../serverless.yml", manifest.Options{Stage: tt.stage})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := m.Resources["WarmerSchedule"].Properties
+		if p["ScheduleExpression"] != tt.rate || p["State"] != tt.state {
+			t.Errorf("stage %s: WarmerSchedule %v, %v; want %s, %s", tt.stage, p["ScheduleExpression"], p["State"], tt.rate, tt.state)
+		}
+	}
 }

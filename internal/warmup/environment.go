@@ -1,0 +1,128 @@
+package warmup
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+)
+
+// Hold is how long an environment answering one of several concurrent pings
+// stays busy, so that the others, sent at the same moment, find it taken and
+// land on environments of their own. A lone ping is answered at once.
+const Hold = 25 * time.Millisecond
+
+// MetricsNamespace is the CloudWatch namespace of the functions' metrics.
+const MetricsNamespace = "Eventboard"
+
+// Environment is one execution environment of a function: on AWS the
+// process, in the local stack one instance of the function's handler. It
+// knows whether it has served an invocation yet (a cold start is the first).
+type Environment struct {
+	function string
+	id       string
+	log      *slog.Logger
+	hold     time.Duration
+	served   atomic.Bool
+}
+
+// NewEnvironment returns a fresh environment of function, which logs each
+// invocation to log: the function's logger, whose lines carry its name
+// under "function" (logging.New), the dimension of the metrics.
+func NewEnvironment(function string, log *slog.Logger) *Environment {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return &Environment{function: function, id: hex.EncodeToString(b[:]), log: log, hold: Hold}
+}
+
+// ID identifies the environment in ping replies.
+func (e *Environment) ID() string { return e.id }
+
+// Wrap returns h answering pings itself, before h sees anything, and
+// logging one line per invocation: the function, the request id, whether it
+// was a cold start and whether it was a ping, with the same figures as
+// CloudWatch metrics in Embedded Metric Format (ColdStart and WarmupPing,
+// by function), so metrics cost no API call. h's answer and error pass
+// through unchanged.
+func (e *Environment) Wrap(h lambda.Handler) lambda.Handler {
+	return entryPoint{env: e, next: h}
+}
+
+type entryPoint struct {
+	env  *Environment
+	next lambda.Handler
+}
+
+func (p entryPoint) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	e := p.env
+	start := time.Now()
+	cold := !e.served.Swap(true)
+	if ping, ok := Parse(payload); ok {
+		if ping.Concurrency > 1 {
+			select {
+			case <-time.After(e.hold):
+			case <-ctx.Done():
+			}
+		}
+		e.logInvocation(ctx, start, cold, true, false)
+		return json.Marshal(Reply{Warmup: Marker, Function: e.function, Environment: e.id, ColdStart: cold})
+	}
+	out, err := p.next.Invoke(ctx, payload)
+	e.logInvocation(ctx, start, cold, false, err != nil)
+	return out, err
+}
+
+// emf is the _aws member of an Embedded Metric Format record.
+type emf struct {
+	Timestamp         int64       `json:"Timestamp"`
+	CloudWatchMetrics []emfMetric `json:"CloudWatchMetrics"`
+}
+
+type emfMetric struct {
+	Namespace  string      `json:"Namespace"`
+	Dimensions [][]string  `json:"Dimensions"`
+	Metrics    []emfDefine `json:"Metrics"`
+}
+
+type emfDefine struct {
+	Name string `json:"Name"`
+	Unit string `json:"Unit"`
+}
+
+var invocationMetrics = []emfDefine{{Name: "ColdStart", Unit: "Count"}, {Name: "WarmupPing", Unit: "Count"}}
+
+func (e *Environment) logInvocation(ctx context.Context, start time.Time, cold, ping, failed bool) {
+	var requestID string
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		requestID = lc.AwsRequestID
+	}
+	e.log.LogAttrs(ctx, slog.LevelInfo, "invocation",
+		slog.String("requestId", requestID),
+		slog.Bool("coldStart", cold),
+		slog.Bool("warmup", ping),
+		slog.Bool("functionError", failed),
+		slog.Float64("durationMs", float64(time.Since(start).Microseconds())/1000),
+		slog.String("environment", e.id),
+		slog.Any("_aws", emf{
+			Timestamp: start.UnixMilli(),
+			CloudWatchMetrics: []emfMetric{{
+				Namespace: MetricsNamespace, Dimensions: [][]string{{"function"}}, Metrics: invocationMetrics,
+			}},
+		}),
+		slog.Int("ColdStart", b2i(cold)),
+		slog.Int("WarmupPing", b2i(ping)),
+	)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
