@@ -6,6 +6,7 @@ SHELL := bash
 
 GO          ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+ACTIONLINT  := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 TOOLS       := $(CURDIR)/.tools
 
 .PHONY: help
@@ -67,10 +68,11 @@ fuzz: ## run each fuzz target for a while (FUZZTIME, default 30s)
 	$(GO) test -run XXX -fuzz FuzzMessageBody -fuzztime $${FUZZTIME:-30s} ./internal/counterworker/
 
 .PHONY: lint
-lint: ## gofmt, go vet, staticcheck, go mod tidy
+lint: ## gofmt, go vet, staticcheck, actionlint, go mod tidy
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+	$(GO) run $(ACTIONLINT)
 	$(GO) mod tidy -diff
 
 .PHONY: clean

@@ -27,6 +27,7 @@ const (
 	NotFound                    // the thing asked for does not exist
 	Conflict                    // the request conflicts with the current state
 	TooManyRequests             // the caller must slow down
+	UnsupportedMediaType        // the request body is not in a format the API reads
 )
 
 // String names the kind, for logs.
@@ -46,6 +47,8 @@ func (k Kind) String() string {
 		return "conflict"
 	case TooManyRequests:
 		return "too_many_requests"
+	case UnsupportedMediaType:
+		return "unsupported_media_type"
 	default:
 		return "internal"
 	}

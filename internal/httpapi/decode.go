@@ -3,12 +3,15 @@ package httpapi
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
-	"io"
+	"mime"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/eventboard/eventboard/internal/apperr"
 )
@@ -41,11 +44,19 @@ func Body(req Request) ([]byte, error) {
 var errTooLarge = apperr.Errorf(apperr.TooLarge, "PAYLOAD_TOO_LARGE", "The request body must be at most %d bytes.", MaxBodyBytes)
 
 // DecodeJSON decodes the request body, one JSON object, into dst, strictly:
-// the body must be valid UTF-8 (escaped lone surrogates included), hold no
-// unknown fields and nothing after the object, and every field must have its
-// declared type. Failures are apperr.Invalid (INVALID_JSON, INVALID_FIELD_TYPE,
-// UNKNOWN_FIELD) or apperr.TooLarge.
+// the request must say Content-Type: application/json (a browser cannot send
+// that cross-site without a CORS preflight, so a form on another site cannot
+// post here); the body must be valid UTF-8 (escaped lone surrogates
+// included), name every member exactly as dst's json tags do (case
+// included), name none twice, hold no unknown member and nothing after the
+// object, and every member must have its declared type. Failures are
+// apperr.UnsupportedMediaType (UNSUPPORTED_MEDIA_TYPE), apperr.Invalid
+// (INVALID_JSON, INVALID_UTF8, INVALID_FIELD_TYPE, UNKNOWN_FIELD,
+// DUPLICATE_FIELD) or apperr.TooLarge.
 func DecodeJSON(req Request, dst any) error {
+	if err := RequireJSON(req); err != nil {
+		return err
+	}
 	b, err := Body(req)
 	if err != nil {
 		return err
@@ -56,39 +67,86 @@ func DecodeJSON(req Request, dst any) error {
 	if !utf8.Valid(b) || hasLoneSurrogate(b) {
 		return apperr.New(apperr.Invalid, "INVALID_UTF8", "The request body must be valid UTF-8.")
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
+	// go-json-experiment is strict where encoding/json is lenient: names
+	// match case-sensitively and a duplicate name is an error (encoding/json
+	// takes the last and matches "TITLE" to "title").
+	if err := json.Unmarshal(b, dst, json.RejectUnknownMembers(true)); err != nil {
 		return decodeError(err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return apperr.New(apperr.Invalid, "INVALID_JSON", "The request body must hold exactly one JSON object.")
 	}
 	return nil
 }
 
+// ErrUnsupportedMediaType is the answer to a body that is not declared as
+// JSON.
+var ErrUnsupportedMediaType = apperr.New(apperr.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", "The request body must be JSON, sent with Content-Type: application/json.")
+
+// RequireJSON refuses (ErrUnsupportedMediaType) a request whose
+// Content-Type is not application/json, optionally with charset=utf-8.
+func RequireJSON(req Request) error {
+	mt, params, err := mime.ParseMediaType(Header(req, "content-type"))
+	if err != nil || mt != "application/json" {
+		return ErrUnsupportedMediaType
+	}
+	for k, v := range params {
+		if k != "charset" || !strings.EqualFold(v, "utf-8") {
+			return ErrUnsupportedMediaType
+		}
+	}
+	return nil
+}
+
+// Header returns the named request header, whatever the case of its name
+// in the event (API Gateway sends names in lower case; hand-made events may
+// not), or "".
+func Header(req Request, name string) string {
+	if v, ok := req.Headers[strings.ToLower(name)]; ok {
+		return v
+	}
+	for k, v := range req.Headers {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	return ""
+}
+
 func decodeError(err error) error {
-	var typeErr *json.UnmarshalTypeError
+	var semErr *json.SemanticError
+	var synErr *jsontext.SyntacticError
 	switch {
-	case errors.As(err, &typeErr) && typeErr.Field == "":
+	case errors.As(err, &synErr) && errors.Is(synErr.Err, jsontext.ErrDuplicateName):
+		return apperr.Errorf(apperr.Invalid, "DUPLICATE_FIELD", "Field %q appears more than once.", synErr.JSONPointer.LastToken())
+	case errors.As(err, &semErr) && errors.Is(semErr.Err, json.ErrUnknownName):
+		return apperr.Errorf(apperr.Invalid, "UNKNOWN_FIELD", "Field %q is not part of this request.", semErr.JSONPointer.LastToken())
+	case errors.As(err, &semErr) && semErr.JSONPointer == "" && semErr.GoType != nil:
 		return apperr.New(apperr.Invalid, "INVALID_JSON", "The request body must be a JSON object.")
-	case errors.As(err, &typeErr):
-		return apperr.Errorf(apperr.Invalid, "INVALID_FIELD_TYPE", "Field %q must be a JSON %s.", typeErr.Field, jsonType(typeErr.Type.Kind().String()))
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		field, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-		return apperr.Errorf(apperr.Invalid, "UNKNOWN_FIELD", "Field %q is not part of this request.", field)
+	case errors.As(err, &semErr) && semErr.GoType != nil:
+		field := topField(semErr.JSONPointer)
+		return apperr.Errorf(apperr.Invalid, "INVALID_FIELD_TYPE", "Field %q must be a JSON %s.", field, jsonType(semErr.GoType))
 	default:
 		return apperr.New(apperr.Invalid, "INVALID_JSON", "The request body is not valid JSON.")
 	}
 }
 
-func jsonType(goKind string) string {
-	switch goKind {
-	case "string", "ptr":
+// topField is the first name of a JSON pointer: the request field a nested
+// error is in.
+func topField(p jsontext.Pointer) string {
+	for tok := range p.Tokens() {
+		return tok
+	}
+	return ""
+}
+
+func jsonType(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
 		return "string"
-	case "int", "int64", "int32", "uint", "uint64", "float64":
+	case reflect.Int, reflect.Int64, reflect.Int32, reflect.Uint, reflect.Uint64, reflect.Float64:
 		return "number"
-	case "bool":
+	case reflect.Bool:
 		return "boolean"
 	default:
 		return "value of the documented type"
