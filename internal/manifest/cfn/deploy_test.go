@@ -126,26 +126,7 @@ func withLogs(logGroup string, perms ...cfn.Permission) []cfn.Permission {
 }
 
 func TestGeneratedTemplate(t *testing.T) {
-	path := os.Getenv(templateEnv)
-	if path == "" {
-		if os.Getenv(requireEnv) == "1" {
-			t.Fatalf("%s=1 but %s is unset: run scripts/sls-package.sh and set it to "+
-				".serverless/cloudformation-template-update-stack.json", requireEnv, templateEnv)
-		}
-		t.Skipf("%s is unset; see scripts/sls-package.sh", templateEnv)
-	}
-	tmpl, err := cfn.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stage := os.Getenv(stageEnv)
-	if stage == "" {
-		stage = "test"
-	}
-	m, err := manifest.Load("../../../serverless.yml", manifest.Options{Stage: stage})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tmpl, m := generated(t)
 	lambdas := lambdasByFunction(t, tmpl, m)
 
 	t.Run("references resolve", func(t *testing.T) {
@@ -418,7 +399,10 @@ func TestGeneratedTemplate(t *testing.T) {
 		}
 		// Scheduler's role may invoke the scheduled function and nothing else.
 		perms, err := tmpl.RolePermissions(schedulerRole)
-		want := []cfn.Permission{{Action: "lambda:InvokeFunction", Resource: "${" + lambdas["outboxSweeper"] + ".Arn}"}}
+		want := []cfn.Permission{
+			{Action: "lambda:InvokeFunction", Resource: "${" + lambdas["outboxSweeper"] + ".Arn}"},
+			{Action: "sqs:SendMessage", Resource: "${OutboxSweeperScheduleDLQ.Arn}"},
+		}
 		if diff := cmp.Diff(want, perms); err != nil || diff != "" {
 			t.Errorf("%s permissions (-want +got):\n%s%v", schedulerRole, diff, err)
 		}
@@ -456,6 +440,37 @@ func TestGeneratedTemplate(t *testing.T) {
 			t.Errorf("CORS (-serverless.yml +template):\n%s", diff)
 		}
 	})
+}
+
+// generated loads the packaged template and serverless.yml for the stage it
+// was packaged for, or skips (fails under EVENTBOARD_REQUIRE_CFN=1).
+func generated(t *testing.T) (*cfn.Template, *manifest.Manifest) {
+	t.Helper()
+	path := os.Getenv(templateEnv)
+	if path == "" {
+		if os.Getenv(requireEnv) == "1" {
+			t.Fatalf("%s=1 but %s is unset: run scripts/sls-package.sh and set it to "+
+				".serverless/cloudformation-template-update-stack.json", requireEnv, templateEnv)
+		}
+		t.Skipf("%s is unset; see scripts/sls-package.sh", templateEnv)
+	}
+	tmpl, err := cfn.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := manifest.Load("../../../serverless.yml", manifest.Options{Stage: stage()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tmpl, m
+}
+
+// stage is the stage the template was packaged for.
+func stage() string {
+	if s := os.Getenv(stageEnv); s != "" {
+		return s
+	}
+	return "test"
 }
 
 // lambdasByFunction maps each function of the manifest to its
