@@ -26,6 +26,8 @@ type Config struct {
 	OutboxTable        string `env:"OUTBOX_TABLE, required"`
 	OutboxPendingIndex string `env:"OUTBOX_PENDING_INDEX, default=pendingByAge"`
 	EventBusName       string `env:"EVENT_BUS_NAME, required"`
+	// Stage is the dimension of the backlog metric the alarm watches.
+	Stage string `env:"STAGE, default=local"`
 	// MinAge leaves young records to the request that wrote them.
 	MinAge       time.Duration `env:"SWEEP_MIN_AGE, default=30s"`
 	PageSize     int           `env:"SWEEP_PAGE_SIZE, default=100"`
@@ -43,10 +45,20 @@ func LoadConfig(ctx context.Context, lookup envconfig.Lookuper) (Config, error) 
 // function's error metric); the next run tries again.
 type Handler func(ctx context.Context, _ json.RawMessage) (outbox.SweepResult, error)
 
+// BacklogMetric is the metric each sweep reports (namespace Eventboard,
+// dimension Stage): the events it found but could not publish. A sweep that
+// could not even read the outbox reports nothing, and the alarm treats the
+// missing data point as a breach, as it does when the sweeper stops.
+const BacklogMetric = "OutboxBacklog"
+
 // New returns the handler sweeping through relay.
 func New(relay *outbox.Relay, cfg Config, log *slog.Logger) Handler {
 	return func(ctx context.Context, _ json.RawMessage) (outbox.SweepResult, error) {
 		res, err := relay.Sweep(ctx, cfg.MinAge, cfg.PageSize)
+		if err == nil || res.Found > 0 {
+			backlog := logging.EMF(time.Now(), "Eventboard", map[string]string{"Stage": cfg.Stage}, BacklogMetric, float64(res.Found-res.Published))
+			log.InfoContext(ctx, "outbox backlog", backlog...)
+		}
 		if err != nil {
 			log.ErrorContext(ctx, "sweep failed", "found", res.Found, "published", res.Published, "error", err)
 			return res, err
