@@ -52,26 +52,31 @@ type Draft struct {
 	Content string
 }
 
-// Normalize validates d and returns it in the form it is stored: the title
-// trimmed of surrounding white space, the content as given. It returns an
-// apperr.Invalid error naming the first field that breaks a rule.
+// Normalize validates d against the text rules (text.go) and the limits,
+// and returns it in the form it is stored: the title trimmed of surrounding
+// white space, the content as given. It returns an apperr.Invalid error
+// (INVALID_TITLE, INVALID_CONTENT) naming the first field that breaks a rule.
 func (d Draft) Normalize() (Draft, error) {
 	title := strings.TrimSpace(d.Title)
 	switch n := utf8.RuneCountInString(title); {
 	case !utf8.ValidString(d.Title):
 		return Draft{}, apperr.New(apperr.Invalid, "INVALID_TITLE", "title must be valid UTF-8 text.")
-	case n == 0:
+	case n == 0 || !hasVisible(title):
 		return Draft{}, apperr.New(apperr.Invalid, "INVALID_TITLE", "title must not be empty.")
 	case n > MaxTitleLen:
 		return Draft{}, apperr.Errorf(apperr.Invalid, "INVALID_TITLE", "title must be at most %d characters.", MaxTitleLen)
+	case !all(title, titleRune):
+		return Draft{}, apperr.New(apperr.Invalid, "INVALID_TITLE", "title must be one line without control or bidirectional formatting characters.")
 	}
 	switch n := utf8.RuneCountInString(d.Content); {
 	case !utf8.ValidString(d.Content):
 		return Draft{}, apperr.New(apperr.Invalid, "INVALID_CONTENT", "content must be valid UTF-8 text.")
-	case strings.TrimSpace(d.Content) == "":
+	case !hasVisible(d.Content):
 		return Draft{}, apperr.New(apperr.Invalid, "INVALID_CONTENT", "content must not be empty.")
 	case n > MaxContentLen:
 		return Draft{}, apperr.Errorf(apperr.Invalid, "INVALID_CONTENT", "content must be at most %d characters.", MaxContentLen)
+	case !all(d.Content, contentRune):
+		return Draft{}, apperr.New(apperr.Invalid, "INVALID_CONTENT", "content must not hold control characters other than tabs and line breaks.")
 	}
 	return Draft{Title: title, Content: d.Content}, nil
 }
