@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"mime"
+	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
@@ -196,11 +197,39 @@ func hex4(b []byte, at int) (rune, bool) {
 	return rune(n), true
 }
 
+// ErrInvalidQuery is the answer to a query string that cannot be read
+// unambiguously.
+var ErrInvalidQuery = apperr.New(apperr.Invalid, "INVALID_QUERY", "The query string is malformed: use name=value pairs joined by &, each name once, percent-encoded.")
+
+// Query returns the request's query parameters, read strictly from the
+// query string as the client sent it (rawQueryString): a malformed escape
+// ("%zz"), a ";" separator or a name given twice is ErrInvalidQuery, where
+// a lenient reader would drop the pair or pick one value and serve a page
+// the client did not ask for. Events without a raw query string (made by
+// hand) fall back to queryStringParameters.
+func Query(req Request) (map[string]string, error) {
+	if req.RawQueryString == "" {
+		return req.QueryStringParameters, nil
+	}
+	values, err := url.ParseQuery(req.RawQueryString)
+	if err != nil {
+		return nil, ErrInvalidQuery
+	}
+	out := make(map[string]string, len(values))
+	for name, vs := range values {
+		if len(vs) != 1 {
+			return nil, ErrInvalidQuery
+		}
+		out[name] = vs[0]
+	}
+	return out, nil
+}
+
 // QueryInt returns the named query parameter as an int, or def when absent.
 // A present value that is not a decimal integer of at most nine digits is
 // the invalid error given.
-func QueryInt(req Request, name string, def int, invalid error) (int, error) {
-	v, ok := req.QueryStringParameters[name]
+func QueryInt(query map[string]string, name string, def int, invalid error) (int, error) {
+	v, ok := query[name]
 	if !ok {
 		return def, nil
 	}

@@ -47,7 +47,7 @@ func BenchmarkListPosts(b *testing.B) {
 		e.create(b, "benchmark")
 	}
 	req := fixture(b, "list-posts.json")
-	req.QueryStringParameters["limit"] = "20"
+	req.RawQueryString = "limit=20"
 	payload, _ := json.Marshal(req)
 	h := lambda.NewHandler(e.h.List())
 	ctx := context.Background()

@@ -29,11 +29,15 @@ func New(svc *post.Service, sessions httpapi.SessionChecker, log *slog.Logger) *
 // List serves GET /api/posts?limit=&cursor=.
 func (h *Handlers) List() func(context.Context, httpapi.Request) (httpapi.Response, error) {
 	return httpapi.Lambda(h.log, func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-		limit, err := httpapi.QueryInt(req, "limit", post.DefaultLimit, post.ErrInvalidLimit)
+		query, err := httpapi.Query(req)
 		if err != nil {
 			return httpapi.Response{}, err
 		}
-		page, err := h.svc.List(ctx, limit, req.QueryStringParameters["cursor"])
+		limit, err := httpapi.QueryInt(query, "limit", post.DefaultLimit, post.ErrInvalidLimit)
+		if err != nil {
+			return httpapi.Response{}, err
+		}
+		page, err := h.svc.List(ctx, limit, query["cursor"])
 		if err != nil {
 			return httpapi.Response{}, err
 		}

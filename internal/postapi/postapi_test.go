@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -309,7 +310,7 @@ func TestListPagesNewestFirst(t *testing.T) {
 		if page.NextCursor == "" {
 			break
 		}
-		req.QueryStringParameters["cursor"] = page.NextCursor
+		req.RawQueryString = "limit=2&cursor=" + url.QueryEscape(page.NextCursor)
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("ids (-want +got):\n%s", diff)
@@ -320,7 +321,7 @@ func TestListEmptyIsAnArray(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	req := fixture(t, "list-posts.json")
-	req.QueryStringParameters = nil
+	req.QueryStringParameters, req.RawQueryString = nil, ""
 	resp := invoke(t, e.h.List(), req)
 	if resp.StatusCode != 200 || resp.Body != `{"posts":[]}` {
 		t.Errorf("got %d %s, want 200 {\"posts\":[]}", resp.StatusCode, resp.Body)
@@ -352,8 +353,43 @@ func TestListRejectsBadParameters(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			req := fixture(t, "list-posts.json")
-			req.QueryStringParameters = tc.query
+			req.QueryStringParameters, req.RawQueryString = tc.query, ""
 			wantError(t, invoke(t, e.h.List(), req), 400, tc.code)
+		})
+	}
+}
+
+// Malformed query strings were dropped and the default page served, so a
+// client never learned its cursor or limit was not read.
+func TestFinding08_MalformedQueryStringRefused(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.create(t, "one")
+	for _, tc := range []struct {
+		raw    string
+		status int
+		code   string
+	}{
+		{"cursor=%%%x", 400, "INVALID_QUERY"},
+		{"limit=%zz", 400, "INVALID_QUERY"},
+		{"limit=5;limit=6", 400, "INVALID_QUERY"},
+		{"limit=5&limit=6", 400, "INVALID_QUERY"},
+		{"limit=5;cursor=x", 400, "INVALID_QUERY"},
+		{"limit=1&", 200, ""},
+		{"limit=%31", 200, ""}, // "1", percent-encoded
+	} {
+		t.Run(tc.raw, func(t *testing.T) {
+			t.Parallel()
+			req := fixture(t, "list-posts.json")
+			req.RawQueryString = tc.raw
+			resp := invoke(t, e.h.List(), req)
+			if tc.status != 200 {
+				wantError(t, resp, tc.status, tc.code)
+				return
+			}
+			if page := decode[post.Page](t, resp); resp.StatusCode != 200 || len(page.Posts) != 1 {
+				t.Errorf("got %d %s", resp.StatusCode, resp.Body)
+			}
 		})
 	}
 }
