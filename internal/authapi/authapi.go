@@ -8,6 +8,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/eventboard/eventboard/internal/apperr"
@@ -23,6 +25,7 @@ type Handlers struct {
 	counters     counter.ValueReader
 	cookieMaxAge time.Duration
 	log          *slog.Logger
+	siteOrigins  []string // trusted besides the API's own host
 }
 
 // New returns the handlers; counters gives GET /api/myinfo its postCount,
@@ -31,7 +34,26 @@ func New(svc *auth.Service, counters counter.ValueReader, cookieMaxAge time.Dura
 	return &Handlers{svc: svc, counters: counters, cookieMaxAge: cookieMaxAge, log: log}
 }
 
+// TrustOrigins sets the site origins, besides the API's own host, whose
+// pages may call the state-changing auth routes (httpapi.CheckOrigin), and
+// returns h.
+func (h *Handlers) TrustOrigins(origins []string) *Handlers {
+	h.siteOrigins = slices.DeleteFunc(slices.Clone(origins), func(o string) bool { return strings.TrimSpace(o) == "" })
+	return h
+}
+
 type lambdaFunc = func(context.Context, httpapi.Request) (httpapi.Response, error)
+
+// stateChanging is h's Lambda for a route that signs in, out or up: a page
+// of another site may not call it (login CSRF, forced logout).
+func (h *Handlers) stateChanging(fn httpapi.Handler) lambdaFunc {
+	return httpapi.Lambda(h.log, func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+		if err := httpapi.CheckOrigin(req, h.siteOrigins); err != nil {
+			return httpapi.Response{}, err
+		}
+		return fn(ctx, req)
+	})
+}
 
 // field is a request field and whether the body held it (not null).
 type field struct {
@@ -62,7 +84,7 @@ type signUpResponse struct {
 
 // SignUp serves POST /api/auth/signup: 201, and a code goes to the e-mail.
 func (h *Handlers) SignUp() lambdaFunc {
-	return httpapi.Lambda(h.log, func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	return h.stateChanging(func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 		var body signUpRequest
 		if err := httpapi.DecodeJSON(req, &body); err != nil {
 			return httpapi.Response{}, err
@@ -85,7 +107,7 @@ type confirmRequest struct {
 
 // Confirm serves POST /api/auth/confirm: 204.
 func (h *Handlers) Confirm() lambdaFunc {
-	return httpapi.Lambda(h.log, func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	return h.stateChanging(func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 		var body confirmRequest
 		if err := httpapi.DecodeJSON(req, &body); err != nil {
 			return httpapi.Response{}, err
@@ -106,7 +128,7 @@ type resendRequest struct {
 
 // Resend serves POST /api/auth/resend: 202 whether or not the user exists.
 func (h *Handlers) Resend() lambdaFunc {
-	return httpapi.Lambda(h.log, func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	return h.stateChanging(func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 		var body resendRequest
 		if err := httpapi.DecodeJSON(req, &body); err != nil {
 			return httpapi.Response{}, err
@@ -140,7 +162,7 @@ type tokensResponse struct {
 // Login serves POST /api/auth/login: 200 with the access and ID tokens, and
 // the refresh token in the cookie.
 func (h *Handlers) Login() lambdaFunc {
-	return httpapi.Lambda(h.log, func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	return h.stateChanging(func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 		var body loginRequest
 		if err := httpapi.DecodeJSON(req, &body); err != nil {
 			return httpapi.Response{}, err
@@ -165,7 +187,7 @@ func (h *Handlers) Login() lambdaFunc {
 // Refresh serves POST /api/auth/refresh: 200 with new access and ID tokens;
 // the cookie is kept. Without a usable cookie it answers 401 and clears it.
 func (h *Handlers) Refresh() lambdaFunc {
-	return httpapi.Lambda(h.log, func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	return h.stateChanging(func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 		s, ok, err := readSession(req.Cookies)
 		if !ok || err != nil {
 			return withCleared(req, auth.ErrInvalidRefresh), nil
@@ -190,7 +212,7 @@ func (h *Handlers) Refresh() lambdaFunc {
 // cookie, signs out the access token's user when the token is still valid,
 // and clears the cookie; 204 every time, however stale what it was given.
 func (h *Handlers) Logout() lambdaFunc {
-	return httpapi.Lambda(h.log, func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	return h.stateChanging(func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 		s, _, _ := readSession(req.Cookies) // a garbled cookie is cleared all the same
 		err := h.svc.Logout(ctx, s.RefreshToken, s.OriginJTI, httpapi.BearerToken(req))
 		if err != nil {

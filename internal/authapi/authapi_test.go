@@ -81,8 +81,13 @@ func invoke(t *testing.T, h any, req events.APIGatewayV2HTTPRequest) events.APIG
 	return resp
 }
 
+// siteOrigin is the SPA's origin in the fixtures: CloudFront's, not the
+// API's host.
+const siteOrigin = "https://eventboard.example.com"
+
 func handlers(idp auth.IdentityProvider, rev auth.Revocations) *authapi.Handlers {
-	return authapi.New(auth.NewService(idp, rev, time.Hour), inmem.NewCounters(), 30*24*time.Hour, slog.New(slog.DiscardHandler))
+	h := authapi.New(auth.NewService(idp, rev, time.Hour), inmem.NewCounters(), 30*24*time.Hour, slog.New(slog.DiscardHandler))
+	return h.TrustOrigins([]string{siteOrigin})
 }
 
 func code(t *testing.T, resp events.APIGatewayV2HTTPResponse) string {
@@ -244,5 +249,45 @@ func TestMeIncludesPostCount(t *testing.T) {
 	resp = me(failingCounters{})
 	if resp.StatusCode != 500 || code(t, resp) != "INTERNAL" || strings.Contains(resp.Body, "AccessDenied") {
 		t.Errorf("unreadable counters: %d %s", resp.StatusCode, resp.Body)
+	}
+}
+
+// A cross-site text/plain form could log a victim in to the attacker's
+// account, or log them out: Content-Type and Origin were never checked.
+func TestFinding05_CrossSiteAuthRequestsRefused(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, fixture string
+		headers       map[string]string
+		status        int
+		code          string
+	}{
+		{"login from another site", "login.json", map[string]string{"origin": "https://evil.example"}, 403, "FORBIDDEN_ORIGIN"},
+		{"login as a text/plain form", "login.json", map[string]string{"content-type": "text/plain"}, 415, "UNSUPPORTED_MEDIA_TYPE"},
+		{"login without a content type", "login.json", map[string]string{"content-type": ""}, 415, "UNSUPPORTED_MEDIA_TYPE"},
+		{"logout from another site", "logout.json", map[string]string{"origin": "https://evil.example"}, 403, "FORBIDDEN_ORIGIN"},
+		{"logout from an opaque origin", "logout.json", map[string]string{"origin": "null"}, 403, "FORBIDDEN_ORIGIN"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			idp := &fakeIDP{login: auth.Tokens{AccessToken: accessToken, RefreshToken: "r"}}
+			rev := inmem.NewRevocations()
+			h := handlers(idp, rev)
+			req := fixture(t, tc.fixture)
+			for k, v := range tc.headers {
+				req.Headers[k] = v
+			}
+			fn := h.Login()
+			if tc.fixture == "logout.json" {
+				fn = h.Logout()
+			}
+			resp := invoke(t, fn, req)
+			if resp.StatusCode != tc.status || code(t, resp) != tc.code {
+				t.Errorf("got %d %s, want %d %s", resp.StatusCode, resp.Body, tc.status, tc.code)
+			}
+			if len(idp.calls) != 0 || len(resp.Cookies) != 0 {
+				t.Errorf("a refused request acted: calls %v, cookies %v", idp.calls, resp.Cookies)
+			}
+		})
 	}
 }

@@ -30,9 +30,12 @@ type Config struct {
 	RefreshCookieMaxAge time.Duration `env:"REFRESH_COOKIE_MAX_AGE, default=720h"`
 	// RevokeFor is how long sign-outs are remembered: at least the longest
 	// access-token lifetime.
-	RevokeFor    time.Duration `env:"REVOKE_FOR, default=24h"`
-	LogLevel     slog.Level    `env:"LOG_LEVEL, default=info"`
-	FunctionName string        `env:"AWS_LAMBDA_FUNCTION_NAME, default=auth"`
+	RevokeFor time.Duration `env:"REVOKE_FOR, default=24h"`
+	// SiteOrigins are the origins, besides the API's own host, whose pages
+	// may call the state-changing auth routes.
+	SiteOrigins  []string   `env:"SITE_ORIGINS"`
+	LogLevel     slog.Level `env:"LOG_LEVEL, default=info"`
+	FunctionName string     `env:"AWS_LAMBDA_FUNCTION_NAME, default=auth"`
 }
 
 // LoadConfig reads Config through lookup.
@@ -70,5 +73,6 @@ func Wire(cfg Config, idp cognito.API, db *dynamodb.Client, log *slog.Logger) (*
 	if err != nil {
 		return nil, err
 	}
-	return New(auth.NewService(provider, revocations, cfg.RevokeFor), counters, cfg.RefreshCookieMaxAge, log), nil
+	h := New(auth.NewService(provider, revocations, cfg.RevokeFor), counters, cfg.RefreshCookieMaxAge, log)
+	return h.TrustOrigins(cfg.SiteOrigins), nil
 }
