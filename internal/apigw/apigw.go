@@ -148,7 +148,9 @@ func (h *routeHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	if route.Authorized {
-		claims, scopes, err := g.cfg.Authorizer.Authorize(req.Header.Get("Authorization"), route.Scopes)
+		// Repeated headers reach the function joined by commas, as API
+		// Gateway joins them: the authorizer judges what the function sees.
+		claims, scopes, err := g.cfg.Authorizer.Authorize(strings.Join(req.Header.Values("Authorization"), ","), route.Scopes)
 		switch {
 		case errors.Is(err, ErrForbidden):
 			g.cfg.Log.Info("authorizer refused", "route", route.Key(), "requestId", requestID, "reason", err.Error())

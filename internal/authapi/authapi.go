@@ -178,7 +178,7 @@ func (h *Handlers) Login() lambdaFunc {
 		if err != nil {
 			return httpapi.Response{}, err
 		}
-		resp.Cookies = []string{refreshCookie(session{Username: *body.Username, RefreshToken: t.RefreshToken, OriginJTI: originJTI(t.AccessToken)}, h.cookieMaxAge)}
+		resp.Cookies = []string{refreshCookie(session{Username: *body.Username, RefreshToken: t.RefreshToken}, h.cookieMaxAge)}
 		resp.Headers["Cache-Control"] = "no-store"
 		return resp, nil
 	})
@@ -208,13 +208,14 @@ func (h *Handlers) Refresh() lambdaFunc {
 	})
 }
 
-// Logout serves POST /api/auth/logout: it revokes the refresh token of the
-// cookie, signs out the access token's user when the token is still valid,
-// and clears the cookie; 204 every time, however stale what it was given.
+// Logout serves POST /api/auth/logout: it ends the sessions of the live
+// tokens it was given (auth.Service.Logout: the bearer token's, the
+// cookie's) and clears the cookie; 204 every time, however stale or made up
+// what it was given, and nothing is recorded for tokens that are not live.
 func (h *Handlers) Logout() lambdaFunc {
 	return h.stateChanging(func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 		s, _, _ := readSession(req.Cookies) // a garbled cookie is cleared all the same
-		err := h.svc.Logout(ctx, s.RefreshToken, s.OriginJTI, httpapi.BearerToken(req))
+		err := h.svc.Logout(ctx, s.Username, s.RefreshToken, httpapi.BearerToken(req))
 		if err != nil {
 			// The cookie goes regardless; the error (a provider or table
 			// outage) is still reported, since the session may live on.
