@@ -58,6 +58,7 @@ func fakeJWT(claims map[string]any) string {
 // refreshedAccess is what the fake provider answers a refresh with: a token
 // of the cookie's sign-in, origin-cookie.
 var refreshedAccess = fakeJWT(map[string]any{"sub": "sub-alice", "origin_jti": "origin-cookie", "token_use": "access", "iat": 1})
+
 func (f *fakeIDP) GetUser(_ context.Context, at string) (auth.User, error) {
 	f.calls = append(f.calls, "GetUser "+at)
 	return auth.User{Username: "alice", Sub: "sub-alice"}, f.getUserErr
