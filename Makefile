@@ -47,7 +47,7 @@ test-cognito-local: node_modules ## the Cognito adapter against cognito-local (n
 test-deploy: build node_modules ## `serverless package` offline, then check the CloudFormation it generates
 	scripts/sls-package.sh
 	EVENTBOARD_CFN_TEMPLATE=$(CURDIR)/.serverless/cloudformation-template-update-stack.json EVENTBOARD_REQUIRE_CFN=1 \
-		$(GO) test -count=1 ./internal/manifest/cfn/
+		$(GO) test -count=1 ./internal/local/manifest/cfn/
 
 node_modules: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

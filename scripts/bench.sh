@@ -9,7 +9,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 echo "== Go benchmarks (in-process, through the Lambda entry point)"
-go test -run XXX -bench . -benchmem -count 5 ./internal/postapi/ ./internal/jwtauth/ ./internal/counterworker/ | tee "$tmp/bench.txt"
+go test -run XXX -bench . -benchmem -count 5 ./internal/postapi/ ./internal/local/jwtauth/ ./internal/counterworker/ | tee "$tmp/bench.txt"
 
 echo "== Load runs: GET /api/posts/{id} with 32 clients; POST to counter-visible over 1,000 posts"
 EVENTBOARD_LOAD=1 EVENTBOARD_LOAD_OUT="$tmp/load.json" EVENTBOARD_PIPELINE_OUT="$tmp/pipeline.json" \

@@ -13,8 +13,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/eventboard/eventboard/internal/emulator"
 	"github.com/eventboard/eventboard/internal/local"
+	"github.com/eventboard/eventboard/internal/local/emulator"
 )
 
 // Defaults shared by the commands, so a token from 'eventboard token' is

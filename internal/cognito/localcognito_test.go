@@ -13,9 +13,9 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
 	"github.com/eventboard/eventboard/internal/cognito/cognitotest"
-	"github.com/eventboard/eventboard/internal/cognitolocal"
-	"github.com/eventboard/eventboard/internal/emulator"
-	"github.com/eventboard/eventboard/internal/jwtauth"
+	"github.com/eventboard/eventboard/internal/local/cognitolocal"
+	"github.com/eventboard/eventboard/internal/local/emulator"
+	"github.com/eventboard/eventboard/internal/local/jwtauth"
 )
 
 // TestProviderLocalCognito runs the adapter contract against the local

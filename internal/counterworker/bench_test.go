@@ -15,7 +15,7 @@ import (
 
 	"github.com/eventboard/eventboard/events"
 	"github.com/eventboard/eventboard/internal/counterworker"
-	"github.com/eventboard/eventboard/internal/emulator"
+	"github.com/eventboard/eventboard/internal/local/emulator"
 )
 
 // BenchmarkWorkerBatchOnKumo is the counter worker's throughput: batches of

@@ -14,8 +14,8 @@ import (
 
 	"github.com/eventboard/eventboard/internal/counterworker"
 	"github.com/eventboard/eventboard/internal/dynamo"
-	"github.com/eventboard/eventboard/internal/emulator"
-	"github.com/eventboard/eventboard/internal/manifest"
+	"github.com/eventboard/eventboard/internal/local/emulator"
+	"github.com/eventboard/eventboard/internal/local/manifest"
 )
 
 // createTables creates the tables of serverless.yml named by logical id,

@@ -11,8 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/eventboard/eventboard/internal/dynamo"
-	"github.com/eventboard/eventboard/internal/emulator"
-	"github.com/eventboard/eventboard/internal/manifest"
+	"github.com/eventboard/eventboard/internal/local/emulator"
+	"github.com/eventboard/eventboard/internal/local/manifest"
 	"github.com/eventboard/eventboard/internal/outbox"
 	"github.com/eventboard/eventboard/internal/post"
 	"github.com/eventboard/eventboard/internal/post/posttest"

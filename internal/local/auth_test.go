@@ -20,9 +20,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/google/uuid"
 
-	"github.com/eventboard/eventboard/internal/emulator"
-	"github.com/eventboard/eventboard/internal/jwtauth"
 	"github.com/eventboard/eventboard/internal/local"
+	"github.com/eventboard/eventboard/internal/local/emulator"
+	"github.com/eventboard/eventboard/internal/local/jwtauth"
 )
 
 const password = "Corr3ct-Horse!"

@@ -20,7 +20,7 @@ import (
 	"github.com/eventboard/eventboard/internal/authapi"
 	"github.com/eventboard/eventboard/internal/counterworker"
 	"github.com/eventboard/eventboard/internal/eventbus"
-	"github.com/eventboard/eventboard/internal/manifest"
+	"github.com/eventboard/eventboard/internal/local/manifest"
 	"github.com/eventboard/eventboard/internal/outboxsweeper"
 	"github.com/eventboard/eventboard/internal/postapi"
 	"github.com/eventboard/eventboard/internal/postconfirm"

@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/eventboard/eventboard/internal/apigw"
-	"github.com/eventboard/eventboard/internal/jwtauth"
+	"github.com/eventboard/eventboard/internal/local/apigw"
+	"github.com/eventboard/eventboard/internal/local/jwtauth"
 )
 
 // The local user pool and app client. Tokens carry them as Cognito's do.

@@ -20,8 +20,8 @@ import (
 
 	"github.com/eventboard/eventboard/internal/counter"
 	"github.com/eventboard/eventboard/internal/dynamo"
-	"github.com/eventboard/eventboard/internal/emulator"
-	"github.com/eventboard/eventboard/internal/jwtauth"
+	"github.com/eventboard/eventboard/internal/local/emulator"
+	"github.com/eventboard/eventboard/internal/local/jwtauth"
 	"github.com/eventboard/eventboard/internal/post"
 )
 

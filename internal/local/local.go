@@ -22,11 +22,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/sivchari/kumo"
 
-	"github.com/eventboard/eventboard/internal/apigw"
-	"github.com/eventboard/eventboard/internal/emulator"
 	"github.com/eventboard/eventboard/internal/eventbus"
+	"github.com/eventboard/eventboard/internal/local/apigw"
+	"github.com/eventboard/eventboard/internal/local/emulator"
+	"github.com/eventboard/eventboard/internal/local/manifest"
 	"github.com/eventboard/eventboard/internal/local/pipeline"
-	"github.com/eventboard/eventboard/internal/manifest"
 )
 
 // Options configure a Stack.

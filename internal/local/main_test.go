@@ -5,7 +5,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/eventboard/eventboard/internal/emulator"
+	"github.com/eventboard/eventboard/internal/local/emulator"
 )
 
 // TestMain restarts the test binary with KUMO_HOST and KUMO_PORT set: kumo

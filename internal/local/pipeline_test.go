@@ -23,9 +23,9 @@ import (
 
 	"github.com/eventboard/eventboard/internal/counter"
 	"github.com/eventboard/eventboard/internal/dynamo"
-	"github.com/eventboard/eventboard/internal/emulator"
 	"github.com/eventboard/eventboard/internal/eventbus"
 	"github.com/eventboard/eventboard/internal/local"
+	"github.com/eventboard/eventboard/internal/local/emulator"
 	"github.com/eventboard/eventboard/internal/local/pipeline"
 	"github.com/eventboard/eventboard/internal/post"
 )

@@ -12,9 +12,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
-	"github.com/eventboard/eventboard/internal/cognitolocal"
-	"github.com/eventboard/eventboard/internal/emulator"
-	"github.com/eventboard/eventboard/internal/manifest"
+	"github.com/eventboard/eventboard/internal/local/cognitolocal"
+	"github.com/eventboard/eventboard/internal/local/emulator"
+	"github.com/eventboard/eventboard/internal/local/manifest"
 )
 
 // userPool is the stack's Cognito: a cognitolocal.Server configured from

@@ -14,9 +14,9 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/eventboard/eventboard/internal/emulator"
+	"github.com/eventboard/eventboard/internal/local/emulator"
+	"github.com/eventboard/eventboard/internal/local/manifest"
 	"github.com/eventboard/eventboard/internal/local/pipeline"
-	"github.com/eventboard/eventboard/internal/manifest"
 )
 
 func TestProvisionFromServerlessYML(t *testing.T) {

@@ -14,7 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
 
-	"github.com/eventboard/eventboard/internal/jwtauth"
+	"github.com/eventboard/eventboard/internal/local/jwtauth"
 )
 
 func TestInitiateAuthErrors(t *testing.T) {

@@ -14,7 +14,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/eventboard/eventboard/internal/apigw"
+	"github.com/eventboard/eventboard/internal/local/apigw"
 )
 
 // recorder is an Invoker that keeps the last event and answers with reply.

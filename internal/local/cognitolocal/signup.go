@@ -9,7 +9,7 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/eventboard/eventboard/internal/jwtauth"
+	"github.com/eventboard/eventboard/internal/local/jwtauth"
 )
 
 type signUpRequest struct {

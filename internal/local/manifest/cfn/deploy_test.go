@@ -10,8 +10,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/eventboard/eventboard/internal/manifest"
-	"github.com/eventboard/eventboard/internal/manifest/cfn"
+	"github.com/eventboard/eventboard/internal/local/manifest"
+	"github.com/eventboard/eventboard/internal/local/manifest/cfn"
 )
 
 // The deployment check. It reads the CloudFormation template that
@@ -458,7 +458,7 @@ func generated(t *testing.T) (*cfn.Template, *manifest.Manifest) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := manifest.Load("../../../serverless.yml", manifest.Options{Stage: stage()})
+	m, err := manifest.Load("../../../../serverless.yml", manifest.Options{Stage: stage()})
 	if err != nil {
 		t.Fatal(err)
 	}

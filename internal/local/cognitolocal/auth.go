@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/eventboard/eventboard/internal/jwtauth"
+	"github.com/eventboard/eventboard/internal/local/jwtauth"
 )
 
 // Auth flows and challenges the pool's app client supports.

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/eventboard/eventboard/internal/jwtauth"
+	"github.com/eventboard/eventboard/internal/local/jwtauth"
 )
 
 // Defaults of Config, Cognito's own where Cognito has one.

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/eventboard/eventboard/internal/jwtauth"
+	"github.com/eventboard/eventboard/internal/local/jwtauth"
 )
 
 type adminUserRequest struct {
