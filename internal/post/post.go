@@ -104,6 +104,10 @@ type Page struct {
 //     never brought back.
 type Store interface {
 	Create(ctx context.Context, p Post, ev outbox.Record) error
+	// CreateOnce is Create that also records c in the same atomic write.
+	// When a claim of c.Key exists and has not expired, it writes nothing
+	// and returns a *ClaimedError holding that claim.
+	CreateOnce(ctx context.Context, p Post, ev outbox.Record, c Claim) error
 	Get(ctx context.Context, id string) (Post, error)
 	List(ctx context.Context, limit int, after string) (posts []Post, next string, err error)
 	Update(ctx context.Context, p Post, expectedVersion int, ev outbox.Record) error

@@ -63,7 +63,10 @@ type createRequest struct {
 	Content *string `json:"content"`
 }
 
-// Create serves POST /api/posts: 201 with the post and its Location.
+// Create serves POST /api/posts: 201 with the post and its Location. With
+// an Idempotency-Key header, a retry answers 201 with the post the key
+// created (and Idempotent-Replayed: true), or 409 IDEMPOTENCY_KEY_REUSED
+// when the body differs.
 func (h *Handlers) Create() func(context.Context, httpapi.Request) (httpapi.Response, error) {
 	return httpapi.Lambda(h.log, func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 		caller, err := httpapi.Authenticate(ctx, req, h.sessions)
@@ -77,7 +80,8 @@ func (h *Handlers) Create() func(context.Context, httpapi.Request) (httpapi.Resp
 		if err := require(field{"title", body.Title != nil}, field{"content", body.Content != nil}); err != nil {
 			return httpapi.Response{}, err
 		}
-		p, err := h.svc.Create(ctx, author(caller), post.Draft{Title: *body.Title, Content: *body.Content})
+		key := httpapi.Header(req, "idempotency-key")
+		p, replayed, err := h.svc.Create(ctx, author(caller), post.Draft{Title: *body.Title, Content: *body.Content}, key)
 		if err != nil {
 			return httpapi.Response{}, err
 		}
@@ -86,6 +90,9 @@ func (h *Handlers) Create() func(context.Context, httpapi.Request) (httpapi.Resp
 			return httpapi.Response{}, err
 		}
 		resp.Headers["Location"] = "/api/posts/" + p.ID
+		if replayed {
+			resp.Headers["Idempotent-Replayed"] = "true"
+		}
 		return resp, nil
 	})
 }

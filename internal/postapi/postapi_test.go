@@ -589,3 +589,49 @@ func TestEmittedEventsMatchTheContract(t *testing.T) {
 		t.Errorf("outbox holds %d records; the relay here publishes nothing, so all 3 must wait there", e.outbox.Len())
 	}
 }
+
+// A client retrying POST /api/posts after a timeout created a duplicate:
+// with an Idempotency-Key, the same key and body give the same post, and the
+// same key with another body is refused.
+func TestFinding15_IdempotencyKeyOnCreate(t *testing.T) {
+	t.Parallel()
+	ob, relay := inmem.NewOutbox(), &recordingRelay{}
+	store := inmem.NewPostStore(ob)
+	h := postapi.New(post.NewService(store, relay, "eventboard.test"), inmem.NewRevocations(), slog.New(slog.DiscardHandler))
+	create := func(key, body string, user ...string) events.APIGatewayV2HTTPResponse {
+		t.Helper()
+		req := fixture(t, "create-post.json")
+		req.Body = body
+		if key != "" {
+			req.Headers["idempotency-key"] = key
+		}
+		if len(user) > 0 {
+			req.RequestContext.Authorizer.JWT.Claims["sub"] = user[0]
+		}
+		return invoke(t, h.Create(), req)
+	}
+	const body = `{"title":"Hello","content":"once"}`
+	first := create("8e0f6c1e-2b7a-4b8e-9d1f-0a1b2c3d4e5f", body)
+	if first.StatusCode != 201 {
+		t.Fatalf("first: %d %s", first.StatusCode, first.Body)
+	}
+	retry := create("8e0f6c1e-2b7a-4b8e-9d1f-0a1b2c3d4e5f", body)
+	if retry.StatusCode != 201 || retry.Body != first.Body || retry.Headers["Location"] != first.Headers["Location"] || retry.Headers["Idempotent-Replayed"] != "true" {
+		t.Errorf("retry: %d %s %v, want the first post again", retry.StatusCode, retry.Body, retry.Headers)
+	}
+	wantError(t, create("8e0f6c1e-2b7a-4b8e-9d1f-0a1b2c3d4e5f", `{"title":"Hello","content":"other"}`), 409, "IDEMPOTENCY_KEY_REUSED")
+	// Keys are per author: another user's same key is a new post.
+	if other := create("8e0f6c1e-2b7a-4b8e-9d1f-0a1b2c3d4e5f", body, "0b6f3c7e-9d2a-5e4f-8a1b-2c3d4e5f6a7b"); other.StatusCode != 201 || other.Body == first.Body {
+		t.Errorf("another author's key: %d %s", other.StatusCode, other.Body)
+	}
+	for _, bad := range []string{"has space", "x,y", strings.Repeat("k", 129), "é"} {
+		wantError(t, create(bad, body), 400, "INVALID_IDEMPOTENCY_KEY")
+	}
+	if second := create("", body); second.StatusCode != 201 || second.Body == first.Body {
+		t.Errorf("without a key: %d %s", second.StatusCode, second.Body)
+	}
+	posts, _, _ := store.List(context.Background(), 10, "")
+	if len(posts) != 3 || len(relay.records()) != 3 {
+		t.Errorf("%d posts and %d events, want 3 and 3 (no duplicate)", len(posts), len(relay.records()))
+	}
+}

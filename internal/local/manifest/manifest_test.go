@@ -134,6 +134,7 @@ func TestLoadServerlessYML(t *testing.T) {
 			ProjectionType: "ALL",
 		}},
 		BillingMode:         "PAY_PER_REQUEST",
+		TTLAttribute:        "expiresAt", // Idempotency-Key claims
 		PointInTimeRecovery: true,
 		DeletionPolicy:      "Retain",
 	}

@@ -47,6 +47,7 @@ var leastPrivilege = map[string][]cfn.Permission{
 	),
 	"createPost": withLogs("CreatePostLogGroup", withEvents(
 		cfn.Permission{Action: "dynamodb:PutItem", Resource: "${PostsTable.Arn}"},
+		cfn.Permission{Action: "dynamodb:GetItem", Resource: "${PostsTable.Arn}"},
 		checkRevocations,
 	)...),
 	"updatePost": withLogs("UpdatePostLogGroup", withEvents(
