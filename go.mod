@@ -22,6 +22,7 @@ require (
 	github.com/sivchari/kumo v0.33.1
 	go.yaml.in/yaml/v3 v3.0.6
 	golang.org/x/crypto v0.47.0
+	golang.org/x/time v0.16.0
 )
 
 require (

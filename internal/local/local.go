@@ -215,15 +215,26 @@ func createTables(ctx context.Context, db *dynamodb.Client, tables []manifest.Ta
 // newGateway builds the API Gateway emulator from serverless.yml's routes.
 func newGateway(m *manifest.Manifest, fns *functions, id *Identity, log *slog.Logger) (*apigw.Gateway, error) {
 	cfg := apigw.Config{Invoker: fns, Authorizer: id, Log: log}
+	throttling, err := m.Throttling()
+	if err != nil {
+		return nil, err
+	}
+	if d := throttling.Default; d != nil {
+		cfg.DefaultThrottle = &apigw.Throttle{Rate: d.Rate, Burst: d.Burst}
+	}
 	for _, fn := range m.Functions {
 		for _, r := range fn.Routes {
-			cfg.Routes = append(cfg.Routes, apigw.Route{
+			route := apigw.Route{
 				Method:     r.Method,
 				Path:       r.Path,
 				Function:   fn.Name,
 				Authorized: r.Authorizer != "",
 				Scopes:     r.Scopes,
-			})
+			}
+			if t, ok := throttling.Routes[r.Key()]; ok {
+				route.Throttle = &apigw.Throttle{Rate: t.Rate, Burst: t.Burst}
+			}
+			cfg.Routes = append(cfg.Routes, route)
 		}
 	}
 	if c := m.CORS; c != nil {
