@@ -4,7 +4,13 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/eventboard/eventboard/internal/post"
 )
@@ -56,4 +62,76 @@ func TestFinding03_OneAuthorizationFormThroughGatewayAndLambda(t *testing.T) {
 		t.Errorf("a refused form wrote %d posts", len(page.Posts))
 	}
 	send(t, "POST", "/api/posts", jsonBody(map[string]string{"title": "t", "content": "c"}), "bearer "+tok).want(t, 201, "")
+}
+
+// 128 concurrent failed logins took the local stack from 71 MB to 4.2 GB
+// (an scrypt hash each, all at once) and timed out. Now the gateway's login
+// bucket and the bounded scrypt answer most with 429 at once, and the
+// process stays under 300 MB.
+func TestFinding11_ConcurrentFailedLoginsStayBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a stack and 128 logins")
+	}
+	c := startStack(t)
+	c.signUpAndConfirm(t, "ivan")
+	runtime.GC()
+	before := residentBytes(t)
+	peak := make(chan int64)
+	stop := make(chan struct{})
+	go func() {
+		var max int64
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				peak <- max
+				return
+			case <-tick.C:
+				if rss := residentBytes(t); rss > max {
+					max = rss
+				}
+			}
+		}
+	}()
+	statuses := make(chan int, 128)
+	var wg sync.WaitGroup
+	for range 128 {
+		wg.Go(func() {
+			r := c.do("POST", "/api/auth/login", "", jsonBody(map[string]string{"username": "ivan", "password": "Wrong-pass-1"}))
+			statuses <- r.status
+		})
+	}
+	wg.Wait()
+	close(stop)
+	close(statuses)
+	counts := map[int]int{}
+	for s := range statuses {
+		counts[s]++
+	}
+	if counts[401]+counts[429] != 128 || counts[429] == 0 {
+		t.Errorf("statuses %v, want only 401 and 429, some 429", counts)
+	}
+	max := <-peak
+	t.Logf("RSS %d MB before, %d MB at peak; statuses %v", before>>20, max>>20, counts)
+	// The race detector multiplies memory; the bound is for the stack as
+	// developers run it.
+	if !raceEnabled && max > 300<<20 {
+		t.Errorf("peak RSS %d MB, want under 300 MB", max>>20)
+	}
+}
+
+// residentBytes is the process's resident set size (Linux).
+func residentBytes(t *testing.T) int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Skip("no /proc/self/status")
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
 }

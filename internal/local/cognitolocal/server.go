@@ -95,6 +95,9 @@ type Server struct {
 
 	mu         sync.Mutex
 	challenges map[string]challenge // Session → pending NEW_PASSWORD_REQUIRED challenge
+
+	passwordFailures lockouts // by userKey
+	codeFailures     lockouts // by userKey
 }
 
 // New returns a Server for cfg, with the state found in cfg.DataDir. It
