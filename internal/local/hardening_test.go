@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eventboard/eventboard/internal/local"
 	"github.com/eventboard/eventboard/internal/post"
 )
 
@@ -134,4 +135,70 @@ func residentBytes(t *testing.T) int64 {
 		}
 	}
 	return 0
+}
+
+// The Host header was not checked, so a DNS-rebinding page could read
+// /local/mailbox and call the pool's admin API.
+func TestFinding11_OnlyLoopbackHostNames(t *testing.T) {
+	t.Parallel()
+	c := startStack(t)
+	for _, tc := range []struct {
+		host   string
+		status int
+	}{
+		{"attacker.example:8080", 421},
+		{"127.0.0.1.nip.io", 421},
+		{"localhost.attacker.example", 421},
+		{"localhost:8080", 200},
+		{"127.0.0.1:8080", 200},
+		{"[::1]:8080", 200},
+	} {
+		for _, path := range []string{"/local/mailbox?username=x", "/api/posts"} {
+			r := c.do("GET", path, "", nil, "Host", tc.host)
+			if r.status != tc.status {
+				t.Errorf("Host %s, %s: %d, want %d", tc.host, path, r.status, tc.status)
+			}
+		}
+	}
+}
+
+// Usernames and e-mails with C1 controls or U+2028 went raw to the console.
+func TestFinding11_ConsoleShowsNoRawControlCharacters(t *testing.T) {
+	t.Parallel()
+	var console lockedBuffer
+	c := startStackWith(t, local.Options{Console: &console})
+	// The API refuses such addresses; the pool's own endpoint takes them.
+	email := "m\u009b31m\u2028\u202e@example.com"
+	body := `{"ClientId":"` + local.ClientID + `","Username":"mallory","Password":"Corr3ct-Horse!","UserAttributes":[{"Name":"email","Value":` + strconv.Quote(email) + `}]}`
+	r := c.do("POST", "/local/cognito-idp/", "", []byte(body), "Content-Type", "application/x-amz-json-1.1", "X-Amz-Target", "AWSCognitoIdentityProviderService.SignUp")
+	if r.status != 200 {
+		t.Fatalf("SignUp through the pool: %d %s", r.status, r.body)
+	}
+	out := console.String()
+	if !strings.Contains(out, `m\u009B31m\u2028\u202E@example.com`) {
+		t.Errorf("console does not show the escaped address:\n%s", out)
+	}
+	for _, raw := range []string{"\u009b", "\u2028", "\u202e"} {
+		if strings.Contains(out, raw) {
+			t.Errorf("console holds raw %U", []rune(raw)[0])
+		}
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for the stack's concurrent writes.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

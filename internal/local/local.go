@@ -154,7 +154,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	mux.Handle("POST /local/cognito-idp/", http.StripPrefix("/local/cognito-idp", pool.server))
 	mux.HandleFunc("GET /local/mailbox", pool.mailbox)
 	mux.Handle("/", spaHandler(opts.FrontendDir))
-	s.handler = mux
+	s.handler = loopbackOnly(mux)
 	return s, nil
 }
 

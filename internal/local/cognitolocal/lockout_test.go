@@ -88,3 +88,22 @@ func TestFinding11_ScryptConcurrencyIsBounded(t *testing.T) {
 		t.Errorf("after the slots came free: %v", err)
 	}
 }
+
+// The mailbox grew without bound: a loop of resends kept every code.
+func TestFinding11_MailboxIsBounded(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.signUp(t, "judy", "judy@example.com")
+	for range 3 * maxMailPerUser {
+		if _, err := f.client.ResendConfirmationCode(ctx, &cip.ResendConfirmationCodeInput{ClientId: aws.String(testClientID), Username: aws.String("judy")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	box := f.srv.Mailbox("judy")
+	if len(box) != maxMailPerUser {
+		t.Fatalf("mailbox holds %d messages, want the latest %d", len(box), maxMailPerUser)
+	}
+	if last := f.mailed(); box[len(box)-1].Code != last[len(last)-1].Code {
+		t.Errorf("the latest code was dropped")
+	}
+}

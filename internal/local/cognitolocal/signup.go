@@ -71,7 +71,7 @@ func opSignUp(s *Server, _ *http.Request, req *signUpRequest) (any, error) {
 			return newError(errUsernameExists, "User already exists")
 		}
 		st.Users[key] = u
-		st.Mailboxes[key] = append(st.Mailboxes[key], msg)
+		st.deliver(key, msg)
 		return nil
 	})
 	if err != nil {
@@ -200,7 +200,7 @@ func opResendConfirmationCode(s *Server, _ *http.Request, req *resendConfirmatio
 		u.Code = c
 		u.Modified = s.now()
 		msg = &Message{Username: u.Username, Email: u.Attributes[attrEmail], Code: c.Value, SentAt: s.now()}
-		st.Mailboxes[key] = append(st.Mailboxes[key], *msg)
+		st.deliver(key, *msg)
 		return nil
 	})
 	if err != nil {

@@ -188,3 +188,17 @@ func (st *store) save() error {
 	}
 	return nil
 }
+
+// maxMailPerUser bounds a mailbox: only the latest codes matter, and a loop
+// of resends must not grow the state without end.
+const maxMailPerUser = 10
+
+// deliver adds msg to key's mailbox, dropping the oldest beyond
+// maxMailPerUser.
+func (st *state) deliver(key string, msg Message) {
+	box := append(st.Mailboxes[key], msg)
+	if over := len(box) - maxMailPerUser; over > 0 {
+		box = append([]Message(nil), box[over:]...)
+	}
+	st.Mailboxes[key] = box
+}
