@@ -184,8 +184,10 @@ func (h *Handlers) Login() lambdaFunc {
 	})
 }
 
-// Refresh serves POST /api/auth/refresh: 200 with new access and ID tokens;
-// the cookie is kept. Without a usable cookie it answers 401 and clears it.
+// Refresh serves POST /api/auth/refresh: 200 with new access and ID tokens,
+// and the cookie replaced, holding the new refresh token Cognito's rotation
+// issued (the same one when a retry within the grace period got none).
+// Without a usable cookie it answers 401 and clears it.
 func (h *Handlers) Refresh() lambdaFunc {
 	return h.stateChanging(func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 		s, ok, err := readSession(req.Cookies)
@@ -203,6 +205,10 @@ func (h *Handlers) Refresh() lambdaFunc {
 		if err != nil {
 			return httpapi.Response{}, err
 		}
+		if t.RefreshToken != "" { // rotated: the old one stops working soon
+			s.RefreshToken = t.RefreshToken
+		}
+		resp.Cookies = []string{refreshCookie(s, h.cookieMaxAge)}
 		resp.Headers["Cache-Control"] = "no-store"
 		return resp, nil
 	})

@@ -29,6 +29,7 @@ type fakeIDP struct {
 	login                                       auth.Tokens
 	loginErr, revokeErr, getUserErr, signOutErr error
 	refreshErr                                  error
+	rotated                                     string // the refresh token a refresh returns
 	calls                                       []string
 }
 
@@ -44,7 +45,7 @@ func (f *fakeIDP) Refresh(_ context.Context, username, rt string) (auth.Tokens, 
 	if f.refreshErr != nil {
 		return auth.Tokens{}, f.refreshErr
 	}
-	return auth.Tokens{AccessToken: refreshedAccess, IDToken: "new-id", ExpiresIn: 900}, nil
+	return auth.Tokens{AccessToken: refreshedAccess, IDToken: "new-id", RefreshToken: f.rotated, ExpiresIn: 900}, nil
 }
 
 // fakeJWT returns a token shaped like a JWT carrying claims, unsigned: the
@@ -219,7 +220,7 @@ func TestRefreshReadsTheCookie(t *testing.T) {
 	req := fixture(t, "logout.json")
 	req.RouteKey = "POST /api/auth/refresh"
 	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Refresh(), req)
-	if resp.StatusCode != 200 || !strings.Contains(resp.Body, refreshedAccess) || len(resp.Cookies) != 0 {
+	if resp.StatusCode != 200 || !strings.Contains(resp.Body, refreshedAccess) || len(resp.Cookies) != 1 || !strings.Contains(resp.Cookies[0], "eyJ1IjoiYWxpY2UiLCJ0IjoicmVmcmVzaC10b2tlbiJ9") {
 		t.Fatalf("refresh: %d %s %v", resp.StatusCode, resp.Body, resp.Cookies)
 	}
 	if diff := cmp.Diff([]string{"Refresh alice refresh-token"}, idp.calls); diff != "" {
@@ -395,5 +396,29 @@ func TestFinding02_UnauthenticatedLogoutRevokesNothing(t *testing.T) {
 				t.Error("the victim's session was revoked")
 			}
 		})
+	}
+}
+
+// The refresh token never rotated, so a stolen refresh cookie worked for 30
+// days: the cookie is now replaced on every refresh with the token Cognito's
+// rotation issued.
+func TestFinding16_RefreshReplacesTheCookie(t *testing.T) {
+	t.Parallel()
+	idp := &fakeIDP{rotated: "rotated-token"}
+	req := fixture(t, "logout.json")
+	req.RouteKey = "POST /api/auth/refresh"
+	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Refresh(), req)
+	if resp.StatusCode != 200 || len(resp.Cookies) != 1 {
+		t.Fatalf("refresh: %d %v", resp.StatusCode, resp.Cookies)
+	}
+	req.Cookies = []string{strings.Split(resp.Cookies[0], ";")[0]}
+	invoke(t, handlers(idp, inmem.NewRevocations()).Refresh(), req)
+	if want := "Refresh alice rotated-token"; idp.calls[len(idp.calls)-1] != want {
+		t.Errorf("the next refresh sent %q, want %q (the rotated token from the new cookie)", idp.calls[len(idp.calls)-1], want)
+	}
+	for _, attr := range []string{"HttpOnly", "Secure", "SameSite=Strict", "Path=/api/auth", "Max-Age=2592000"} {
+		if !strings.Contains(resp.Cookies[0], attr) {
+			t.Errorf("new cookie %q lacks %s", resp.Cookies[0], attr)
+		}
 	}
 }

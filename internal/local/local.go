@@ -60,6 +60,10 @@ type Options struct {
 	// Environment overrides functions' environment variables, by function
 	// name (tests make the outbox sweeper take records of any age).
 	Environment map[string]map[string]string
+	// Unthrottled turns off the gateway's throttling (serverless.yml's
+	// stage and route buckets), for load runs that measure the stack
+	// rather than the buckets.
+	Unthrottled bool
 }
 
 // Faults wrap the parts of the stack where AWS can fail. A nil field
@@ -143,7 +147,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		s.kumo.Close()
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
-	gw, err := newGateway(m, s.functions, identity, opts.Log)
+	gw, err := newGateway(m, s.functions, identity, opts.Log, !opts.Unthrottled)
 	if err != nil {
 		s.kumo.Close()
 		return nil, fmt.Errorf("local.Start: %w", err)
@@ -213,11 +217,14 @@ func createTables(ctx context.Context, db *dynamodb.Client, tables []manifest.Ta
 }
 
 // newGateway builds the API Gateway emulator from serverless.yml's routes.
-func newGateway(m *manifest.Manifest, fns *functions, id *Identity, log *slog.Logger) (*apigw.Gateway, error) {
+func newGateway(m *manifest.Manifest, fns *functions, id *Identity, log *slog.Logger, throttled bool) (*apigw.Gateway, error) {
 	cfg := apigw.Config{Invoker: fns, Authorizer: id, Log: log}
 	throttling, err := m.Throttling()
 	if err != nil {
 		return nil, err
+	}
+	if !throttled {
+		throttling = manifest.Throttling{}
 	}
 	if d := throttling.Default; d != nil {
 		cfg.DefaultThrottle = &apigw.Throttle{Rate: d.Rate, Burst: d.Burst}

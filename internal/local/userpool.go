@@ -58,6 +58,7 @@ func newUserPool(m *manifest.Manifest, id *Identity, dataDir string, console io.
 	if ttl, ok := clientTokenValidity(m, "RefreshToken"); ok {
 		cfg.RefreshTokenTTL = ttl
 	}
+	cfg.RotateRefreshTokens, cfg.RefreshGracePeriod = clientRotation(m)
 	if fn, ok := triggerFunction(m, "PostConfirmation"); ok {
 		cfg.PostConfirmation = func(ctx context.Context, event []byte) ([]byte, error) {
 			return invoke(ctx, fn, event)
@@ -105,6 +106,21 @@ func clientTokenValidity(m *manifest.Manifest, token string) (time.Duration, boo
 		u = map[string]time.Duration{"AccessToken": time.Hour, "IdToken": time.Hour, "RefreshToken": 24 * time.Hour}[token]
 	}
 	return time.Duration(n) * u, true
+}
+
+// clientRotation reads the app client's RefreshTokenRotation: whether
+// refreshes rotate the refresh token, and how long the old one still works.
+func clientRotation(m *manifest.Manifest) (bool, time.Duration) {
+	res, ok := m.Resources["UserPoolClient"]
+	if !ok {
+		return false, 0
+	}
+	rot, _ := res.Properties["RefreshTokenRotation"].(map[string]any)
+	if rot["Feature"] != "ENABLED" {
+		return false, 0
+	}
+	grace, _ := asInt(rot["RetryGracePeriodSeconds"])
+	return true, time.Duration(grace) * time.Second
 }
 
 func asInt(v any) (int, bool) {

@@ -192,3 +192,14 @@ func alarmSubject(t *testing.T, p map[string]any) string {
 	// The first dimension names what is watched (ApiId before Stage).
 	return fmt.Sprint(p["MetricName"]) + " of " + values[0]
 }
+
+// The refresh token never rotated, so a stolen refresh cookie worked for 30
+// days.
+func TestFinding16_AppClientRotatesRefreshTokens(t *testing.T) {
+	tmpl, _ := generated(t)
+	rot := mapAt(tmpl.Resources["UserPoolClient"].Properties, "RefreshTokenRotation")
+	grace, _ := rot["RetryGracePeriodSeconds"].(float64)
+	if rot["Feature"] != "ENABLED" || grace < 1 || grace > 60 {
+		t.Errorf("UserPoolClient RefreshTokenRotation = %v, want ENABLED with a grace period of 1..60 s", rot)
+	}
+}
