@@ -33,9 +33,9 @@ type fakeAPI struct {
 	// refreshErr, when set, is GetTokensFromRefreshToken's answer (an
 	// emulator without the operation).
 	refreshErr error
-	getUser  []*cip.GetUserInput
-	signOut  []*cip.GlobalSignOutInput
-	revoke   []*cip.RevokeTokenInput
+	getUser    []*cip.GetUserInput
+	signOut    []*cip.GlobalSignOutInput
+	revoke     []*cip.RevokeTokenInput
 
 	signUpOut   *cip.SignUpOutput
 	initiateOut *cip.InitiateAuthOutput
