@@ -18,7 +18,7 @@ run: ## run the whole system locally at http://127.0.0.1:8080
 	$(GO) run ./cmd/eventboard local
 
 .PHONY: test
-test: lint test-unit test-dynamodb-local test-cognito-local test-deploy ## every test tier (what CI runs)
+test: lint test-unit test-dynamodb-local test-cognito-local test-deploy test-dlq ## every test tier (what CI runs)
 
 .PHONY: test-unit
 test-unit: ## unit, handler, kumo and local-stack tests, with the race detector
@@ -48,6 +48,11 @@ test-deploy: build node_modules ## `serverless package` offline, then check the 
 	scripts/sls-package.sh
 	EVENTBOARD_CFN_TEMPLATE=$(CURDIR)/.serverless/cloudformation-template-update-stack.json EVENTBOARD_REQUIRE_CFN=1 \
 		$(GO) test -count=1 ./internal/local/manifest/cfn/
+
+.PHONY: test-dlq
+test-dlq: ## the operators' DLQ scenario: the AWS CLI and 'eventboard dlq' against a running 'eventboard local'
+	scripts/install-tools.sh awscli
+	scripts/dlq-scenario.sh
 
 node_modules: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

@@ -4,6 +4,8 @@
 #   os              ip and unshare (Debian packages iproute2, util-linux; root)
 #   rie             AWS's Lambda runtime interface emulator, .tools/bin/aws-lambda-rie
 #   dynamodb-local  AWS's DynamoDB Local jar, .tools/dynamodb-local/
+#   awscli          the AWS CLI, for the DLQ scenario (Debian package awscli,
+#                   only when no aws is on PATH; root)
 # Usage: scripts/install-tools.sh [PART...]   (no PART: all of them)
 set -euo pipefail
 
@@ -16,6 +18,12 @@ install_os() {
 	command -v ip >/dev/null && command -v unshare >/dev/null && return
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends iproute2 util-linux
+}
+
+install_awscli() {
+	command -v aws >/dev/null && return
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends awscli
 }
 
 install_rie() {
@@ -38,12 +46,13 @@ install_dynamodb_local() {
 }
 
 mkdir -p "$tools"
-(($# > 0)) || set -- os rie dynamodb-local
+(($# > 0)) || set -- os rie dynamodb-local awscli
 for part in "$@"; do
 	case $part in
 	os) install_os ;;
 	rie) install_rie ;;
 	dynamodb-local) install_dynamodb_local ;;
-	*) echo "install-tools.sh: unknown part $part (want os, rie or dynamodb-local)" >&2 && exit 2 ;;
+	awscli) install_awscli ;;
+	*) echo "install-tools.sh: unknown part $part (want os, rie, dynamodb-local or awscli)" >&2 && exit 2 ;;
 	esac
 done

@@ -57,6 +57,11 @@ func runLocal(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer stack.Close()
+	endpoint, err := writeEndpoint(dataDir, stack.AWSEndpoint())
+	if err != nil {
+		return err
+	}
+	defer os.Remove(endpoint)
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -66,6 +71,8 @@ func runLocal(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	fmt.Fprintf(stdout, "Eventboard is running at http://%s (API under /api, data in %s)\n", *addr, dataDir)
+	fmt.Fprintf(stdout, "AWS endpoint (DynamoDB, SQS, EventBridge): %s, also in %s\n", stack.AWSEndpoint(), endpoint)
+	fmt.Fprintf(stdout, "  aws --endpoint-url \"$(cat %s)\" sqs list-queues   (any credentials; region %s)\n", endpoint, emulator.Region)
 	fmt.Fprintf(stdout, "Sign up at POST /api/auth/signup; confirmation codes show here and at /local/mailbox?username=NAME\n")
 	fmt.Fprintf(stdout, "Or get a token at once: go run ./cmd/eventboard token --user alice\n")
 
@@ -81,6 +88,17 @@ func runLocal(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// writeEndpoint writes url to <dataDir>/aws-endpoint, for the AWS CLI,
+// SDKs and 'eventboard dlq' to find the in-process AWS services, and
+// returns the file's path. The port changes with every start.
+func writeEndpoint(dataDir, url string) (string, error) {
+	path := filepath.Join(dataDir, endpointFile)
+	if err := os.WriteFile(path, []byte(url+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("write the AWS endpoint: %w", err)
+	}
+	return path, nil
 }
 
 // persistKumo sets up kumo for this process: its data kept under dataDir,

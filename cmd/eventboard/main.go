@@ -2,6 +2,7 @@
 //
 //	eventboard local  runs the whole system on this machine (the local stack)
 //	eventboard token  prints an access token the local stack accepts
+//	eventboard dlq    inspects and replays dead-letter queues (operators)
 package main
 
 import (
@@ -20,6 +21,7 @@ const usage = `Usage: eventboard <command> [flags]
 Commands:
   local   run the whole system on this machine: API, identity, AWS services
   token   print an access token the local stack accepts
+  dlq     inspect and replay dead-letter queues, locally or on AWS
 
 Run 'eventboard <command> -h' for a command's flags.
 `
@@ -30,6 +32,10 @@ func main() {
 	if err := realMain(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "eventboard:", err)
+		}
+		var exit *exitError
+		if errors.As(err, &exit) {
+			os.Exit(exit.code)
 		}
 		os.Exit(2)
 	}
@@ -45,6 +51,8 @@ func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return runLocal(ctx, args[1:], stdout, stderr)
 	case "token":
 		return runToken(args[1:], stdout, stderr)
+	case "dlq":
+		return runDLQ(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +15,11 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/eventboard/eventboard/internal/local/emulator"
 )
 
 // TestLocalKeepsDataAcrossRestarts runs the real command: start the stack,
@@ -31,6 +37,7 @@ func TestLocalKeepsDataAcrossRestarts(t *testing.T) {
 	addr := freeAddr(t)
 
 	stop := startLocal(t, bin, addr, data)
+	checkAWSEndpoint(t, data)
 	tok, err := exec.Command(bin, "token", "--user", "alice", "--addr", addr, "--data", data).Output()
 	if err != nil {
 		t.Fatalf("token: %v", err)
@@ -53,6 +60,9 @@ func TestLocalKeepsDataAcrossRestarts(t *testing.T) {
 		t.Fatal(err)
 	}
 	stop()
+	if _, err := os.Stat(filepath.Join(data, endpointFile)); !os.IsNotExist(err) {
+		t.Errorf("%s outlives the stack: %v", endpointFile, err)
+	}
 
 	stop = startLocal(t, bin, addr, data)
 	defer stop()
@@ -135,5 +145,23 @@ func TestUsage(t *testing.T) {
 	}
 	if err := realMain(t.Context(), []string{"token"}, &out, &errOut); err == nil || !strings.Contains(fmt.Sprint(err), "--user") {
 		t.Errorf("token without --user: %v", err)
+	}
+}
+
+// checkAWSEndpoint checks that the running stack wrote the URL of its AWS
+// services to the data directory, and that SQS answers there with the
+// queues of serverless.yml.
+func checkAWSEndpoint(t *testing.T, data string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(data, endpointFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := emulator.SQS(strings.TrimSpace(string(b))).ListQueues(context.Background(), &sqs.ListQueuesInput{QueueNamePrefix: aws.String("eventboard-local-counter-dlq")})
+	if err != nil {
+		t.Fatalf("SQS at the endpoint %s: %v", b, err)
+	}
+	if len(out.QueueUrls) != 1 {
+		t.Errorf("SQS at the endpoint lists %v, want the counter DLQ", out.QueueUrls)
 	}
 }

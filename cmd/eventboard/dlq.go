@@ -1,0 +1,268 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/eventboard/eventboard/internal/apperr"
+	"github.com/eventboard/eventboard/internal/dlq"
+)
+
+const dlqUsage = `Usage: eventboard dlq <command> [flags]
+
+Inspect and replay the dead-letter queues serverless.yml declares, on the
+local stack (the default, or --local) or on a stage on AWS (--stage S).
+
+Commands:
+  list                      every DLQ: its source, where it replays to, depth, oldest message
+  peek QUEUE [--max N]      decoded messages, left in the queue
+  replay QUEUE [filters]    move matching messages to where they should have gone
+  export QUEUE --out FILE   every message to JSON Lines, left in the queue
+
+QUEUE is a name as 'list' prints it (counter-dlq) or a queue URL.
+Run 'eventboard dlq <command> -h' for a command's flags.
+`
+
+// exitError ends the program with a status of its own (1: a replay left
+// matching messages behind).
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+func runDLQ(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, dlqUsage)
+		return flag.ErrHelp
+	}
+	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
+		"list": dlqList, "peek": dlqPeek, "replay": dlqReplay, "export": dlqExport,
+	}
+	if cmd, ok := cmds[args[0]]; ok {
+		return cmd(ctx, args[1:], stdout, stderr)
+	}
+	if h := args[0]; h == "-h" || h == "-help" || h == "--help" || h == "help" {
+		fmt.Fprint(stdout, dlqUsage)
+		return nil
+	}
+	fmt.Fprint(stderr, dlqUsage)
+	return fmt.Errorf("dlq: unknown command %q", args[0])
+}
+
+// parse parses args with fs, flags before and after the positional
+// arguments alike, and returns the positional ones.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// queueArg parses the flags of a command that takes one QUEUE.
+func queueArg(fs *flag.FlagSet, args []string) (string, error) {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return "", err
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return "", apperr.Errorf(apperr.Invalid, "QUEUE_REQUIRED", "%s: want one QUEUE, got %d", fs.Name(), len(pos))
+	}
+	return pos[0], nil
+}
+
+func dlqList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("dlq list", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var tf targetFlags
+	tf.register(fs)
+	asJSON := fs.Bool("json", false, "print JSON Lines")
+	if pos, err := parse(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return fmt.Errorf("dlq list: unexpected %q", pos[0])
+	}
+	t, err := tf.open(ctx)
+	if err != nil {
+		return err
+	}
+	rows := dlq.List(ctx, t.sqs, t.topology, time.Now())
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		for _, r := range rows {
+			if err := enc.Encode(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "QUEUE\tKIND\tSOURCE\tREPLAYS TO\tMESSAGES\tIN FLIGHT\tOLDEST")
+	for _, r := range rows {
+		if r.Error != "" {
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t?\t?\t%s\n", r.Short, r.Kind, r.Source, r.Destination, r.Error)
+			continue
+		}
+		oldest := "-"
+		if r.Oldest > 0 {
+			oldest = r.Oldest.Round(time.Second).String()
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", r.Short, r.Kind, r.Source, r.Destination, r.Messages, r.InFlight, oldest)
+	}
+	return w.Flush()
+}
+
+func dlqPeek(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("dlq peek", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var tf targetFlags
+	tf.register(fs)
+	limit := fs.Int("max", 10, "show at most N messages (0: all)")
+	asJSON := fs.Bool("json", false, "print each message as a JSON line, body and attributes included")
+	ref, err := queueArg(fs, args)
+	if err != nil {
+		return err
+	}
+	t, err := tf.open(ctx)
+	if err != nil {
+		return err
+	}
+	q, err := t.resolve(ctx, ref)
+	if err != nil {
+		return err
+	}
+	msgs, err := dlq.Peek(ctx, t.sqs, q.URL, *limit)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		for _, m := range msgs {
+			if err := enc.Encode(m); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, m := range msgs {
+		printMessage(stdout, m)
+	}
+	fmt.Fprintf(stdout, "%d message(s) shown from %s; all are still in it.\n", len(msgs), q.Short)
+	return nil
+}
+
+func printMessage(w io.Writer, m dlq.Message) {
+	what := m.DetailType
+	if what == "" {
+		what = "(unreadable)"
+	}
+	fmt.Fprintf(w, "%s  %s\n", m.MessageID, what)
+	if m.EventID != "" {
+		fmt.Fprintf(w, "  event id        %s\n  correlation id  %s\n  occurred at     %s\n", m.EventID, m.CorrelationID, m.OccurredAt.Format(time.RFC3339))
+	}
+	fmt.Fprintf(w, "  receive count   %d\n  first failed    %s\n", m.ReceiveCount, m.FirstFailedAt.Format(time.RFC3339))
+	if m.ErrorCode != "" || m.ErrorMessage != "" {
+		fmt.Fprintf(w, "  error           %s: %s\n", m.ErrorCode, m.ErrorMessage)
+	}
+	if m.Unreadable != "" {
+		fmt.Fprintf(w, "  unreadable      %s\n  body            %.200s\n", m.Unreadable, m.Body)
+	}
+}
+
+func dlqExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("dlq export", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var tf targetFlags
+	tf.register(fs)
+	out := fs.String("out", "", "the JSON Lines file to write (required; '-' for standard output)")
+	ref, err := queueArg(fs, args)
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		fs.Usage()
+		return apperr.New(apperr.Invalid, "OUT_REQUIRED", "dlq export: --out is required")
+	}
+	t, err := tf.open(ctx)
+	if err != nil {
+		return err
+	}
+	q, err := t.resolve(ctx, ref)
+	if err != nil {
+		return err
+	}
+	w, done := stdout, func() error { return nil }
+	if *out != "-" {
+		f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return fmt.Errorf("dlq export: %w", err)
+		}
+		w, done = f, func() error {
+			if err := f.Sync(); err != nil {
+				f.Close()
+				return err
+			}
+			return f.Close()
+		}
+	}
+	n, err := dlq.Export(ctx, t.sqs, q.URL, w)
+	if cerr := done(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if *out != "-" {
+		fmt.Fprintf(stdout, "exported %d message(s) of %s to %s; all are still in it.\n", n, q.Short, *out)
+	}
+	return nil
+}
+
+// stringList is a flag that may be given more than once.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// isTerminal reports whether w is a terminal, where a progress bar belongs.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// newProgress returns a progress bar on w for about total messages, or nil
+// when w is not a terminal.
+func newProgress(w io.Writer, total int, what string) *progressbar.ProgressBar {
+	if !isTerminal(w) {
+		return nil
+	}
+	return progressbar.NewOptions(max(total, 1),
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription(what),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionClearOnFinish(),
+	)
+}
+
+var errIncomplete = errors.New("not every matching message moved")
