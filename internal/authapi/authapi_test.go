@@ -30,10 +30,13 @@ type fakeIDP struct {
 	loginErr, revokeErr, getUserErr, signOutErr error
 	refreshErr                                  error
 	rotated                                     string // the refresh token a refresh returns
+	signUpErr                                   error
 	calls                                       []string
 }
 
-func (f *fakeIDP) SignUp(context.Context, string, string, string) (string, error) { return "sub", nil }
+func (f *fakeIDP) SignUp(context.Context, string, string, string) (string, error) {
+	return "sub", f.signUpErr
+}
 func (f *fakeIDP) ConfirmSignUp(context.Context, string, string) error            { return nil }
 func (f *fakeIDP) ResendConfirmationCode(context.Context, string) error           { return nil }
 func (f *fakeIDP) Login(context.Context, string, string) (auth.Tokens, error) {
