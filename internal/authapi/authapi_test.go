@@ -37,8 +37,8 @@ type fakeIDP struct {
 func (f *fakeIDP) SignUp(context.Context, string, string, string) (string, error) {
 	return "sub", f.signUpErr
 }
-func (f *fakeIDP) ConfirmSignUp(context.Context, string, string) error            { return nil }
-func (f *fakeIDP) ResendConfirmationCode(context.Context, string) error           { return nil }
+func (f *fakeIDP) ConfirmSignUp(context.Context, string, string) error  { return nil }
+func (f *fakeIDP) ResendConfirmationCode(context.Context, string) error { return nil }
 func (f *fakeIDP) Login(context.Context, string, string) (auth.Tokens, error) {
 	f.calls = append(f.calls, "Login")
 	return f.login, f.loginErr
