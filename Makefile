@@ -33,11 +33,11 @@ tools: ## install the tools the test tiers need (idempotent)
 	scripts/install-tools.sh
 
 .PHONY: test-dynamodb-local
-test-dynamodb-local: tools ## the DynamoDB adapters, and the built bootstraps under AWS's Lambda emulator, on DynamoDB Local
+test-dynamodb-local: tools ## the DynamoDB adapters, the counter worker under contention, and the built bootstraps under AWS's Lambda emulator, on DynamoDB Local
 	# Nothing can be downloaded inside the namespace: warm the caches first.
-	$(GO) mod download && $(GO) build ./... && $(GO) test -count=1 -run XXX ./internal/dynamo/ ./internal/lambdatest/ >/dev/null
+	$(GO) mod download && $(GO) build ./... && $(GO) test -count=1 -run XXX ./internal/dynamo/ ./internal/counterworker/ ./internal/lambdatest/ >/dev/null
 	scripts/dynamodb-local.sh env LAMBDA_RIE=$(TOOLS)/bin/aws-lambda-rie REQUIRE_LAMBDA_RIE=1 \
-		$(GO) test -count=1 -run 'DynamoDBLocal$$|TestBootstrapsUnderRIE' ./internal/dynamo/ ./internal/lambdatest/
+		$(GO) test -count=1 -timeout 15m -run 'DynamoDBLocal$$|TestBootstrapsUnderRIE' ./internal/dynamo/ ./internal/counterworker/ ./internal/lambdatest/
 
 .PHONY: test-cognito-local
 test-cognito-local: node_modules ## the Cognito adapter against cognito-local (npm)
@@ -65,6 +65,10 @@ build: ## every function's bootstrap zip (linux/arm64) under .build/
 .PHONY: bench
 bench: build ## benchmarks and the load run; writes docs/performance.md
 	scripts/bench.sh
+
+.PHONY: load
+load: ## step up the request rate against eventboard local until p99 > 100 ms; writes docs/load.*
+	EVENTBOARD_LOAD_DOCS=$(CURDIR)/docs $(GO) test -count=1 -timeout 5m -run '^TestLoadSteps$$' -v ./internal/local/ | grep -E 'req/s|knee|counters|^(ok|FAIL|---)'
 
 .PHONY: fuzz
 fuzz: ## run each fuzz target for a while (FUZZTIME, default 30s)

@@ -11,6 +11,15 @@ trap 'rm -rf "$tmp"' EXIT
 echo "== Go benchmarks (in-process, through the Lambda entry point)"
 go test -run XXX -bench . -benchmem -count 5 ./internal/postapi/ ./internal/local/jwtauth/ ./internal/counterworker/ | tee "$tmp/bench.txt"
 
+echo "== Capacity and duration per route, on DynamoDB Local and under the Lambda emulator"
+scripts/install-tools.sh dynamodb-local rie
+go test -count=1 -run XXX ./internal/lambdatest/ >/dev/null # warm the build cache: the namespace has no network
+scripts/dynamodb-local.sh env LAMBDA_RIE="$PWD/.tools/bin/aws-lambda-rie" EVENTBOARD_MEASURE_OUT="$PWD/docs/measurements.json" \
+  go test -count=1 -run TestMeasureDynamoDBLocal -v ./internal/lambdatest/ | grep -E 'RRU|^(ok|FAIL)'
+
+echo "== Cost model: docs/cost.md"
+go run ./cmd/costmodel
+
 echo "== Load runs: GET /api/posts/{id} with 32 clients; POST to counter-visible over 1,000 posts"
 EVENTBOARD_LOAD=1 EVENTBOARD_LOAD_OUT="$tmp/load.json" EVENTBOARD_PIPELINE_OUT="$tmp/pipeline.json" \
   go test -count=1 -run 'TestLoadGetPost|TestLoadPipelineLatency' -v ./internal/local/ | grep -E 'req/s|throughput|p50|^(ok|FAIL)'
@@ -82,9 +91,13 @@ the rule's delivery to SQS, the poller, and the worker's transaction
 | p99 | $(pipeline "d['p99_ms']") ms | ≤ 100 ms |
 
 Counter worker throughput, batches of ten distinct events through the Lambda
-entry point, each event one transaction on kumo
+entry point, each batch one transaction on kumo
 (BenchmarkWorkerBatchOnKumo): **$(median BenchmarkWorkerBatchOnKumo events/s) events/s** on one
 invocation at a time (the local stack runs up to five batches of a queue at once).
+
+MD
+  scripts/perf-sections.sh
+  cat <<MD
 
 ## Function binaries
 

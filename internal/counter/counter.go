@@ -60,3 +60,19 @@ func Sum(deltas []Delta) []Delta {
 	slices.SortFunc(out, func(a, b Delta) int { return cmp.Compare(a.Name, b.Name) })
 	return out
 }
+
+// Change is what one event does to the counters: its deltas, to be applied
+// once per EventID (the event's metadata.eventId).
+type Change struct {
+	EventID string
+	Deltas  []Delta
+}
+
+// Result is what became of one Change when a batch of them was applied.
+type Result struct {
+	// Applied is true when this call applied the change, and false with a
+	// nil Err when the event had been applied before: nothing changed.
+	Applied bool
+	// Err means nothing of the change was applied; it may be tried again.
+	Err error
+}

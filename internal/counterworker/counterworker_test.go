@@ -165,8 +165,9 @@ func TestPoisonMessagesFailAlone(t *testing.T) {
 	}
 }
 
-// flaky fails Apply for the events in fail (until they are removed), and
-// panics for those in panics; everything else goes to the store.
+// flaky fails the changes of the events in fail (until they are removed),
+// and panics when a batch holds one of those in panics; everything else
+// goes to the store.
 type flaky struct {
 	*inmem.Counters
 	mu     sync.Mutex
@@ -174,17 +175,22 @@ type flaky struct {
 	panics map[string]bool
 }
 
-func (f *flaky) Apply(ctx context.Context, eventID string, deltas []counter.Delta, ttl time.Duration) (bool, error) {
-	f.mu.Lock()
-	fail, panics := f.fail[eventID], f.panics[eventID]
-	f.mu.Unlock()
-	if panics {
-		panic("boom")
+func (f *flaky) ApplyBatch(ctx context.Context, changes []counter.Change, ttl time.Duration) []counter.Result {
+	results := make([]counter.Result, len(changes))
+	for i, ch := range changes {
+		f.mu.Lock()
+		fail, panics := f.fail[ch.EventID], f.panics[ch.EventID]
+		f.mu.Unlock()
+		if panics {
+			panic("boom")
+		}
+		if fail {
+			results[i].Err = errors.New("ProvisionedThroughputExceededException")
+			continue
+		}
+		results[i].Applied, results[i].Err = f.Apply(ctx, ch.EventID, ch.Deltas, ttl)
 	}
-	if fail {
-		return false, errors.New("ProvisionedThroughputExceededException")
-	}
-	return f.Counters.Apply(ctx, eventID, deltas, ttl)
+	return results
 }
 
 func TestStoreFailuresFailOnlyTheirMessages(t *testing.T) {
@@ -192,28 +198,37 @@ func TestStoreFailuresFailOnlyTheirMessages(t *testing.T) {
 	store := &flaky{
 		Counters: inmem.NewCounters(),
 		fail:     map[string]bool{"0193a1b2-c3d5-7a01-8b00-000000000002": true}, // bob's PostCreated
-		panics:   map[string]bool{"0193a1b2-c3d5-7a01-8b00-000000000003": true}, // the UserConfirmed
 	}
 	h := newHandler(t, store, nil)
 	batch := fixture(t, "batch.json")
-	if diff := cmp.Diff(messageIDs(batch, 1, 2), invoke(t, h, batch)); diff != "" {
+	names := []string{"posts", "users", "posts#author#" + alice, "posts#author#" + bob}
+	if diff := cmp.Diff(messageIDs(batch, 1), invoke(t, h, batch)); diff != "" {
 		t.Errorf("failed messages (-want +got):\n%s", diff)
 	}
-	want := map[string]int64{"posts": 0, "posts#author#" + alice: 1, "posts#author#" + bob: -1}
-	if diff := cmp.Diff(want, counters(t, store.Counters, "posts", "users", "posts#author#"+alice, "posts#author#"+bob)); diff != "" {
-		t.Errorf("counters after the failures (-want +got):\n%s", diff)
+	want := map[string]int64{"posts": 0, "users": 1, "posts#author#" + alice: 1, "posts#author#" + bob: -1}
+	if diff := cmp.Diff(want, counters(t, store.Counters, names...)); diff != "" {
+		t.Errorf("counters after the failure (-want +got):\n%s", diff)
 	}
 
-	// The store recovers; SQS redelivers the failed messages, and (say a
-	// delete was lost) the others too: each event still counts once.
+	// SQS redelivers the batch (say a delete was lost) and the store panics
+	// at the UserConfirmed, after applying bob's PostCreated: every message
+	// of the batch fails.
 	store.mu.Lock()
-	store.fail, store.panics = nil, nil
+	store.fail, store.panics = nil, map[string]bool{"0193a1b2-c3d5-7a01-8b00-000000000003": true}
+	store.mu.Unlock()
+	if diff := cmp.Diff(messageIDs(batch, 0, 1, 2, 3), invoke(t, h, batch)); diff != "" {
+		t.Errorf("failed messages after a panic (-want +got):\n%s", diff)
+	}
+
+	// The store recovers and they come again: each event still counts once.
+	store.mu.Lock()
+	store.panics = nil
 	store.mu.Unlock()
 	if failed := invoke(t, h, batch); len(failed) != 0 {
 		t.Fatalf("failed on redelivery = %v", failed)
 	}
 	want = map[string]int64{"posts": 1, "users": 1, "posts#author#" + alice: 1, "posts#author#" + bob: 0}
-	if diff := cmp.Diff(want, counters(t, store.Counters, "posts", "users", "posts#author#"+alice, "posts#author#"+bob)); diff != "" {
+	if diff := cmp.Diff(want, counters(t, store.Counters, names...)); diff != "" {
 		t.Errorf("counters after redelivery (-want +got):\n%s", diff)
 	}
 }

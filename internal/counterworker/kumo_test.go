@@ -76,7 +76,9 @@ func TestWiredWorkerOnKumo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]int64{"posts": 1, "users": 1, "posts#author#" + alice: 1, "posts#author#" + bob: 0, "posts#day#2026-11-25": 1, "posts#day#2026-11-24": 0}
+	// Bob's post was created and deleted in one batch: its counters were
+	// never written (absent reads as 0).
+	want := map[string]int64{"posts": 1, "users": 1, "posts#author#" + alice: 1, "posts#day#2026-11-25": 1}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("counters (-want +got):\n%s", diff)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"time"
 
@@ -24,7 +25,6 @@ var (
 type CountersAPI interface {
 	TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, optFns ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
 	BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
-	GetItem(ctx context.Context, in *dynamodb.GetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
 }
 
 // Attribute names of counter and processed-event items.
@@ -34,23 +34,33 @@ const (
 	attrEventID = "eventId"
 )
 
-// Limits of DynamoDB's batch and transaction calls.
+// Limits of DynamoDB's batch and transaction calls, and how hard Counters
+// tries.
 const (
 	maxBatchGetKeys       = 100
 	maxTransactItems      = 100
 	maxUnprocessedRetries = 6
-	maxTransactRetries    = 3
+	maxTransactRetries    = 8
 )
 
+// counterShards is how many items each counter is spread over. Concurrent
+// transactions that add to one item cancel each other (TransactionConflict),
+// and every PostCreated adds to "posts" and to its day: each transaction
+// picks one shard for all its counters, at random on every attempt, so two
+// of them meet only when they pick the same one. Readers sum the shards.
+// The event source's maximumConcurrency (serverless.yml) stays below it.
+const counterShards = 8
+
 // Counters keeps the counters on a table keyed by name (a number in value),
-// and records the events it applied on a table keyed by eventId, whose items
-// expire by TTL on expiresAt.
+// each spread over counterShards items, and records the events it applied on
+// a table keyed by eventId, whose items expire by TTL on expiresAt.
 type Counters struct {
 	db        CountersAPI
 	counters  string
 	processed string
 	now       func() time.Time
 	backoff   func(attempt int) time.Duration
+	shard     func() int
 }
 
 // NewCounters returns the store on counterTable. processedEventsTable holds
@@ -66,7 +76,16 @@ func NewCounters(db CountersAPI, counterTable, processedEventsTable string) (*Co
 		processed: processedEventsTable,
 		now:       time.Now,
 		backoff:   jittered,
+		shard:     func() int { return rand.N(counterShards) },
 	}, nil
+}
+
+// appliedBefore is a transaction cancelled because markers existed: the
+// events at these indexes of the transaction had been applied before.
+type appliedBefore struct{ indexes []int }
+
+func (e *appliedBefore) Error() string {
+	return fmt.Sprintf("%d events applied before", len(e.indexes))
 }
 
 // Apply adds deltas to the counters on behalf of the event eventID, at most
@@ -74,83 +93,210 @@ func NewCounters(db CountersAPI, counterTable, processedEventsTable string) (*Co
 // that none exists, and adds each delta. It returns true when this call
 // applied them, and false with no error when the event had been applied
 // before (the marker existed; this includes an SDK retry of this very call
-// whose first attempt succeeded unseen), in which case nothing changed. A transaction
-// cancelled by a conflict with another one on the same counter is retried a
-// few times. On any error nothing changed, and the call may be retried.
+// whose first attempt succeeded unseen), in which case nothing changed. A
+// transaction cancelled by a conflict with another one on the same counter
+// is retried, on another shard, a few times. On any error nothing changed,
+// and the call may be retried.
 //
 // Deltas to the same counter are summed first; the marker expires after
 // markerTTL, after which the event would count again, so markerTTL must
 // outlast every redelivery and replay of the event.
 func (c *Counters) Apply(ctx context.Context, eventID string, deltas []counter.Delta, markerTTL time.Duration) (bool, error) {
+	if err := c.check("dynamo.Counters.Apply", eventID, markerTTL); err != nil {
+		return false, err
+	}
+	err := c.transact(ctx, []string{eventID}, counter.Sum(deltas), markerTTL)
+	var before *appliedBefore
 	switch {
-	case eventID == "":
-		return false, errors.New("dynamo.ApplyCounters: event id is required")
-	case c.processed == "":
-		return false, fmt.Errorf("dynamo.ApplyCounters %s: no processed-events table configured", eventID)
-	case markerTTL <= 0:
-		return false, fmt.Errorf("dynamo.ApplyCounters %s: marker TTL must be positive, got %v", eventID, markerTTL)
+	case err == nil:
+		return true, nil
+	case errors.As(err, &before):
+		return false, nil
+	default:
+		return false, fmt.Errorf("dynamo.Counters.Apply %s: %w", eventID, err)
 	}
-	deltas = counter.Sum(deltas)
-	if len(deltas)+1 > maxTransactItems {
-		return false, fmt.Errorf("dynamo.ApplyCounters %s: %d counters exceed one transaction", eventID, len(deltas))
+}
+
+// ApplyBatch applies changes with Apply's guarantees for each, in as few
+// transactions as DynamoDB's limit of 100 items allows: one for a batch of
+// ten events (their markers and their summed deltas). When markers show
+// that some of them were applied before, those report not applied and the
+// others are tried again without them. A change whose event id comes twice
+// in changes is applied once; the later one reports not applied. The
+// results are in the order of changes.
+func (c *Counters) ApplyBatch(ctx context.Context, changes []counter.Change, markerTTL time.Duration) []counter.Result {
+	results := make([]counter.Result, len(changes))
+	first := make(map[string]int, len(changes))
+	repeats := map[int]int{}
+	var group []int
+	var groupDeltas []counter.Delta
+	flush := func() {
+		if len(group) > 0 {
+			c.applyGroup(ctx, changes, group, markerTTL, results)
+		}
+		group, groupDeltas = nil, nil
 	}
-	items := make([]types.TransactWriteItem, 0, len(deltas)+1)
-	items = append(items, types.TransactWriteItem{Put: &types.Put{
-		TableName: &c.processed,
-		Item: map[string]types.AttributeValue{
-			attrEventID:   &types.AttributeValueMemberS{Value: eventID},
-			attrExpiresAt: epoch(c.now().Add(markerTTL)),
-		},
-		ConditionExpression:      aws.String("attribute_not_exists(#eventId)"),
-		ExpressionAttributeNames: map[string]string{"#eventId": attrEventID},
-	}})
-	for _, d := range deltas {
-		items = append(items, types.TransactWriteItem{Update: &types.Update{
-			TableName:                 &c.counters,
-			Key:                       counterKey(d.Name),
-			UpdateExpression:          aws.String("ADD #value :by"),
-			ExpressionAttributeNames:  map[string]string{"#value": attrValue},
-			ExpressionAttributeValues: map[string]types.AttributeValue{":by": &types.AttributeValueMemberN{Value: strconv.FormatInt(d.By, 10)}},
-		}})
+	for i, ch := range changes {
+		if err := c.check("dynamo.Counters.ApplyBatch", ch.EventID, markerTTL); err != nil {
+			results[i].Err = err
+			continue
+		}
+		if j, ok := first[ch.EventID]; ok {
+			repeats[i] = j
+			continue
+		}
+		first[ch.EventID] = i
+		merged := append(slices.Clone(groupDeltas), ch.Deltas...)
+		if len(group)+1+len(counter.Sum(merged)) > maxTransactItems {
+			flush()
+			merged = slices.Clone(ch.Deltas)
+		}
+		group, groupDeltas = append(group, i), merged
 	}
-	in := &dynamodb.TransactWriteItemsInput{TransactItems: items}
-	for attempt := 0; ; attempt++ {
-		_, err := c.db.TransactWriteItems(ctx, in)
-		reason := cancellation(err)
+	flush()
+	for i, j := range repeats {
+		results[i] = counter.Result{Err: results[j].Err}
+	}
+	return results
+}
+
+// applyGroup applies the changes of changes at indexes group in one
+// transaction, with their deltas summed, and writes each one's outcome to
+// results. The events whose markers existed are dropped and the rest tried
+// again: each round drops at least one, so it ends.
+func (c *Counters) applyGroup(ctx context.Context, changes []counter.Change, group []int, markerTTL time.Duration, results []counter.Result) {
+	for len(group) > 0 {
+		ids := make([]string, len(group))
+		var deltas []counter.Delta
+		for k, i := range group {
+			ids[k] = changes[i].EventID
+			deltas = append(deltas, changes[i].Deltas...)
+		}
+		err := c.transact(ctx, ids, counter.Sum(deltas), markerTTL)
+		var before *appliedBefore
 		switch {
 		case err == nil:
-			return true, nil
-		case reason == "ConditionalCheckFailed":
-			return false, nil
-		case (reason == "TransactionConflict" || reason == "ThrottlingError") && attempt < maxTransactRetries:
-			// Another transaction holds a hot counter ("posts", today's
-			// day): nothing was written, so try again shortly rather than
-			// wait out the queue's visibility timeout. The SDK does not
-			// retry cancelled transactions itself.
-			if err := sleep(ctx, c.backoff(attempt)); err != nil {
-				return false, fmt.Errorf("dynamo.ApplyCounters %s: %w", eventID, err)
+			for _, i := range group {
+				results[i] = counter.Result{Applied: true}
 			}
+			return
+		case errors.As(err, &before):
+			rest := group[:0:0]
+			for k, i := range group {
+				if slices.Contains(before.indexes, k) {
+					results[i] = counter.Result{Applied: false}
+				} else {
+					rest = append(rest, i)
+				}
+			}
+			group = rest
 		default:
-			return false, fmt.Errorf("dynamo.ApplyCounters %s: %w", eventID, err)
+			err = fmt.Errorf("dynamo.Counters.ApplyBatch %d events from %s: %w", len(ids), ids[0], err)
+			for _, i := range group {
+				results[i] = counter.Result{Err: err}
+			}
+			return
 		}
 	}
 }
 
-// cancellation returns why err cancelled the transaction:
-// "ConditionalCheckFailed" when the marker (the first item) existed, so the
-// event was applied before; otherwise the first reason other than None, or
-// "" when err is not a cancelled transaction.
+func (c *Counters) check(op, eventID string, markerTTL time.Duration) error {
+	switch {
+	case eventID == "":
+		return fmt.Errorf("%s: event id is required", op)
+	case c.processed == "":
+		return fmt.Errorf("%s %s: no processed-events table configured", op, eventID)
+	case markerTTL <= 0:
+		return fmt.Errorf("%s %s: marker TTL must be positive, got %v", op, eventID, markerTTL)
+	}
+	return nil
+}
+
+// transact writes, in one transaction, a marker for each of eventIDs on
+// condition that none exists, and adds deltas (summed: one per name) to
+// one shard of each counter. It returns *appliedBefore when markers existed.
+// A conflict with another transaction, or throttling, is retried on a
+// shard picked afresh; the SDK does not retry cancelled transactions itself.
+func (c *Counters) transact(ctx context.Context, eventIDs []string, deltas []counter.Delta, markerTTL time.Duration) error {
+	if n := len(eventIDs) + len(deltas); n > maxTransactItems {
+		return fmt.Errorf("%d markers and counters exceed one transaction", n)
+	}
+	expiresAt := epoch(c.now().Add(markerTTL))
+	for attempt := 0; ; attempt++ {
+		items := make([]types.TransactWriteItem, 0, len(eventIDs)+len(deltas))
+		for _, id := range eventIDs {
+			items = append(items, types.TransactWriteItem{Put: &types.Put{
+				TableName: &c.processed,
+				Item: map[string]types.AttributeValue{
+					attrEventID:   &types.AttributeValueMemberS{Value: id},
+					attrExpiresAt: expiresAt,
+				},
+				ConditionExpression:      aws.String("attribute_not_exists(#eventId)"),
+				ExpressionAttributeNames: map[string]string{"#eventId": attrEventID},
+			}})
+		}
+		shard := c.shard()
+		for _, d := range deltas {
+			items = append(items, types.TransactWriteItem{Update: &types.Update{
+				TableName:                 &c.counters,
+				Key:                       counterKey(shardName(d.Name, shard)),
+				UpdateExpression:          aws.String("ADD #value :by"),
+				ExpressionAttributeNames:  map[string]string{"#value": attrValue},
+				ExpressionAttributeValues: map[string]types.AttributeValue{":by": &types.AttributeValueMemberN{Value: strconv.FormatInt(d.By, 10)}},
+			}})
+		}
+		_, err := c.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		if err == nil {
+			return nil
+		}
+		if applied := markersFailed(err, len(eventIDs)); len(applied) > 0 {
+			return &appliedBefore{indexes: applied}
+		}
+		if reason := cancellation(err); (reason == "TransactionConflict" || reason == "ThrottlingError") && attempt < maxTransactRetries {
+			if err := sleep(ctx, c.backoff(attempt)); err != nil {
+				return err
+			}
+			continue
+		}
+		return err
+	}
+}
+
+// shardName names the item of shard of the counter name. Shard 0 is the
+// counter's own name, so counters written before sharding keep counting.
+func shardName(name string, shard int) string {
+	if shard == 0 {
+		return name
+	}
+	return name + "#s" + strconv.Itoa(shard)
+}
+
+// markersFailed returns the indexes, among the first markers items of a
+// cancelled transaction, of the event markers whose condition failed: the
+// events applied before.
+func markersFailed(err error, markers int) []int {
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) {
+		return nil
+	}
+	var failed []int
+	for i, r := range tce.CancellationReasons {
+		if i < markers && aws.ToString(r.Code) == "ConditionalCheckFailed" {
+			failed = append(failed, i)
+		}
+	}
+	return failed
+}
+
+// cancellation returns the first reason other than None why err cancelled
+// a transaction, or "" when err is not a cancelled transaction.
 func cancellation(err error) string {
 	var tce *types.TransactionCanceledException
 	if !errors.As(err, &tce) {
 		return ""
 	}
-	for i, r := range tce.CancellationReasons {
-		code := aws.ToString(r.Code)
-		if i == 0 && code == "ConditionalCheckFailed" {
-			return code
-		}
-		if code != "" && code != "None" && code != "ConditionalCheckFailed" {
+	for _, r := range tce.CancellationReasons {
+		if code := aws.ToString(r.Code); code != "" && code != "None" {
 			return code
 		}
 	}
@@ -168,29 +314,41 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// Get implements counter.Reader with BatchGetItem, at most 100 keys a call,
-// retrying the keys DynamoDB leaves unprocessed. The reads are eventually
-// consistent: the counters lag the events anyway.
+// Get implements counter.Reader: each counter is the sum of its shards,
+// read with BatchGetItem, at most 100 keys a call, retrying the keys
+// DynamoDB leaves unprocessed. A counter none of whose shards exists is
+// absent. The reads are eventually consistent: the counters lag the events
+// anyway.
 func (c *Counters) Get(ctx context.Context, names ...string) (map[string]int64, error) {
-	values := make(map[string]int64, len(names))
+	shards := make(map[string]int64, len(names)*counterShards)
 	seen := make(map[string]bool, len(names))
-	keys := make([]map[string]types.AttributeValue, 0, min(len(names), maxBatchGetKeys))
+	keys := make([]map[string]types.AttributeValue, 0, min(len(names)*counterShards, maxBatchGetKeys))
 	for _, name := range names {
 		if seen[name] {
 			continue // BatchGetItem refuses a key asked for twice
 		}
 		seen[name] = true
-		keys = append(keys, counterKey(name))
-		if len(keys) == maxBatchGetKeys {
-			if err := c.batchGet(ctx, keys, values); err != nil {
-				return nil, err
+		for s := range counterShards {
+			keys = append(keys, counterKey(shardName(name, s)))
+			if len(keys) == maxBatchGetKeys {
+				if err := c.batchGet(ctx, keys, shards); err != nil {
+					return nil, err
+				}
+				keys = keys[:0:0]
 			}
-			keys = nil
 		}
 	}
 	if len(keys) > 0 {
-		if err := c.batchGet(ctx, keys, values); err != nil {
+		if err := c.batchGet(ctx, keys, shards); err != nil {
 			return nil, err
+		}
+	}
+	values := make(map[string]int64, len(seen))
+	for name := range seen {
+		for s := range counterShards {
+			if v, ok := shards[shardName(name, s)]; ok {
+				values[name] += v
+			}
 		}
 	}
 	return values, nil
@@ -205,16 +363,16 @@ func (c *Counters) batchGet(ctx context.Context, keys []map[string]types.Attribu
 	for attempt := 0; ; attempt++ {
 		out, err := c.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
 		if err != nil {
-			return fmt.Errorf("dynamo.GetCounters: %w", err)
+			return fmt.Errorf("dynamo.Counters.Get: %w", err)
 		}
 		for _, item := range out.Responses[c.counters] {
 			name, ok := item[attrName].(*types.AttributeValueMemberS)
 			if !ok {
-				return errors.New("dynamo.GetCounters: an item has no name")
+				return errors.New("dynamo.Counters.Get: an item has no name")
 			}
 			v, err := counterValue(item)
 			if err != nil {
-				return fmt.Errorf("dynamo.GetCounters %s: %w", name.Value, err)
+				return fmt.Errorf("dynamo.Counters.Get %s: %w", name.Value, err)
 			}
 			into[name.Value] = v
 		}
@@ -222,43 +380,31 @@ func (c *Counters) batchGet(ctx context.Context, keys []map[string]types.Attribu
 			return nil
 		}
 		if attempt == maxUnprocessedRetries {
-			return fmt.Errorf("dynamo.GetCounters: %d keys left unprocessed", len(out.UnprocessedKeys[c.counters].Keys))
+			return fmt.Errorf("dynamo.Counters.Get: %d keys left unprocessed", len(out.UnprocessedKeys[c.counters].Keys))
 		}
 		req = out.UnprocessedKeys
 		// DynamoDB leaves keys unprocessed when it throttles: back off.
 		if err := sleep(ctx, c.backoff(attempt)); err != nil {
-			return fmt.Errorf("dynamo.GetCounters: %w", err)
+			return fmt.Errorf("dynamo.Counters.Get: %w", err)
 		}
 	}
 }
 
-// Value implements counter.ValueReader with one GetItem, eventually
-// consistent.
+// Value implements counter.ValueReader: the sum of the counter's shards,
+// read as Get reads them.
 func (c *Counters) Value(ctx context.Context, name string) (int64, error) {
-	out, err := c.db.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName:                &c.counters,
-		Key:                      counterKey(name),
-		ProjectionExpression:     aws.String("#value"),
-		ExpressionAttributeNames: map[string]string{"#value": attrValue},
-	})
+	values, err := c.Get(ctx, name)
 	if err != nil {
-		return 0, fmt.Errorf("dynamo.CounterValue %s: %w", name, err)
+		return 0, fmt.Errorf("dynamo.Counters.Value %s: %w", name, err)
 	}
-	if out.Item == nil {
-		return 0, nil
-	}
-	v, err := counterValue(out.Item)
-	if err != nil {
-		return 0, fmt.Errorf("dynamo.CounterValue %s: %w", name, err)
-	}
-	return v, nil
+	return values[name], nil
 }
 
-// jittered is the wait before retry attempt+1: from 25 ms doubling, each
-// wait picked at random from its upper half so that writers which
-// conflicted once do not meet again.
+// jittered is the wait before retry attempt+1: from 25 ms doubling up to
+// 400 ms, each wait picked at random from its upper half so that writers
+// which conflicted once do not meet again.
 func jittered(attempt int) time.Duration {
-	d := time.Duration(25<<attempt) * time.Millisecond
+	d := time.Duration(25<<min(attempt, 4)) * time.Millisecond
 	return d/2 + rand.N(d/2)
 }
 

@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/eventboard/eventboard/internal/counter"
 	"github.com/eventboard/eventboard/internal/counter/countertest"
@@ -70,13 +72,15 @@ func TestCountersMarkerExpiresKumo(t *testing.T) {
 type fakeCountersAPI struct {
 	transactErrs  []error // one per TransactWriteItems call; the last repeats
 	transactCalls int
-	unprocessed   int // BatchGetItem calls that leave every key unprocessed
+	transactItems []int // items per TransactWriteItems call
+	unprocessed   int   // BatchGetItem calls that leave every key unprocessed
 	batchCalls    int
 	keysPerCalls  []int
 }
 
-func (f *fakeCountersAPI) TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+func (f *fakeCountersAPI) TransactWriteItems(_ context.Context, in *dynamodb.TransactWriteItemsInput, _ ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
 	f.transactCalls++
+	f.transactItems = append(f.transactItems, len(in.TransactItems))
 	if len(f.transactErrs) == 0 {
 		return &dynamodb.TransactWriteItemsOutput{}, nil
 	}
@@ -129,7 +133,7 @@ func TestCountersApplyErrors(t *testing.T) {
 		{"conflict on a counter, then success", []error{conflict, conflict, nil}, true, false, 3},
 		{"conflict on the marker, then applied by the other", []error{reasons("TransactionConflict", "None"), reasons("ConditionalCheckFailed", "None")}, false, false, 2},
 		{"throttled, then success", []error{reasons("None", "ThrottlingError"), nil}, true, false, 2},
-		{"conflicts that do not end", []error{conflict}, false, true, 4},
+		{"conflicts that do not end", []error{conflict}, false, true, 9},
 		{"validation", []error{reasons("None", "ValidationError")}, false, true, 1},
 		{"no reasons", []error{&types.TransactionCanceledException{}}, false, true, 1},
 		{"other failure", []error{errors.New("connection reset")}, false, true, 1},
@@ -149,6 +153,34 @@ func TestCountersApplyErrors(t *testing.T) {
 	}
 }
 
+// A batch is one transaction; when markers show events applied before,
+// those drop out and the rest is one transaction again.
+func TestCountersApplyBatchDropsEventsAppliedBefore(t *testing.T) {
+	t.Parallel()
+	reasons := func(codes ...string) error {
+		r := make([]types.CancellationReason, len(codes))
+		for i, c := range codes {
+			r[i].Code = aws.String(c)
+		}
+		return &types.TransactionCanceledException{CancellationReasons: r}
+	}
+	// Three markers and one counter; the second and third markers existed.
+	api := &fakeCountersAPI{transactErrs: []error{reasons("None", "ConditionalCheckFailed", "ConditionalCheckFailed", "None"), nil}}
+	s, err := dynamo.NewCounters(api, "counters", "processed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	posts := []counter.Delta{{Name: counter.Posts, By: 1}}
+	got := s.ApplyBatch(context.Background(), []counter.Change{{EventID: "e1", Deltas: posts}, {EventID: "e2", Deltas: posts}, {EventID: "e3", Deltas: posts}}, countertest.TTL)
+	want := []counter.Result{{Applied: true}, {Applied: false}, {Applied: false}}
+	if diff := cmp.Diff(want, got, cmpopts.EquateErrors()); diff != "" {
+		t.Errorf("results (-want +got):\n%s", diff)
+	}
+	if want := []int{4, 2}; !slices.Equal(api.transactItems, want) {
+		t.Errorf("items per transaction = %v, want %v", api.transactItems, want)
+	}
+}
+
 func TestCountersGetRetriesUnprocessedKeys(t *testing.T) {
 	t.Parallel()
 	api := &fakeCountersAPI{unprocessed: 2}
@@ -156,19 +188,20 @@ func TestCountersGetRetriesUnprocessedKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	names := make([]string, 0, 150)
-	for i := range 150 {
-		names = append(names, counter.AuthorPosts(string(rune('a'+i%26))+string(rune('a'+i/26))))
+	names := make([]string, 0, 20)
+	for i := range 20 {
+		names = append(names, counter.AuthorPosts(string(rune('a'+i))))
 	}
 	got, err := s.Get(context.Background(), names...)
 	if err != nil {
 		t.Fatalf("Get: %v", err)
 	}
-	if len(got) != 150 || got[names[149]] != 7 {
-		t.Errorf("Get returned %d counters (%v), want 150 at 7", len(got), got[names[149]])
+	// Each counter is the sum of its 8 shards, each at 7 here.
+	if len(got) != 20 || got[names[19]] != 8*7 {
+		t.Errorf("Get returned %d counters (%v), want 20 at 56", len(got), got[names[19]])
 	}
-	// 100 keys, twice unprocessed, then read; then the other 50.
-	if want := []int{100, 100, 100, 50}; !slices.Equal(api.keysPerCalls, want) {
+	// 160 shard keys: 100, twice unprocessed, then read; then the other 60.
+	if want := []int{100, 100, 100, 60}; !slices.Equal(api.keysPerCalls, want) {
 		t.Errorf("keys per BatchGetItem = %v, want %v", api.keysPerCalls, want)
 	}
 }

@@ -51,6 +51,16 @@ func (c *Counters) Apply(_ context.Context, eventID string, deltas []counter.Del
 	return true, nil
 }
 
+// ApplyBatch applies each change as Apply does; see
+// dynamo.Counters.ApplyBatch for the contract.
+func (c *Counters) ApplyBatch(ctx context.Context, changes []counter.Change, markerTTL time.Duration) []counter.Result {
+	results := make([]counter.Result, len(changes))
+	for i, ch := range changes {
+		results[i].Applied, results[i].Err = c.Apply(ctx, ch.EventID, ch.Deltas, markerTTL)
+	}
+	return results
+}
+
 // Get implements counter.Reader.
 func (c *Counters) Get(_ context.Context, names ...string) (map[string]int64, error) {
 	c.mu.RLock()

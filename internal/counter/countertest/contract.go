@@ -18,6 +18,7 @@ import (
 // Store is a counter store: what the worker writes and the API reads.
 type Store interface {
 	Apply(ctx context.Context, eventID string, deltas []counter.Delta, markerTTL time.Duration) (bool, error)
+	ApplyBatch(ctx context.Context, changes []counter.Change, markerTTL time.Duration) []counter.Result
 	counter.Reader
 	counter.ValueReader
 }
@@ -177,6 +178,50 @@ func RunStoreContract(t *testing.T, newStore func(t *testing.T) Store) {
 		if v, err := s.Value(ctx, counter.AuthorPosts("alice")); err != nil || v != 1 {
 			t.Errorf("Value = %d, %v; want 1", v, err)
 		}
+	})
+
+	t.Run("a batch applies each event once, within it and across batches", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		wantApplied(t, s, "event-1", created, true)
+		got := s.ApplyBatch(ctx, []counter.Change{
+			{EventID: "event-2", Deltas: created},
+			{EventID: "event-1", Deltas: created}, // applied before the batch
+			{EventID: "event-3", Deltas: deleted},
+			{EventID: "event-2", Deltas: created}, // twice in the batch
+			{EventID: "", Deltas: created},        // refused alone
+		}, TTL)
+		applied := make([]bool, len(got))
+		for i, r := range got {
+			applied[i] = r.Applied
+			if (r.Err != nil) != (i == 4) {
+				t.Errorf("change %d: error %v", i, r.Err)
+			}
+		}
+		if diff := cmp.Diff([]bool{true, false, true, false, false}, applied); diff != "" {
+			t.Errorf("applied (-want +got):\n%s", diff)
+		}
+		wantCounters(t, s, map[string]int64{counter.Posts: 1, counter.AuthorPosts("alice"): 1})
+	})
+
+	t.Run("a batch larger than one transaction", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		// 60 events of three counters each, two of them the event's own:
+		// 60 markers and 121 counters, more than DynamoDB's 100 items.
+		changes := make([]counter.Change, 60)
+		want := map[string]int64{counter.Posts: 60}
+		for i := range changes {
+			a, b := fmt.Sprintf("test#%d#a", i), fmt.Sprintf("test#%d#b", i)
+			changes[i] = counter.Change{EventID: fmt.Sprintf("event-%d", i), Deltas: []counter.Delta{{Name: counter.Posts, By: 1}, {Name: a, By: 1}, {Name: b, By: 2}}}
+			want[a], want[b] = 1, 2
+		}
+		for i, r := range s.ApplyBatch(ctx, changes, TTL) {
+			if !r.Applied || r.Err != nil {
+				t.Errorf("change %d: %+v", i, r)
+			}
+		}
+		wantCounters(t, s, want)
 	})
 
 	t.Run("invalid applies are refused", func(t *testing.T) {

@@ -68,7 +68,7 @@ var leastPrivilege = map[string][]cfn.Permission{
 	"login":         withLogs("LoginLogGroup"),
 	"refresh":       withLogs("RefreshLogGroup"),
 	"myInfo": withLogs("MyInfoLogGroup",
-		cfn.Permission{Action: "dynamodb:GetItem", Resource: "${CounterTable.Arn}"},
+		cfn.Permission{Action: "dynamodb:BatchGetItem", Resource: "${CounterTable.Arn}"},
 	),
 	"logout": withLogs("LogoutLogGroup",
 		cfn.Permission{Action: "dynamodb:PutItem", Resource: "${RevocationsTable.Arn}"},
@@ -347,7 +347,9 @@ func TestGeneratedTemplate(t *testing.T) {
 			}
 		}
 		if src, _ := cfn.Render(mapping["EventSourceArn"]); src != "${CounterQueue.Arn}" ||
-			!cmp.Equal(mapping["FunctionResponseTypes"], []any{"ReportBatchItemFailures"}) {
+			!cmp.Equal(mapping["FunctionResponseTypes"], []any{"ReportBatchItemFailures"}) ||
+			// At most 5 batches at once: docs/scaling.md.
+			!cmp.Equal(mapping["ScalingConfig"], map[string]any{"MaximumConcurrency": float64(5)}) {
 			t.Errorf("counterWorker's event source mapping = %v", mapping)
 		}
 		rule := tmpl.Resources["CounterRule"].Properties

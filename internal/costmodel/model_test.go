@@ -1,0 +1,122 @@
+package costmodel_test
+
+import (
+	"bytes"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/eventboard/eventboard/internal/costmodel"
+)
+
+func load(t *testing.T, path string) costmodel.Measurements {
+	t.Helper()
+	m, err := costmodel.LoadMeasurements(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func line(t *testing.T, e costmodel.Estimate, service, item string) costmodel.Line {
+	t.Helper()
+	for _, l := range e.Lines {
+		if l.Service == service && l.Item == item {
+			return l
+		}
+	}
+	t.Fatalf("no line %s / %s", service, item)
+	return costmodel.Line{}
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-9*math.Max(1, math.Abs(b)) }
+
+func TestPrice(t *testing.T) {
+	t.Parallel()
+	m := load(t, "testdata/measurements.json")
+	seed := costmodel.Seed()
+	e, err := costmodel.Price(seed, m, costmodel.USEast1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 6.3 M API requests and 24 auth requests from each of 10,000 users,
+	// at $1.00 a million.
+	if l := line(t, e, "API Gateway (HTTP API)", "requests"); !near(l.Quantity, 6.54e6) || !near(l.USD, 6.54) {
+		t.Errorf("HTTP API: %+v", l)
+	}
+	// The API's writes: each write route's measured units and its index
+	// writes, by its share.
+	var writes float64
+	for _, sh := range seed.Mix {
+		w := m.Routes[sh.Route].WriteUnits
+		if sh.Emits != "" {
+			w += seed.IndexWritesPerWrite
+		}
+		writes += seed.Requests * sh.Fraction * w
+	}
+	if l := line(t, e, "DynamoDB (on-demand)", "API write request units"); !near(l.Quantity, writes) || !near(l.USD, writes/1e6*0.625) {
+		t.Errorf("API writes: %+v, want %v units", l, writes)
+	}
+	if l := line(t, e, "Cognito (Lite)", "monthly active users"); l.USD != 0 {
+		t.Errorf("10,000 MAU are free, priced %v", l.USD)
+	}
+	total, parts := e.Total()
+	sum := 0.0
+	for _, p := range parts {
+		sum += p
+	}
+	if !near(sum, total) {
+		t.Errorf("parts sum to %v, total %v", sum, total)
+	}
+
+	// At 10×, what requests drive grows 10×; the schedules do not.
+	e10, err := costmodel.Price(seed.Scaled(10), m, costmodel.USEast1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := line(t, e, "API Gateway (HTTP API)", "requests"), line(t, e10, "API Gateway (HTTP API)", "requests"); !near(b.USD, 10*a.USD) {
+		t.Errorf("HTTP API at 10×: %v, want %v", b.USD, 10*a.USD)
+	}
+	if a, b := line(t, e, "EventBridge Scheduler", "sweeper and warmer"), line(t, e10, "EventBridge Scheduler", "sweeper and warmer"); a.USD != b.USD {
+		t.Errorf("schedules at 10×: %v, want %v", b.USD, a.USD)
+	}
+	if l := line(t, e10, "Cognito (Lite)", "monthly active users"); !near(l.USD, 90000*0.0055) {
+		t.Errorf("100,000 MAU priced %v", l.USD)
+	}
+
+	delete(m.Routes, "GET /api/stats")
+	if _, err := costmodel.Price(seed, m, costmodel.USEast1); err == nil {
+		t.Error("priced a route that was not measured")
+	}
+}
+
+// The goal, on the figures make bench last measured: the API back end
+// under $25 a month at the seed's traffic.
+func TestAPIBackendUnderGoal(t *testing.T) {
+	t.Parallel()
+	e, err := costmodel.Price(costmodel.Seed(), load(t, "../../docs/measurements.json"), costmodel.USEast1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, parts := e.Total(); parts[costmodel.APIBackend] >= costmodel.GoalBackendUSD {
+		t.Errorf("API back end $%.2f a month, goal under $%d", parts[costmodel.APIBackend], costmodel.GoalBackendUSD)
+	}
+}
+
+func TestWriteMarkdown(t *testing.T) {
+	t.Parallel()
+	m := load(t, "testdata/measurements.json")
+	e, err := costmodel.Price(costmodel.Seed(), m, costmodel.USEast1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := costmodel.WriteMarkdown(&b, m, costmodel.USEast1, e, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{costmodel.USEast1.Date, "| GET /api/posts | 40% |", "### DynamoDB (on-demand)", "the seed's API back end, for the same traffic | 78 |", "## Growth"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("cost.md lacks %q", want)
+		}
+	}
+}

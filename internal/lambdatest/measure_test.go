@@ -1,0 +1,412 @@
+//go:build unix
+
+package lambdatest_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	awsevents "github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+	"github.com/google/uuid"
+	"github.com/sethvargo/go-envconfig"
+
+	"github.com/eventboard/eventboard/events"
+	"github.com/eventboard/eventboard/internal/authapi"
+	"github.com/eventboard/eventboard/internal/cognito"
+	"github.com/eventboard/eventboard/internal/counter"
+	"github.com/eventboard/eventboard/internal/counterworker"
+	"github.com/eventboard/eventboard/internal/dynamo"
+	"github.com/eventboard/eventboard/internal/local/emulator"
+	"github.com/eventboard/eventboard/internal/local/manifest"
+	"github.com/eventboard/eventboard/internal/outboxsweeper"
+	"github.com/eventboard/eventboard/internal/post"
+	"github.com/eventboard/eventboard/internal/postapi"
+	"github.com/eventboard/eventboard/internal/statsapi"
+)
+
+// measureRuns is how many times each route is invoked to measure it.
+const measureRuns = 30
+
+// Measurement is what one route or one event costs: the DynamoDB capacity
+// units it consumed per invocation (as DynamoDB Local reports them, which
+// sizes items as DynamoDB does), and the handler's duration.
+type Measurement struct {
+	ReadUnits  float64 `json:"readUnits"`
+	WriteUnits float64 `json:"writeUnits"`
+	Calls      float64 `json:"dynamodbCalls"`
+	// InProcessP50ms and InProcessP90ms: through lambda.NewHandler, the
+	// entry point lambda.Start uses, on DynamoDB Local.
+	InProcessP50ms float64 `json:"inProcessP50ms"`
+	InProcessP90ms float64 `json:"inProcessP90ms"`
+	// RIEP50ms: the bootstrap invoked under AWS's runtime interface
+	// emulator (the Invoke round trip), for the routes measured there.
+	RIEP50ms float64 `json:"riep50ms,omitempty"`
+}
+
+// TestMeasureDynamoDBLocal measures the capacity and the duration of every
+// route the cost model prices, and of the counter worker per event, on
+// DynamoDB Local; with LAMBDA_RIE set, the posts routes' bootstraps under
+// the emulator too. `make bench` writes the figures to
+// EVENTBOARD_MEASURE_OUT (docs/measurements.json), which cmd/costmodel
+// prices. As a test it asserts that every call reports its capacity.
+func TestMeasureDynamoDBLocal(t *testing.T) {
+	endpoint := os.Getenv("DYNAMODB_LOCAL_ENDPOINT")
+	if endpoint == "" {
+		if os.Getenv("REQUIRE_DYNAMODB_LOCAL") != "" {
+			t.Fatal("REQUIRE_DYNAMODB_LOCAL is set but DYNAMODB_LOCAL_ENDPOINT is not")
+		}
+		t.Skip("DYNAMODB_LOCAL_ENDPOINT not set; `make test` runs this tier")
+	}
+	ctx := context.Background()
+	m, err := manifest.Load(moduleRoot+"/serverless.yml", manifest.Options{Stage: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := dynamodb.NewFromConfig(emulator.Config(), func(o *dynamodb.Options) {
+		o.BaseEndpoint = aws.String(endpoint)
+	}, dynamo.ConsumedCapacity)
+	tables := newTables(t, m, db)
+	env := func(function string) envconfig.Lookuper {
+		def, ok := m.Function(function)
+		if !ok {
+			t.Fatalf("serverless.yml declares no %s", function)
+		}
+		e := tables.env(t, def)
+		e["AWS_LAMBDA_FUNCTION_NAME"] = function
+		return envconfig.MapLookuper(e)
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+
+	pcfg, err := postapi.LoadConfig(ctx, env("createPost"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	posts, err := postapi.Wire(pcfg, db, acceptingBus{}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scfg, err := statsapi.LoadConfig(ctx, env("getStats"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stats, err := statsapi.Wire(scfg, db, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acfg, err := authapi.LoadConfig(ctx, env("myInfo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth, err := authapi.Wire(acfg, userPool{}, db, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wcfg, err := counterworker.LoadConfig(ctx, env("counterWorker"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	worker, err := counterworker.Wire(wcfg, db, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ocfg, err := outboxsweeper.LoadConfig(ctx, env("outboxSweeper"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sweeper, err := outboxsweeper.Wire(ocfg, db, acceptingBus{}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A post as people write them: a title and about 500 characters.
+	// version 0 is a create's body; an update names the version it edits.
+	body := func(version int) string {
+		fields := map[string]any{"title": "A post of a usual size", "content": strings.Repeat("Lorem ipsum dolor sit amet. ", 18)}
+		if version > 0 {
+			fields["version"] = version
+		}
+		b, _ := json.Marshal(fields)
+		return string(b)
+	}
+	var ids []string
+	created := func(resp []byte) {
+		var r awsevents.APIGatewayV2HTTPResponse
+		var p post.Post
+		if json.Unmarshal(resp, &r) != nil || r.StatusCode != http.StatusCreated || json.Unmarshal([]byte(r.Body), &p) != nil {
+			t.Fatalf("create: %s", resp)
+		}
+		ids = append(ids, p.ID)
+	}
+	seedCounters(t, db, tables.byLogical["CounterTable"])
+	results := map[string]Measurement{}
+	// Creates first: the others need 2×measureRuns posts (one each to
+	// update and to delete), and a full page to list.
+	results["POST /api/posts"] = measure(t, posts.Create(), measureRuns, func(int) []byte { return event(t, "create-post.json", "", body(0)) }, created)
+	for range measureRuns {
+		resp, err := lambda.NewHandler(posts.Create()).Invoke(ctx, event(t, "create-post.json", "", body(0)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		created(resp)
+	}
+	results["GET /api/posts"] = measure(t, posts.List(), measureRuns, func(int) []byte { return listPage(t) }, wantStatusOf(t, http.StatusOK))
+	results["GET /api/posts/{id}"] = measure(t, posts.Get(), measureRuns, func(i int) []byte { return event(t, "get-post.json", ids[i], "") }, wantStatusOf(t, http.StatusOK))
+	results["PUT /api/posts/{id}"] = measure(t, posts.Update(), measureRuns, func(i int) []byte { return event(t, "update-post.json", ids[i], body(1)) }, wantStatusOf(t, http.StatusOK))
+	results["DELETE /api/posts/{id}"] = measure(t, posts.Delete(), measureRuns, func(i int) []byte { return event(t, "delete-post.json", ids[measureRuns+i], "") }, wantStatusOf(t, http.StatusNoContent))
+	results["GET /api/stats"] = measure(t, stats.Get(), measureRuns, func(int) []byte { return fixtureOf(t, "statsapi", "get-stats.json") }, wantStatusOf(t, http.StatusOK))
+	results["GET /api/myinfo"] = measure(t, auth.Me(), measureRuns, func(int) []byte { return fixtureOf(t, "authapi", "myinfo.json") }, wantStatusOf(t, http.StatusOK))
+	results["outboxSweeper run"] = measure(t, sweeper, measureRuns, func(int) []byte { return []byte(`{}`) }, func([]byte) {})
+	// The worker, per event: batches of one PostCreated (as a quiet queue
+	// brings them) and of ten (as a busy one does).
+	for _, size := range []int{1, 10} {
+		batch := measure(t, worker, measureRuns, func(int) []byte { return counterBatch(t, size) }, func(resp []byte) {
+			if !bytes.Contains(resp, []byte(`"batchItemFailures":[]`)) {
+				t.Fatalf("worker: %s", resp)
+			}
+		})
+		n := float64(size)
+		batch.ReadUnits, batch.WriteUnits, batch.Calls = batch.ReadUnits/n, batch.WriteUnits/n, batch.Calls/n
+		results[fmt.Sprintf("counterWorker per event, batches of %d", size)] = batch
+	}
+
+	for name, r := range results {
+		if r.Calls > 0 && r.ReadUnits+r.WriteUnits == 0 {
+			t.Errorf("%s: %v DynamoDB calls reported no consumed capacity", name, r.Calls)
+		}
+	}
+	if rie := os.Getenv("LAMBDA_RIE"); rie != "" {
+		measureUnderRIE(t, rie, m, tables, endpoint, results, ids[:measureRuns], body)
+	}
+	for name, r := range results {
+		t.Logf("%-26s %5.2f RRU %5.2f WRU %4.1f calls  p50 %6.2f ms  p90 %6.2f ms  RIE p50 %6.2f ms", name, r.ReadUnits, r.WriteUnits, r.Calls, r.InProcessP50ms, r.InProcessP90ms, r.RIEP50ms)
+	}
+	if out := os.Getenv("EVENTBOARD_MEASURE_OUT"); out != "" {
+		b, err := json.MarshalIndent(map[string]any{
+			"measured": time.Now().UTC().Format(time.DateOnly),
+			"runs":     measureRuns,
+			"routes":   results,
+		}, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(out, append(b, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// measure invokes h runs times through its Lambda entry point with the
+// payloads of payload, hands each response to check, and returns the mean
+// units and calls and the duration percentiles.
+func measure(t *testing.T, h any, runs int, payload func(i int) []byte, check func(resp []byte)) Measurement {
+	t.Helper()
+	handler := lambda.NewHandler(h)
+	var m Measurement
+	durations := make([]float64, 0, runs)
+	for i := range runs {
+		in := payload(i)
+		ctx, tally := dynamo.WithTally(context.Background())
+		start := time.Now()
+		resp, err := handler.Invoke(ctx, in)
+		durations = append(durations, float64(time.Since(start).Microseconds())/1000)
+		if err != nil {
+			t.Fatalf("invoke: %v", err)
+		}
+		check(resp)
+		u, calls := tally.Units()
+		m.ReadUnits += u.Read / float64(runs)
+		m.WriteUnits += u.Write / float64(runs)
+		m.Calls += float64(calls) / float64(runs)
+	}
+	m.InProcessP50ms, m.InProcessP90ms = percentile(durations, 50), percentile(durations, 90)
+	return m
+}
+
+// listPage is GET /api/posts for a page of 20, as the SPA asks for it.
+func listPage(t *testing.T) []byte {
+	t.Helper()
+	var ev map[string]any
+	if err := json.Unmarshal(event(t, "list-posts.json", "", ""), &ev); err != nil {
+		t.Fatal(err)
+	}
+	ev["rawQueryString"] = "limit=20"
+	ev["queryStringParameters"] = map[string]any{"limit": "20"}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// measureUnderRIE times the posts routes' bootstraps under the emulator.
+func measureUnderRIE(t *testing.T, rie string, m *manifest.Manifest, ts tables, endpoint string, results map[string]Measurement, ids []string, body func(int) string) {
+	t.Helper()
+	commands := []string{"createpost", "listposts", "getpost", "updatepost"}
+	dirs := buildBootstraps(t, commands...)
+	bus := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// EventBridge's PutEvents, accepting the one entry a post sends.
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		fmt.Fprintf(w, `{"Entries":[{"EventId":%q}],"FailedEntryCount":0}`, uuid.NewString())
+	}))
+	t.Cleanup(bus.Close)
+	fns := map[string]*function{}
+	for _, c := range commands {
+		def, _ := m.Function(functions[c])
+		env := ts.env(t, def)
+		env["AWS_ENDPOINT_URL_EVENTBRIDGE"] = bus.URL
+		fns[c] = startFunction(t, rie, c, dirs[c], functionEnv(def, env, dirs[c], endpoint))
+		fns[c].invoke(t, listPage(t)) // the cold start is not what is measured
+	}
+	timed := func(route, command string, payload func(i int) []byte) {
+		var durations []float64
+		for i := range measureRuns {
+			in := payload(i)
+			start := time.Now()
+			fns[command].invoke(t, in)
+			durations = append(durations, float64(time.Since(start).Microseconds())/1000)
+		}
+		r := results[route]
+		r.RIEP50ms = percentile(durations, 50)
+		results[route] = r
+	}
+	timed("POST /api/posts", "createpost", func(int) []byte { return event(t, "create-post.json", "", body(0)) })
+	timed("GET /api/posts", "listposts", func(int) []byte { return listPage(t) })
+	timed("GET /api/posts/{id}", "getpost", func(i int) []byte { return event(t, "get-post.json", ids[i], "") })
+	// The in-process run left these at version 2.
+	timed("PUT /api/posts/{id}", "updatepost", func(i int) []byte { return event(t, "update-post.json", ids[i], body(2)) })
+}
+
+// seedCounters writes every shard of the counters the stats and myinfo
+// routes read, as a month of posting leaves them: DynamoDB Local reports no
+// capacity for a key it does not find, where DynamoDB bills the minimum.
+func seedCounters(t *testing.T, db *dynamodb.Client, table string) {
+	t.Helper()
+	names := []string{counter.Posts, counter.Users, counter.AuthorPosts(aliceSub)}
+	for d := range counter.StatsDays {
+		names = append(names, counter.DayPosts(time.Now().AddDate(0, 0, -d)))
+	}
+	var writes []ddbtypes.WriteRequest
+	flush := func() {
+		if len(writes) == 0 {
+			return
+		}
+		if _, err := db.BatchWriteItem(context.Background(), &dynamodb.BatchWriteItemInput{RequestItems: map[string][]ddbtypes.WriteRequest{table: writes}}); err != nil {
+			t.Fatalf("seed counters: %v", err)
+		}
+		writes = nil
+	}
+	for _, name := range names {
+		for s := range 8 {
+			key := name
+			if s > 0 {
+				key = fmt.Sprintf("%s#s%d", name, s)
+			}
+			writes = append(writes, ddbtypes.WriteRequest{PutRequest: &ddbtypes.PutRequest{Item: map[string]ddbtypes.AttributeValue{
+				"name": &ddbtypes.AttributeValueMemberS{Value: key}, "value": &ddbtypes.AttributeValueMemberN{Value: "3"},
+			}}})
+			if len(writes) == 25 {
+				flush()
+			}
+		}
+	}
+	flush()
+}
+
+func percentile(values []float64, p int) float64 {
+	s := slices.Clone(values)
+	slices.Sort(s)
+	return s[(len(s)-1)*p/100]
+}
+
+func wantStatusOf(t *testing.T, status int) func([]byte) {
+	return func(resp []byte) {
+		t.Helper()
+		var r awsevents.APIGatewayV2HTTPResponse
+		if err := json.Unmarshal(resp, &r); err != nil || r.StatusCode != status {
+			t.Fatalf("response %s, want status %d", resp, status)
+		}
+	}
+}
+
+// fixtureOf is an API Gateway event from package pkg's testdata.
+func fixtureOf(t *testing.T, pkg, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("%s/internal/%s/testdata/%s", moduleRoot, pkg, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// counterBatch is an SQS batch of n distinct PostCreated events.
+func counterBatch(t *testing.T, n int) []byte {
+	t.Helper()
+	var ev awsevents.SQSEvent
+	now := time.Now().UTC()
+	for i := range n {
+		id := uuid.Must(uuid.NewV7()).String()
+		e, err := events.New(events.PostCreated{
+			PostID: uuid.Must(uuid.NewV7()).String(), AuthorID: uuid.NewString(), AuthorName: "writer",
+			Title: "measured", CreatedAt: now, Version: 1,
+		}, events.Metadata{EventID: id, OccurredAt: now, CorrelationID: id, Producer: "eventboard.test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		detail, _ := e.Detail()
+		body, _ := json.Marshal(map[string]any{
+			"version": "0", "id": id, "detail-type": e.DetailType(), "source": e.Source(),
+			"account": "000000000000", "time": now.Format(time.RFC3339), "region": "us-east-1",
+			"resources": []string{}, "detail": json.RawMessage(detail),
+		})
+		ev.Records = append(ev.Records, awsevents.SQSMessage{MessageId: fmt.Sprint("m", i), Body: string(body), EventSource: "aws:sqs",
+			Attributes: map[string]string{"ApproximateReceiveCount": "1"}})
+	}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// userPool answers GetUser as Cognito does for the fixtures' caller: what
+// Cognito costs is priced by the cost model, not measured here.
+type userPool struct{ cognito.API }
+
+func (userPool) GetUser(context.Context, *cip.GetUserInput, ...func(*cip.Options)) (*cip.GetUserOutput, error) {
+	attr := func(name, value string) ciptypes.AttributeType {
+		return ciptypes.AttributeType{Name: aws.String(name), Value: aws.String(value)}
+	}
+	return &cip.GetUserOutput{Username: aws.String(aliceName), UserAttributes: []ciptypes.AttributeType{
+		attr("sub", aliceSub), attr("email", "alice@example.com"), attr("email_verified", "true"),
+	}}, nil
+}
+
+// acceptingBus is EventBridge accepting every event: what a publish costs
+// on the bus is priced by the cost model, not measured here.
+type acceptingBus struct{}
+
+func (acceptingBus) PutEvents(_ context.Context, in *eventbridge.PutEventsInput, _ ...func(*eventbridge.Options)) (*eventbridge.PutEventsOutput, error) {
+	out := &eventbridge.PutEventsOutput{}
+	for range in.Entries {
+		out.Entries = append(out.Entries, ebtypes.PutEventsResultEntry{EventId: aws.String(uuid.NewString())})
+	}
+	return out, nil
+}
