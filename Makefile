@@ -66,6 +66,11 @@ build: ## every function's bootstrap zip (linux/arm64) under .build/
 bench: build ## benchmarks and the load run; writes docs/performance.md
 	scripts/bench.sh
 
+.PHONY: load-read
+load-read: ## read posts from eventboard local at LOAD_RATE/s (1000) for LOAD_SECONDS (30); fails on any 5xx
+	EVENTBOARD_LOAD_READ=1 EVENTBOARD_LOAD_RATE=$${LOAD_RATE:-1000} EVENTBOARD_LOAD_SECONDS=$${LOAD_SECONDS:-30} \
+		$(GO) test -count=1 -timeout 10m -run TestLoadReadRate -v ./internal/local/ | grep -E 'rate_test|^(---|ok|FAIL)'
+
 .PHONY: load
 load: ## step up the request rate against eventboard local until p99 > 100 ms; writes docs/load.*
 	EVENTBOARD_LOAD_DOCS=$(CURDIR)/docs $(GO) test -count=1 -timeout 5m -run '^TestLoadSteps$$' -v ./internal/local/ | grep -E 'req/s|knee|counters|^(ok|FAIL|---)'

@@ -3,6 +3,7 @@ package events
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 )
 
 // Event is one event of any type, as a producer publishes it or a consumer
@@ -82,36 +83,19 @@ func (e Envelope[T]) Detail() ([]byte, error) {
 
 func (e Envelope[T]) validate() error {
 	var p problems
-	e.Metadata.check("metadata.", &p)
-	e.Data.check("data.", &p)
+	check(reflect.ValueOf(e), "", &p)
 	return p.err()
 }
 
-// UnmarshalJSON requires "metadata" and "data", each as strict as its
-// type's UnmarshalJSON, and ignores properties it does not know. It does not
-// check values: [DecodeAs] does, after.
-func (e *Envelope[T]) UnmarshalJSON(b []byte) error {
-	r, err := readObject(b)
-	if err != nil {
-		return err
-	}
-	var v Envelope[T]
-	if raw := r.raw("metadata"); raw != nil {
-		if err := json.Unmarshal(raw, &v.Metadata); err != nil {
-			r.p.merge("metadata", err)
-		}
-	}
-	if raw := r.raw("data"); raw != nil {
-		if err := json.Unmarshal(raw, &v.Data); err != nil {
-			r.p.merge("data", err)
-		}
-	}
-	if err := r.err(); err != nil {
-		return err
-	}
-	*e = v
-	return nil
-}
+// MarshalJSON writes e in the contract's wire form (see wire.go), whatever
+// its data type. It does not check values: Detail does.
+func (e Envelope[T]) MarshalJSON() ([]byte, error) { return marshal(e) }
+
+// UnmarshalJSON reads e as strictly as the JSON Schema: every property of
+// the envelope, its metadata and its data required, non-null and of its
+// JSON type, times in the contract's format; properties it does not know
+// are ignored. It does not check values: [DecodeAs] does, after.
+func (e *Envelope[T]) UnmarshalJSON(b []byte) error { return unmarshal(b, e) }
 
 // Decode decodes the detail of an event of the given detail-type and checks
 // it against the contract. It ignores properties it does not know (the

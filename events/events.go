@@ -53,16 +53,16 @@ var (
 
 // Data is the data of one event type: [PostCreated], [PostUpdated],
 // [PostDeleted] or [UserConfirmed]. The set is closed (an unexported method
-// seals it): each type has a detail-type, a source and a schema.
+// seals it): each type has a detail-type, a source and a schema. Each is a
+// plain struct: json tags name its properties, check tags the rules their
+// values follow beyond their JSON type (wire.go reads both).
 type Data interface {
 	// Source is the EventBridge source the event is published with.
 	Source() string
 	// DetailType is the EventBridge detail-type, which names the data's type.
 	DetailType() string
 
-	// check appends what breaks the contract, each problem prefixed with
-	// prefix (a property path ending in ".").
-	check(prefix string, p *problems)
+	isData()
 }
 
 // Metadata is what every event carries besides its data.
@@ -71,36 +71,20 @@ type Metadata struct {
 	// when the change is recorded and kept across PutEvents retries and
 	// republishing. It is the idempotency key for every consumer (EventBridge's
 	// own id is not: it changes with every PutEvents call).
-	EventID string `json:"eventId"`
+	EventID string `json:"eventId" check:"uuidv7"`
 	// SchemaVersion is the version of the detail's schema, SchemaVersion.
-	SchemaVersion string `json:"schemaVersion"`
+	SchemaVersion string `json:"schemaVersion" check:"schemaVersion"`
 	// OccurredAt is when the change happened (not when it was published),
 	// in UTC to the millisecond.
 	OccurredAt time.Time `json:"occurredAt"`
 	// CorrelationID ties the event to what caused it: the correlation id of
 	// the HTTP request, or the Lambda request id for a change that no HTTP
 	// request caused (a Cognito trigger). Opaque; never empty.
-	CorrelationID string `json:"correlationId"`
+	CorrelationID string `json:"correlationId" check:"notEmpty"`
 	// Producer names the function that recorded the change, as
 	// "eventboard.<function>" (for example "eventboard.createPost"); a
 	// republished event keeps its producer. For diagnosis, not for routing.
-	Producer string `json:"producer"`
-}
-
-func (m Metadata) check(prefix string, p *problems) {
-	if !isUUIDv7(m.EventID) {
-		p.add(prefix+"eventId", "must be a lower-case UUIDv7")
-	}
-	if m.SchemaVersion != SchemaVersion {
-		p.add(prefix+"schemaVersion", "must be "+quote(SchemaVersion))
-	}
-	checkTime(prefix+"occurredAt", m.OccurredAt, p)
-	if m.CorrelationID == "" {
-		p.add(prefix+"correlationId", "must not be empty")
-	}
-	if m.Producer == "" {
-		p.add(prefix+"producer", "must not be empty")
-	}
+	Producer string `json:"producer" check:"notEmpty"`
 }
 
 // kind is what the package knows of one detail-type.

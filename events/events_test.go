@@ -1,10 +1,8 @@
 package events_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -341,52 +339,4 @@ func TestSchemaAndSampleErrors(t *testing.T) {
 			}
 		})
 	}
-}
-
-// The types' json tags name the properties as the encoder writes them, in
-// the same order, so the tags document the wire truthfully.
-func TestJSONTagsMatchTheWire(t *testing.T) {
-	t.Parallel()
-	for _, v := range []any{
-		meta("p"),
-		events.PostCreated{},
-		events.PostUpdated{},
-		events.PostDeleted{},
-		events.UserConfirmed{},
-	} {
-		typ := reflect.TypeOf(v)
-		var tags []string
-		for f := range typ.Fields() {
-			tags = append(tags, strings.Split(f.Tag.Get("json"), ",")[0])
-		}
-		b, err := json.Marshal(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if diff := cmp.Diff(tags, objectKeys(t, b)); diff != "" {
-			t.Errorf("%s: json tags (-) and encoded properties (+) differ:\n%s", typ.Name(), diff)
-		}
-	}
-}
-
-// objectKeys returns the keys of the JSON object b, in order.
-func objectKeys(t *testing.T, b []byte) []string {
-	t.Helper()
-	dec := json.NewDecoder(bytes.NewReader(b))
-	var keys []string
-	if _, err := dec.Token(); err != nil {
-		t.Fatal(err)
-	}
-	for dec.More() {
-		k, err := dec.Token()
-		if err != nil {
-			t.Fatal(err)
-		}
-		keys = append(keys, k.(string))
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return keys
 }

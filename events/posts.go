@@ -1,9 +1,7 @@
 package events
 
 import (
-	"strconv"
 	"time"
-	"unicode/utf8"
 )
 
 // PostCreated is the data of a PostCreated event: a post was created.
@@ -14,12 +12,12 @@ import (
 // deleted, and because a subscriber that needs it can read the post
 // (GET /api/posts/{postId}) and get the current content or a 404.
 type PostCreated struct {
-	PostID     string    `json:"postId"`     // lower-case UUID (a UUIDv7)
-	AuthorID   string    `json:"authorId"`   // the author's Cognito sub, a lower-case UUID
-	AuthorName string    `json:"authorName"` // the author's username
-	Title      string    `json:"title"`      // 1 to MaxTitleLen characters
-	CreatedAt  time.Time `json:"createdAt"`  // UTC, to the millisecond
-	Version    int       `json:"version"`    // the post's version, 1 on create
+	PostID     string    `json:"postId" check:"uuid"`         // lower-case UUID (a UUIDv7)
+	AuthorID   string    `json:"authorId" check:"uuid"`       // the author's Cognito sub, a lower-case UUID
+	AuthorName string    `json:"authorName" check:"notEmpty"` // the author's username
+	Title      string    `json:"title" check:"title"`         // 1 to MaxTitleLen characters
+	CreatedAt  time.Time `json:"createdAt"`                   // UTC, to the millisecond
+	Version    int       `json:"version" check:"version"`     // the post's version, 1 on create
 }
 
 // Source is SourcePosts.
@@ -28,59 +26,17 @@ func (PostCreated) Source() string { return SourcePosts }
 // DetailType is DetailTypePostCreated.
 func (PostCreated) DetailType() string { return DetailTypePostCreated }
 
-func (d PostCreated) check(prefix string, p *problems) {
-	checkID(prefix+"postId", d.PostID, p)
-	checkID(prefix+"authorId", d.AuthorID, p)
-	checkNotEmpty(prefix+"authorName", d.AuthorName, p)
-	checkTitle(prefix+"title", d.Title, p)
-	checkTime(prefix+"createdAt", d.CreatedAt, p)
-	checkVersion(prefix+"version", d.Version, p)
-}
-
-// MarshalJSON encodes the times as the contract says: UTC, milliseconds.
-func (d PostCreated) MarshalJSON() ([]byte, error) {
-	var w objectWriter
-	w.string("postId", d.PostID)
-	w.string("authorId", d.AuthorID)
-	w.string("authorName", d.AuthorName)
-	w.string("title", d.Title)
-	w.time("createdAt", d.CreatedAt)
-	w.int("version", d.Version)
-	return w.bytes()
-}
-
-// UnmarshalJSON requires every property, with its exact name and JSON type
-// (times in the contract's format), and ignores properties it does not know.
-// It does not check values (ranges, UUIDs): decoding does, after.
-func (d *PostCreated) UnmarshalJSON(b []byte) error {
-	r, err := readObject(b)
-	if err != nil {
-		return err
-	}
-	v := PostCreated{
-		PostID:     r.string("postId"),
-		AuthorID:   r.string("authorId"),
-		AuthorName: r.string("authorName"),
-		Title:      r.string("title"),
-		CreatedAt:  r.time("createdAt"),
-		Version:    r.int("version"),
-	}
-	if err := r.err(); err != nil {
-		return err
-	}
-	*d = v
-	return nil
-}
+func (PostCreated) isData() {}
 
 // PostUpdated is the data of a PostUpdated event: a post's title or content
 // was edited. As for [PostCreated], the content stays out.
 type PostUpdated struct {
-	PostID    string    `json:"postId"`    // lower-case UUID (a UUIDv7)
-	AuthorID  string    `json:"authorId"`  // the author's Cognito sub, a lower-case UUID
-	Title     string    `json:"title"`     // the title after the edit, 1 to MaxTitleLen characters
-	UpdatedAt time.Time `json:"updatedAt"` // UTC, to the millisecond
-	Version   int       `json:"version"`   // the post's version after the edit (each edit adds 1)
-	CreatedAt time.Time `json:"createdAt"` // when the post was created; UTC, to the millisecond
+	PostID    string    `json:"postId" check:"uuid"`     // lower-case UUID (a UUIDv7)
+	AuthorID  string    `json:"authorId" check:"uuid"`   // the author's Cognito sub, a lower-case UUID
+	Title     string    `json:"title" check:"title"`     // the title after the edit, 1 to MaxTitleLen characters
+	UpdatedAt time.Time `json:"updatedAt"`               // UTC, to the millisecond
+	Version   int       `json:"version" check:"version"` // the post's version after the edit (each edit adds 1)
+	CreatedAt time.Time `json:"createdAt"`               // when the post was created; UTC, to the millisecond
 }
 
 // Source is SourcePosts.
@@ -89,56 +45,16 @@ func (PostUpdated) Source() string { return SourcePosts }
 // DetailType is DetailTypePostUpdated.
 func (PostUpdated) DetailType() string { return DetailTypePostUpdated }
 
-func (d PostUpdated) check(prefix string, p *problems) {
-	checkID(prefix+"postId", d.PostID, p)
-	checkID(prefix+"authorId", d.AuthorID, p)
-	checkTitle(prefix+"title", d.Title, p)
-	checkTime(prefix+"updatedAt", d.UpdatedAt, p)
-	checkVersion(prefix+"version", d.Version, p)
-	checkTime(prefix+"createdAt", d.CreatedAt, p)
-}
-
-// MarshalJSON encodes the times as the contract says: UTC, milliseconds.
-func (d PostUpdated) MarshalJSON() ([]byte, error) {
-	var w objectWriter
-	w.string("postId", d.PostID)
-	w.string("authorId", d.AuthorID)
-	w.string("title", d.Title)
-	w.time("updatedAt", d.UpdatedAt)
-	w.int("version", d.Version)
-	w.time("createdAt", d.CreatedAt)
-	return w.bytes()
-}
-
-// UnmarshalJSON is strict as [PostCreated.UnmarshalJSON] is.
-func (d *PostUpdated) UnmarshalJSON(b []byte) error {
-	r, err := readObject(b)
-	if err != nil {
-		return err
-	}
-	v := PostUpdated{
-		PostID:    r.string("postId"),
-		AuthorID:  r.string("authorId"),
-		Title:     r.string("title"),
-		UpdatedAt: r.time("updatedAt"),
-		Version:   r.int("version"),
-		CreatedAt: r.time("createdAt"),
-	}
-	if err := r.err(); err != nil {
-		return err
-	}
-	*d = v
-	return nil
-}
+func (PostUpdated) isData() {}
 
 // PostDeleted is the data of a PostDeleted event: a post was deleted.
 // CreatedAt lets a subscriber undo what it counted for the post's day.
 type PostDeleted struct {
-	PostID    string    `json:"postId"`    // lower-case UUID (a UUIDv7)
-	AuthorID  string    `json:"authorId"`  // the author's Cognito sub, a lower-case UUID
-	CreatedAt time.Time `json:"createdAt"` // when the post was created; UTC, to the millisecond
-	DeletedAt time.Time `json:"deletedAt"` // UTC, to the millisecond
-	Version   int       `json:"version"`   // the post's version when it was deleted
+	PostID    string    `json:"postId" check:"uuid"`     // lower-case UUID (a UUIDv7)
+	AuthorID  string    `json:"authorId" check:"uuid"`   // the author's Cognito sub, a lower-case UUID
+	CreatedAt time.Time `json:"createdAt"`               // when the post was created; UTC, to the millisecond
+	DeletedAt time.Time `json:"deletedAt"`               // UTC, to the millisecond
+	Version   int       `json:"version" check:"version"` // the post's version when it was deleted
 }
 
 // Source is SourcePosts.
@@ -147,58 +63,4 @@ func (PostDeleted) Source() string { return SourcePosts }
 // DetailType is DetailTypePostDeleted.
 func (PostDeleted) DetailType() string { return DetailTypePostDeleted }
 
-func (d PostDeleted) check(prefix string, p *problems) {
-	checkID(prefix+"postId", d.PostID, p)
-	checkID(prefix+"authorId", d.AuthorID, p)
-	checkTime(prefix+"createdAt", d.CreatedAt, p)
-	checkTime(prefix+"deletedAt", d.DeletedAt, p)
-	checkVersion(prefix+"version", d.Version, p)
-}
-
-// MarshalJSON encodes the times as the contract says: UTC, milliseconds.
-func (d PostDeleted) MarshalJSON() ([]byte, error) {
-	var w objectWriter
-	w.string("postId", d.PostID)
-	w.string("authorId", d.AuthorID)
-	w.time("createdAt", d.CreatedAt)
-	w.time("deletedAt", d.DeletedAt)
-	w.int("version", d.Version)
-	return w.bytes()
-}
-
-// UnmarshalJSON is strict as [PostCreated.UnmarshalJSON] is.
-func (d *PostDeleted) UnmarshalJSON(b []byte) error {
-	r, err := readObject(b)
-	if err != nil {
-		return err
-	}
-	v := PostDeleted{
-		PostID:    r.string("postId"),
-		AuthorID:  r.string("authorId"),
-		CreatedAt: r.time("createdAt"),
-		DeletedAt: r.time("deletedAt"),
-		Version:   r.int("version"),
-	}
-	if err := r.err(); err != nil {
-		return err
-	}
-	*d = v
-	return nil
-}
-
-func checkTitle(field, title string, p *problems) {
-	switch n := utf8.RuneCountInString(title); {
-	case !utf8.ValidString(title):
-		p.add(field, "must be valid UTF-8")
-	case n == 0:
-		p.add(field, "must not be empty")
-	case n > MaxTitleLen:
-		p.add(field, "must be at most "+strconv.Itoa(MaxTitleLen)+" characters")
-	}
-}
-
-func checkVersion(field string, v int, p *problems) {
-	if v < 1 {
-		p.add(field, "must be 1 or more")
-	}
-}
+func (PostDeleted) isData() {}

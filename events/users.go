@@ -9,9 +9,9 @@ import (
 // sign in. The e-mail address stays out: subscribers that need it must ask
 // for it, not collect it from the bus.
 type UserConfirmed struct {
-	UserID      string    `json:"userId"`      // the user's Cognito sub, a lower-case UUID
-	Username    string    `json:"username"`    // the username
-	ConfirmedAt time.Time `json:"confirmedAt"` // UTC, to the millisecond
+	UserID      string    `json:"userId" check:"uuid"`       // the user's Cognito sub, a lower-case UUID
+	Username    string    `json:"username" check:"notEmpty"` // the username
+	ConfirmedAt time.Time `json:"confirmedAt"`               // UTC, to the millisecond
 }
 
 // Source is SourceUsers.
@@ -20,35 +20,4 @@ func (UserConfirmed) Source() string { return SourceUsers }
 // DetailType is DetailTypeUserConfirmed.
 func (UserConfirmed) DetailType() string { return DetailTypeUserConfirmed }
 
-func (d UserConfirmed) check(prefix string, p *problems) {
-	checkID(prefix+"userId", d.UserID, p)
-	checkNotEmpty(prefix+"username", d.Username, p)
-	checkTime(prefix+"confirmedAt", d.ConfirmedAt, p)
-}
-
-// MarshalJSON encodes the time as the contract says: UTC, milliseconds.
-func (d UserConfirmed) MarshalJSON() ([]byte, error) {
-	var w objectWriter
-	w.string("userId", d.UserID)
-	w.string("username", d.Username)
-	w.time("confirmedAt", d.ConfirmedAt)
-	return w.bytes()
-}
-
-// UnmarshalJSON is strict as [PostCreated.UnmarshalJSON] is.
-func (d *UserConfirmed) UnmarshalJSON(b []byte) error {
-	r, err := readObject(b)
-	if err != nil {
-		return err
-	}
-	v := UserConfirmed{
-		UserID:      r.string("userId"),
-		Username:    r.string("username"),
-		ConfirmedAt: r.time("confirmedAt"),
-	}
-	if err := r.err(); err != nil {
-		return err
-	}
-	*d = v
-	return nil
-}
+func (UserConfirmed) isData() {}

@@ -2,64 +2,151 @@ package events
 
 import (
 	"encoding/json"
-	"errors"
+	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // timeLayout is the one time format of the contract: RFC 3339, UTC ("Z"),
 // exactly three fractional digits. Fixed width, so times sort as strings.
 const timeLayout = "2006-01-02T15:04:05.000Z"
 
-// objectWriter writes a JSON object with its properties in the order
-// written, which is the order the types declare them: events read in a
-// queue or a log read like the documentation.
-type objectWriter struct {
-	b   []byte
-	err error
+// The one reader and writer of every event type. Each type is a plain struct
+// whose json tags name its properties; this code is the only place that
+// says how a property is written and read:
+//
+//   - properties are written in the order the struct declares them, so
+//     events read in a queue or a log read like the documentation;
+//   - a time.Time is a string in timeLayout (UTC, milliseconds), and only
+//     that layout is read;
+//   - a string is a JSON string, an int a JSON integer, a struct an object;
+//   - every property is required and must not be null; its name must match
+//     the tag exactly (encoding/json alone would take "PostID" for "postId");
+//   - properties the type does not declare are ignored: a schema version
+//     may gain optional properties.
+//
+// Reading checks the JSON shape only; values (UUIDs, ranges) are checked by
+// each type's check, after.
+
+var timeType = reflect.TypeFor[time.Time]()
+
+// marshal writes v, a struct, as a JSON object.
+func marshal(v any) ([]byte, error) {
+	return appendValue(nil, reflect.ValueOf(v))
 }
 
-func (w *objectWriter) key(name string) {
-	if len(w.b) == 0 {
-		w.b = append(w.b, '{')
-	} else {
-		w.b = append(w.b, ',')
+func appendValue(b []byte, v reflect.Value) ([]byte, error) {
+	switch {
+	case v.Type() == timeType:
+		b = append(b, '"')
+		b = v.Interface().(time.Time).UTC().AppendFormat(b, timeLayout)
+		return append(b, '"'), nil
+	case v.Kind() == reflect.Struct:
+		b = append(b, '{')
+		for i, name := range propertyNames(v.Type()) {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendQuote(b, name) // names are ASCII identifiers
+			b = append(b, ':')
+			var err error
+			if b, err = appendValue(b, v.Field(i)); err != nil {
+				return nil, err
+			}
+		}
+		return append(b, '}'), nil
+	case v.Kind() == reflect.String:
+		s, err := json.Marshal(v.String())
+		return append(b, s...), err
+	case v.Kind() == reflect.Int:
+		return strconv.AppendInt(b, v.Int(), 10), nil
+	default:
+		return nil, fmt.Errorf("events: no wire form for %s", v.Type())
 	}
-	w.b = strconv.AppendQuote(w.b, name) // names are ASCII identifiers
-	w.b = append(w.b, ':')
 }
 
-func (w *objectWriter) string(name, s string) {
-	w.key(name)
-	b, err := json.Marshal(s)
-	if err != nil && w.err == nil {
-		w.err = err
+// unmarshal reads the JSON object b into *v, a struct, and returns an error
+// wrapping ErrInvalid that lists every property missing, null or of the
+// wrong JSON type; *v is left unchanged then.
+func unmarshal[T any](b []byte, v *T) error {
+	var p problems
+	var out T
+	readValue(b, reflect.ValueOf(&out).Elem(), "", &p)
+	if err := p.err(); err != nil {
+		return err
 	}
-	w.b = append(w.b, b...)
+	*v = out
+	return nil
 }
 
-func (w *objectWriter) int(name string, n int) {
-	w.key(name)
-	w.b = strconv.AppendInt(w.b, int64(n), 10)
-}
-
-// time writes t in timeLayout: UTC, truncated to the millisecond.
-func (w *objectWriter) time(name string, t time.Time) {
-	w.key(name)
-	w.b = append(w.b, '"')
-	w.b = t.UTC().AppendFormat(w.b, timeLayout)
-	w.b = append(w.b, '"')
-}
-
-func (w *objectWriter) bytes() ([]byte, error) {
-	if w.err != nil {
-		return nil, w.err
+func readValue(raw json.RawMessage, v reflect.Value, path string, p *problems) {
+	switch {
+	case v.Type() == timeType:
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			p.add(path, "must be a string")
+			return
+		}
+		t, ok := parseTime(s)
+		if !ok {
+			p.add(path, "must be a UTC time with milliseconds, as "+quote(timeLayout))
+			return
+		}
+		v.Set(reflect.ValueOf(t))
+	case v.Kind() == reflect.Struct:
+		var fields map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &fields); err != nil || fields == nil {
+			p.add(path, "must be a JSON object")
+			return
+		}
+		for i, name := range propertyNames(v.Type()) {
+			at := name
+			if path != "" {
+				at = path + "." + name
+			}
+			switch f, ok := fields[name]; {
+			case !ok:
+				p.add(at, "is required")
+			case string(f) == "null":
+				p.add(at, "must not be null")
+			default:
+				readValue(f, v.Field(i), at, p)
+			}
+		}
+	case v.Kind() == reflect.String:
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			p.add(path, "must be a string")
+			return
+		}
+		v.SetString(s)
+	case v.Kind() == reflect.Int:
+		var n int64
+		if err := json.Unmarshal(raw, &n); err != nil || int64(int(n)) != n {
+			p.add(path, "must be an integer")
+			return
+		}
+		v.SetInt(n)
+	default:
+		p.add(path, "has no wire form in "+v.Type().String())
 	}
-	if len(w.b) == 0 {
-		return []byte("{}"), nil
+}
+
+// propertyNames are the JSON property names of struct type t, by field.
+func propertyNames(t reflect.Type) []string {
+	names := make([]string, t.NumField())
+	for i := range names {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" {
+			name = f.Name
+		}
+		names[i] = name
 	}
-	return append(w.b, '}'), nil
+	return names
 }
 
 // parseTime parses s in timeLayout, and nothing else: no other offset, no
@@ -70,39 +157,6 @@ func parseTime(s string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return t, true
-}
-
-// MarshalJSON encodes the time as the contract says: UTC, milliseconds.
-func (m Metadata) MarshalJSON() ([]byte, error) {
-	var w objectWriter
-	w.string("eventId", m.EventID)
-	w.string("schemaVersion", m.SchemaVersion)
-	w.time("occurredAt", m.OccurredAt)
-	w.string("correlationId", m.CorrelationID)
-	w.string("producer", m.Producer)
-	return w.bytes()
-}
-
-// UnmarshalJSON requires every property, with its exact name and JSON type
-// (occurredAt in the contract's format), and ignores properties it does not
-// know. It does not check values: decoding does, after.
-func (m *Metadata) UnmarshalJSON(b []byte) error {
-	r, err := readObject(b)
-	if err != nil {
-		return err
-	}
-	v := Metadata{
-		EventID:       r.string("eventId"),
-		SchemaVersion: r.string("schemaVersion"),
-		OccurredAt:    r.time("occurredAt"),
-		CorrelationID: r.string("correlationId"),
-		Producer:      r.string("producer"),
-	}
-	if err := r.err(); err != nil {
-		return err
-	}
-	*m = v
-	return nil
 }
 
 // problem is one way a value breaks the contract, at a property path.
@@ -119,23 +173,6 @@ func (p problem) String() string {
 type problems []problem
 
 func (p *problems) add(path, msg string) { *p = append(*p, problem{path, msg}) }
-
-// merge adds err's problems under prefix (a property name).
-func (p *problems) merge(prefix string, err error) {
-	var ie *invalidError
-	if !errors.As(err, &ie) {
-		p.add(prefix, err.Error())
-		return
-	}
-	for _, q := range ie.problems {
-		if q.path != "" {
-			q.path = prefix + "." + q.path
-		} else {
-			q.path = prefix
-		}
-		*p = append(*p, q)
-	}
-}
 
 func (p problems) err() error {
 	if len(p) == 0 {
@@ -157,9 +194,10 @@ func (e *invalidError) Error() string {
 
 func (e *invalidError) Unwrap() error { return ErrInvalid }
 
-// objectReader reads the properties of one JSON object by their exact names
-// (encoding/json alone would also take "PostID" for "postId"), noting each
-// property that is missing or of the wrong JSON type.
+// objectReader reads the properties of one JSON object by their exact names,
+// noting each property that is missing or of the wrong JSON type. It reads
+// the EventBridge envelope, whose properties are partly optional; the
+// events' own types are read by unmarshal.
 type objectReader struct {
 	fields map[string]json.RawMessage
 	p      problems
@@ -212,36 +250,6 @@ func (r *objectReader) string(name string) string {
 	return s
 }
 
-func (r *objectReader) int(name string) int {
-	raw := r.raw(name)
-	if raw == nil {
-		return 0
-	}
-	var n int64
-	if err := json.Unmarshal(raw, &n); err != nil || int64(int(n)) != n {
-		r.p.add(name, "must be an integer")
-		return 0
-	}
-	return int(n)
-}
-
-func (r *objectReader) time(name string) time.Time {
-	raw := r.raw(name)
-	if raw == nil {
-		return time.Time{}
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		r.p.add(name, "must be a string")
-		return time.Time{}
-	}
-	t, ok := parseTime(s)
-	if !ok {
-		r.p.add(name, "must be a UTC time with milliseconds, as "+quote(timeLayout))
-	}
-	return t
-}
-
 // isUUID reports whether s is a UUID in canonical form, lower case.
 func isUUID(s string) bool {
 	if len(s) != 36 {
@@ -269,16 +277,72 @@ func isUUIDv7(s string) bool {
 	return isUUID(s) && s[14] == '7' && strings.IndexByte("89ab", s[19]) >= 0
 }
 
-func checkID(field, id string, p *problems) {
-	if !isUUID(id) {
-		p.add(field, "must be a lower-case UUID")
+// check appends every problem of v's values, at their property paths: a
+// time must be one timeLayout can write, and each field follows the rules
+// its check tag names (comma-separated).
+func check(v reflect.Value, path string, p *problems) {
+	t := v.Type()
+	for i, name := range propertyNames(t) {
+		f, at := v.Field(i), name
+		if path != "" {
+			at = path + "." + name
+		}
+		switch {
+		case f.Type() == timeType:
+			checkTime(at, f.Interface().(time.Time), p)
+		case f.Kind() == reflect.Struct:
+			check(f, at, p)
+		}
+		for rule := range strings.SplitSeq(t.Field(i).Tag.Get("check"), ",") {
+			if rule == "" {
+				continue
+			}
+			if r, ok := rules[rule]; ok {
+				r(at, f, p)
+			} else {
+				p.add(at, "has an unknown check "+quote(rule))
+			}
+		}
 	}
 }
 
-func checkNotEmpty(field, s string, p *problems) {
-	if s == "" {
-		p.add(field, "must not be empty")
-	}
+// rules are the check tags' rules.
+var rules = map[string]func(path string, v reflect.Value, p *problems){
+	"uuid": func(path string, v reflect.Value, p *problems) {
+		if !isUUID(v.String()) {
+			p.add(path, "must be a lower-case UUID")
+		}
+	},
+	"uuidv7": func(path string, v reflect.Value, p *problems) {
+		if !isUUIDv7(v.String()) {
+			p.add(path, "must be a lower-case UUIDv7")
+		}
+	},
+	"notEmpty": func(path string, v reflect.Value, p *problems) {
+		if v.String() == "" {
+			p.add(path, "must not be empty")
+		}
+	},
+	"schemaVersion": func(path string, v reflect.Value, p *problems) {
+		if v.String() != SchemaVersion {
+			p.add(path, "must be "+quote(SchemaVersion))
+		}
+	},
+	"title": func(path string, v reflect.Value, p *problems) {
+		switch title := v.String(); {
+		case !utf8.ValidString(title):
+			p.add(path, "must be valid UTF-8")
+		case title == "":
+			p.add(path, "must not be empty")
+		case utf8.RuneCountInString(title) > MaxTitleLen:
+			p.add(path, "must be at most "+strconv.Itoa(MaxTitleLen)+" characters")
+		}
+	},
+	"version": func(path string, v reflect.Value, p *problems) {
+		if v.Int() < 1 {
+			p.add(path, "must be 1 or more")
+		}
+	},
 }
 
 // checkTime rejects the zero time, and times timeLayout cannot write.

@@ -24,6 +24,10 @@ echo "== Load runs: GET /api/posts/{id} with 32 clients; POST to counter-visible
 EVENTBOARD_LOAD=1 EVENTBOARD_LOAD_OUT="$tmp/load.json" EVENTBOARD_PIPELINE_OUT="$tmp/pipeline.json" \
   go test -count=1 -run 'TestLoadGetPost|TestLoadPipelineLatency' -v ./internal/local/ | grep -E 'req/s|throughput|p50|^(ok|FAIL)'
 
+echo "== Read load: posts at 1,000 requests/s for 30 s against the local stack (make load-read)"
+EVENTBOARD_LOAD_READ=1 EVENTBOARD_LOAD_OUT="$tmp/read.json" \
+  go test -count=1 -timeout 10m -run TestLoadReadRate -v ./internal/local/ | grep -E 'rate_test|^(ok|FAIL)'
+
 # median of the -count runs of one benchmark, for a column (ns/op, B/op, allocs/op)
 median() {
   awk -v name="$1" -v unit="$2" '$1 ~ "^"name"(-[0-9]+)?$" { for (i = 2; i < NF; i++) if ($(i+1) == unit) print $i }' "$tmp/bench.txt" |
@@ -36,6 +40,7 @@ row() {
 }
 load() { python3 -c "import json,sys; d=json.load(open('$tmp/load.json')); print($1)"; }
 pipeline() { python3 -c "import json,sys; d=json.load(open('$tmp/pipeline.json')); print($1)"; }
+readload() { python3 -c "import json,sys; d=json.load(open('$tmp/read.json')); print($1)"; }
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 {
@@ -76,6 +81,20 @@ in-process kumo in the same run (internal/local/load_test.go).
 **Ratio: $(load "round(100*d['ratio'])")%** of the minimal server's throughput (target ≥ 70%). Both are
 bound by kumo's GetItem; the stack's own cost is building and decoding the
 payload 2.0 JSON twice per request.
+
+## Read load at a fixed rate
+
+\`make load-read\`: posts read from the local stack on a loopback port at
+$(readload "d['rate']") requests/s for $(readload "round(d['seconds'])") s, about one in ten \`GET /api/posts?limit=20\`, the
+others \`GET /api/posts/{id}\`, sent on schedule whatever the answers take (an open
+model, as vegeta's attack) over at most 256 connections, on the same 2
+shared cores as the stack. It fails on any 5xx or transport error; the rest
+is reported, not asserted. Where the stack answers fewer than the rate,
+requests queue for a connection and the latencies grow with the run.
+
+| sent | sending rate | answered per second | answers | 5xx | transport errors | p50 | p99 | max |
+|---|---|---|---|---|---|---|---|---|
+| $(readload "d['requests']") | $(readload "round(d['achievedPerSecond'])")/s | $(readload "round(d['servedPerSecond'])")/s | $(readload "', '.join(f'{k}: {v}' for k, v in sorted(d['statuses'].items()))") | $(readload "sum(v for k, v in d['statuses'].items() if int(k) >= 500)") | $(readload "d['transportErrors']") | $(readload "d['p50_ms']") ms | $(readload "d['p99_ms']") ms | $(readload "d['max_ms']") ms |
 
 ## The event pipeline
 

@@ -7,30 +7,15 @@ cd "$(dirname "$0")/.."
 
 arch="${1:-arm64}"
 
-# serverless.yml function name -> Go package of its main.
-functions=(
-  "listPosts:./api/listposts"
-  "getPost:./api/getpost"
-  "createPost:./api/createpost"
-  "updatePost:./api/updatepost"
-  "deletePost:./api/deletepost"
-  "signUp:./api/signup"
-  "confirmSignUp:./api/confirm"
-  "resendCode:./api/resend"
-  "login:./api/login"
-  "refresh:./api/refresh"
-  "logout:./api/logout"
-  "myInfo:./api/myinfo"
-  "postConfirmation:./workers/postconfirm"
-  "getStats:./api/stats"
-  "counterWorker:./workers/counter"
-  "outboxSweeper:./schedules/outboxsweeper"
-)
+# serverless.yml function name and the Go package of its main, from the
+# function registry (internal/registry).
+mapfile -t functions < <(go run ./cmd/eventboard functions)
+[ "${#functions[@]}" -gt 0 ] || { echo "no functions listed" >&2; exit 1; }
 
 mkdir -p .build
 for entry in "${functions[@]}"; do
-  name="${entry%%:*}"
-  pkg="${entry#*:}"
+  name="${entry%% *}"
+  pkg="${entry#* }"
   dir=".build/$name"
   mkdir -p "$dir"
   CGO_ENABLED=0 GOOS=linux GOARCH="$arch" \

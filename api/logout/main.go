@@ -2,20 +2,8 @@
 package main
 
 import (
-	"context"
-	"log/slog"
-	"os"
-
-	"github.com/aws/aws-lambda-go/lambda"
-
 	"github.com/eventboard/eventboard/internal/authapi"
+	"github.com/eventboard/eventboard/internal/lambdafn"
 )
 
-func main() {
-	h, err := authapi.FromEnv(context.Background())
-	if err != nil {
-		slog.Error("logout: startup failed", "error", err)
-		os.Exit(1)
-	}
-	lambda.Start(h.Logout())
-}
+func main() { lambdafn.Main(authapi.Logout()) }

@@ -3,20 +3,8 @@
 package main
 
 import (
-	"context"
-	"log/slog"
-	"os"
-
-	"github.com/aws/aws-lambda-go/lambda"
-
+	"github.com/eventboard/eventboard/internal/lambdafn"
 	"github.com/eventboard/eventboard/internal/statsapi"
 )
 
-func main() {
-	h, err := statsapi.FromEnv(context.Background())
-	if err != nil {
-		slog.Error("stats: startup failed", "error", err)
-		os.Exit(1)
-	}
-	lambda.Start(h.Get())
-}
+func main() { lambdafn.Main(statsapi.GetStats()) }

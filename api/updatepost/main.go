@@ -2,20 +2,8 @@
 package main
 
 import (
-	"context"
-	"log/slog"
-	"os"
-
-	"github.com/aws/aws-lambda-go/lambda"
-
+	"github.com/eventboard/eventboard/internal/lambdafn"
 	"github.com/eventboard/eventboard/internal/postapi"
 )
 
-func main() {
-	h, err := postapi.FromEnv(context.Background())
-	if err != nil {
-		slog.Error("updatepost: startup failed", "error", err)
-		os.Exit(1)
-	}
-	lambda.Start(h.Update())
-}
+func main() { lambdafn.Main(postapi.UpdatePost()) }

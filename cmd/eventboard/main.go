@@ -3,6 +3,7 @@
 //	eventboard local  runs the whole system on this machine (the local stack)
 //	eventboard token  prints an access token the local stack accepts
 //	eventboard dlq    inspects and replays dead-letter queues (operators)
+//	eventboard functions  lists the Lambda functions and their main packages
 package main
 
 import (
@@ -22,6 +23,7 @@ Commands:
   local   run the whole system on this machine: API, identity, AWS services
   token   print an access token the local stack accepts
   dlq     inspect and replay dead-letter queues, locally or on AWS
+  functions  list the Lambda functions and their main packages
 
 Run 'eventboard <command> -h' for a command's flags.
 `
@@ -53,6 +55,8 @@ func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return runToken(args[1:], stdout, stderr)
 	case "dlq":
 		return runDLQ(ctx, args[1:], stdout, stderr)
+	case "functions":
+		return runFunctions(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -42,32 +42,10 @@ func (h *Handlers) TrustOrigins(origins []string) *Handlers {
 	return h
 }
 
-type lambdaFunc = func(context.Context, httpapi.Request) (httpapi.Response, error)
-
-// stateChanging is h's Lambda for a route that signs in, out or up: a page
-// of another site may not call it (login CSRF, forced logout).
-func (h *Handlers) stateChanging(fn httpapi.Handler) lambdaFunc {
-	return httpapi.Lambda(h.log, func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-		if err := httpapi.CheckOrigin(req, h.siteOrigins); err != nil {
-			return httpapi.Response{}, err
-		}
-		return fn(ctx, req)
-	})
-}
-
-// field is a request field and whether the body held it (not null).
-type field struct {
-	name    string
-	present bool
-}
-
-func require(fields ...field) error {
-	for _, f := range fields {
-		if !f.present {
-			return apperr.Errorf(apperr.Invalid, "MISSING_FIELD", "Field %q is required.", f.name)
-		}
-	}
-	return nil
+// checkOrigin refuses a request to a route that signs in, out or up that a
+// page of another site sent (login CSRF, forced logout).
+func (h *Handlers) checkOrigin(req httpapi.Request) error {
+	return httpapi.CheckOrigin(req, h.siteOrigins)
 }
 
 type signUpRequest struct {
@@ -83,21 +61,22 @@ type signUpResponse struct {
 }
 
 // SignUp serves POST /api/auth/signup: 201, and a code goes to the e-mail.
-func (h *Handlers) SignUp() lambdaFunc {
-	return h.stateChanging(func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-		var body signUpRequest
-		if err := httpapi.DecodeJSON(req, &body); err != nil {
-			return httpapi.Response{}, err
-		}
-		if err := require(field{"username", body.Username != nil}, field{"email", body.Email != nil}, field{"password", body.Password != nil}); err != nil {
-			return httpapi.Response{}, err
-		}
-		sub, err := h.svc.SignUp(ctx, *body.Username, *body.Email, *body.Password)
-		if err != nil {
-			return httpapi.Response{}, err
-		}
-		return httpapi.JSON(http.StatusCreated, signUpResponse{Username: *body.Username, Sub: sub})
-	})
+func (h *Handlers) SignUp(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	if err := h.checkOrigin(req); err != nil {
+		return httpapi.Response{}, err
+	}
+	var body signUpRequest
+	if err := httpapi.DecodeJSON(req, &body); err != nil {
+		return httpapi.Response{}, err
+	}
+	if err := httpapi.Require(httpapi.Has("username", body.Username != nil), httpapi.Has("email", body.Email != nil), httpapi.Has("password", body.Password != nil)); err != nil {
+		return httpapi.Response{}, err
+	}
+	sub, err := h.svc.SignUp(ctx, *body.Username, *body.Email, *body.Password)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusCreated, signUpResponse{Username: *body.Username, Sub: sub})
 }
 
 type confirmRequest struct {
@@ -106,20 +85,21 @@ type confirmRequest struct {
 }
 
 // Confirm serves POST /api/auth/confirm: 204.
-func (h *Handlers) Confirm() lambdaFunc {
-	return h.stateChanging(func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-		var body confirmRequest
-		if err := httpapi.DecodeJSON(req, &body); err != nil {
-			return httpapi.Response{}, err
-		}
-		if err := require(field{"username", body.Username != nil}, field{"code", body.Code != nil}); err != nil {
-			return httpapi.Response{}, err
-		}
-		if err := h.svc.Confirm(ctx, *body.Username, *body.Code); err != nil {
-			return httpapi.Response{}, err
-		}
-		return httpapi.NoContent(), nil
-	})
+func (h *Handlers) Confirm(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	if err := h.checkOrigin(req); err != nil {
+		return httpapi.Response{}, err
+	}
+	var body confirmRequest
+	if err := httpapi.DecodeJSON(req, &body); err != nil {
+		return httpapi.Response{}, err
+	}
+	if err := httpapi.Require(httpapi.Has("username", body.Username != nil), httpapi.Has("code", body.Code != nil)); err != nil {
+		return httpapi.Response{}, err
+	}
+	if err := h.svc.Confirm(ctx, *body.Username, *body.Code); err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.NoContent(), nil
 }
 
 type resendRequest struct {
@@ -127,21 +107,22 @@ type resendRequest struct {
 }
 
 // Resend serves POST /api/auth/resend: 202 whether or not the user exists.
-func (h *Handlers) Resend() lambdaFunc {
-	return h.stateChanging(func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-		var body resendRequest
-		if err := httpapi.DecodeJSON(req, &body); err != nil {
-			return httpapi.Response{}, err
-		}
-		if err := require(field{"username", body.Username != nil}); err != nil {
-			return httpapi.Response{}, err
-		}
-		if err := h.svc.Resend(ctx, *body.Username); err != nil {
-			return httpapi.Response{}, err
-		}
-		return httpapi.JSON(http.StatusAccepted, map[string]string{
-			"message": "If that account is waiting for confirmation, a new code is on its way.",
-		})
+func (h *Handlers) Resend(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	if err := h.checkOrigin(req); err != nil {
+		return httpapi.Response{}, err
+	}
+	var body resendRequest
+	if err := httpapi.DecodeJSON(req, &body); err != nil {
+		return httpapi.Response{}, err
+	}
+	if err := httpapi.Require(httpapi.Has("username", body.Username != nil)); err != nil {
+		return httpapi.Response{}, err
+	}
+	if err := h.svc.Resend(ctx, *body.Username); err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusAccepted, map[string]string{
+		"message": "If that account is waiting for confirmation, a new code is on its way.",
 	})
 }
 
@@ -161,80 +142,83 @@ type tokensResponse struct {
 
 // Login serves POST /api/auth/login: 200 with the access and ID tokens, and
 // the refresh token in the cookie.
-func (h *Handlers) Login() lambdaFunc {
-	return h.stateChanging(func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-		var body loginRequest
-		if err := httpapi.DecodeJSON(req, &body); err != nil {
-			return httpapi.Response{}, err
-		}
-		if err := require(field{"username", body.Username != nil}, field{"password", body.Password != nil}); err != nil {
-			return httpapi.Response{}, err
-		}
-		t, err := h.svc.Login(ctx, *body.Username, *body.Password)
-		if err != nil {
-			return httpapi.Response{}, err
-		}
-		resp, err := httpapi.JSON(http.StatusOK, tokensResponse{AccessToken: t.AccessToken, IDToken: t.IDToken, ExpiresIn: t.ExpiresIn, TokenType: "Bearer"})
-		if err != nil {
-			return httpapi.Response{}, err
-		}
-		resp.Cookies = []string{refreshCookie(session{Username: *body.Username, RefreshToken: t.RefreshToken}, h.cookieMaxAge)}
-		resp.Headers["Cache-Control"] = "no-store"
-		return resp, nil
-	})
+func (h *Handlers) Login(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	if err := h.checkOrigin(req); err != nil {
+		return httpapi.Response{}, err
+	}
+	var body loginRequest
+	if err := httpapi.DecodeJSON(req, &body); err != nil {
+		return httpapi.Response{}, err
+	}
+	if err := httpapi.Require(httpapi.Has("username", body.Username != nil), httpapi.Has("password", body.Password != nil)); err != nil {
+		return httpapi.Response{}, err
+	}
+	t, err := h.svc.Login(ctx, *body.Username, *body.Password)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	resp, err := httpapi.JSON(http.StatusOK, tokensResponse{AccessToken: t.AccessToken, IDToken: t.IDToken, ExpiresIn: t.ExpiresIn, TokenType: "Bearer"})
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	resp.Cookies = []string{refreshCookie(session{Username: *body.Username, RefreshToken: t.RefreshToken}, h.cookieMaxAge)}
+	resp.Headers["Cache-Control"] = "no-store"
+	return resp, nil
 }
 
 // Refresh serves POST /api/auth/refresh: 200 with new access and ID tokens,
 // and the cookie replaced, holding the new refresh token Cognito's rotation
 // issued (the same one when a retry within the grace period got none).
 // Without a usable cookie it answers 401 and clears it.
-func (h *Handlers) Refresh() lambdaFunc {
-	return h.stateChanging(func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-		s, ok, err := readSession(req.Cookies)
-		if !ok || err != nil {
-			return withCleared(req, auth.ErrInvalidRefresh), nil
-		}
-		t, err := h.svc.Refresh(ctx, s.Username, s.RefreshToken)
-		if errors.Is(err, auth.ErrInvalidRefresh) {
-			return withCleared(req, err), nil
-		}
-		if err != nil {
-			return httpapi.Response{}, err
-		}
-		resp, err := httpapi.JSON(http.StatusOK, tokensResponse{AccessToken: t.AccessToken, IDToken: t.IDToken, ExpiresIn: t.ExpiresIn, TokenType: "Bearer"})
-		if err != nil {
-			return httpapi.Response{}, err
-		}
-		if t.RefreshToken != "" { // rotated: the old one stops working soon
-			s.RefreshToken = t.RefreshToken
-		}
-		resp.Cookies = []string{refreshCookie(s, h.cookieMaxAge)}
-		resp.Headers["Cache-Control"] = "no-store"
-		return resp, nil
-	})
+func (h *Handlers) Refresh(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	if err := h.checkOrigin(req); err != nil {
+		return httpapi.Response{}, err
+	}
+	s, ok, err := readSession(req.Cookies)
+	if !ok || err != nil {
+		return withCleared(req, auth.ErrInvalidRefresh), nil
+	}
+	t, err := h.svc.Refresh(ctx, s.Username, s.RefreshToken)
+	if errors.Is(err, auth.ErrInvalidRefresh) {
+		return withCleared(req, err), nil
+	}
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	resp, err := httpapi.JSON(http.StatusOK, tokensResponse{AccessToken: t.AccessToken, IDToken: t.IDToken, ExpiresIn: t.ExpiresIn, TokenType: "Bearer"})
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	if t.RefreshToken != "" { // rotated: the old one stops working soon
+		s.RefreshToken = t.RefreshToken
+	}
+	resp.Cookies = []string{refreshCookie(s, h.cookieMaxAge)}
+	resp.Headers["Cache-Control"] = "no-store"
+	return resp, nil
 }
 
 // Logout serves POST /api/auth/logout: it ends the sessions of the live
 // tokens it was given (auth.Service.Logout: the bearer token's, the
 // cookie's) and clears the cookie; 204 every time, however stale or made up
 // what it was given, and nothing is recorded for tokens that are not live.
-func (h *Handlers) Logout() lambdaFunc {
-	return h.stateChanging(func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-		s, _, _ := readSession(req.Cookies) // a garbled cookie is cleared all the same
-		err := h.svc.Logout(ctx, s.Username, s.RefreshToken, httpapi.BearerToken(req))
-		if err != nil {
-			// The cookie goes regardless; the error (a provider or table
-			// outage) is still reported, since the session may live on.
-			e := apperr.From(err)
-			if e.Kind == apperr.Internal {
-				h.log.ErrorContext(ctx, "logout failed", "requestId", req.RequestContext.RequestID, "error", err)
-			}
-			return withCleared(req, e), nil
+func (h *Handlers) Logout(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	if err := h.checkOrigin(req); err != nil {
+		return httpapi.Response{}, err
+	}
+	s, _, _ := readSession(req.Cookies) // a garbled cookie is cleared all the same
+	err := h.svc.Logout(ctx, s.Username, s.RefreshToken, httpapi.BearerToken(req))
+	if err != nil {
+		// The cookie goes regardless; the error (a provider or table
+		// outage) is still reported, since the session may live on.
+		e := apperr.From(err)
+		if e.Kind == apperr.Internal {
+			h.log.ErrorContext(ctx, "logout failed", "requestId", req.RequestContext.RequestID, "error", err)
 		}
-		resp := httpapi.NoContent()
-		resp.Cookies = []string{clearCookie()}
-		return resp, nil
-	})
+		return withCleared(req, e), nil
+	}
+	resp := httpapi.NoContent()
+	resp.Cookies = []string{clearCookie()}
+	return resp, nil
 }
 
 type meResponse struct {
@@ -248,22 +232,20 @@ type meResponse struct {
 // Me serves GET /api/myinfo. postCount is the Counter table's count of the
 // user's posts, which trails their writes by the few seconds the events
 // take to reach the counter worker.
-func (h *Handlers) Me() lambdaFunc {
-	return httpapi.Lambda(h.log, func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-		caller, err := httpapi.CallerFrom(req)
-		if err != nil {
-			return httpapi.Response{}, err
-		}
-		u, err := h.svc.Me(ctx, caller.AccessToken)
-		if err != nil {
-			return httpapi.Response{}, err
-		}
-		posts, err := counter.PostsBy(ctx, h.counters, u.Sub)
-		if err != nil {
-			return httpapi.Response{}, err
-		}
-		return httpapi.JSON(http.StatusOK, meResponse{Username: u.Username, Sub: u.Sub, Email: u.Email, EmailVerified: u.EmailVerified, PostCount: posts})
-	})
+func (h *Handlers) Me(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	caller, err := httpapi.CallerFrom(req)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	u, err := h.svc.Me(ctx, caller.AccessToken)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	posts, err := counter.PostsBy(ctx, h.counters, u.Sub)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, meResponse{Username: u.Username, Sub: u.Sub, Email: u.Email, EmailVerified: u.EmailVerified, PostCount: posts})
 }
 
 // withCleared is the error answer for err that also removes the cookie.

@@ -20,6 +20,7 @@ import (
 	"github.com/eventboard/eventboard/internal/auth"
 	"github.com/eventboard/eventboard/internal/authapi"
 	"github.com/eventboard/eventboard/internal/counter"
+	"github.com/eventboard/eventboard/internal/httpapi"
 	"github.com/eventboard/eventboard/internal/inmem"
 )
 
@@ -89,10 +90,10 @@ func fixture(t *testing.T, name string) events.APIGatewayV2HTTPRequest {
 	return req
 }
 
-func invoke(t *testing.T, h any, req events.APIGatewayV2HTTPRequest) events.APIGatewayV2HTTPResponse {
+func invoke(t *testing.T, h httpapi.Handler, req events.APIGatewayV2HTTPRequest) events.APIGatewayV2HTTPResponse {
 	t.Helper()
 	payload, _ := json.Marshal(req)
-	out, err := lambda.NewHandler(h).Invoke(context.Background(), payload)
+	out, err := lambda.NewHandler(httpapi.Lambda(slog.New(slog.DiscardHandler), h)).Invoke(context.Background(), payload)
 	if err != nil {
 		t.Fatalf("function error: %v", err)
 	}
@@ -125,7 +126,7 @@ const accessToken = "eyJhbGciOiJSUzI1NiJ9.eyJvcmlnaW5fanRpIjoib3JpZ2luLTEiLCJ0b2
 func TestLoginSetsOnlyTheCookie(t *testing.T) {
 	t.Parallel()
 	idp := &fakeIDP{login: auth.Tokens{AccessToken: accessToken, IDToken: "id", RefreshToken: "refresh-token", ExpiresIn: 900}}
-	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Login(), fixture(t, "login.json"))
+	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Login, fixture(t, "login.json"))
 	if resp.StatusCode != 200 || strings.Contains(resp.Body, "refresh-token") {
 		t.Fatalf("login: %d %s", resp.StatusCode, resp.Body)
 	}
@@ -153,14 +154,14 @@ func TestLoginChallengesAreClear4xx(t *testing.T) {
 		{"SOFTWARE_TOKEN_MFA", "LOGIN_CHALLENGE"},
 	} {
 		idp := &fakeIDP{loginErr: &auth.ChallengeError{Name: tc.challenge}}
-		resp := invoke(t, handlers(idp, inmem.NewRevocations()).Login(), fixture(t, "login.json"))
+		resp := invoke(t, handlers(idp, inmem.NewRevocations()).Login, fixture(t, "login.json"))
 		if resp.StatusCode != 403 || code(t, resp) != tc.code || len(resp.Cookies) != 0 {
 			t.Errorf("%s: %d %s %v", tc.challenge, resp.StatusCode, resp.Body, resp.Cookies)
 		}
 	}
 	// A provider that answers neither tokens nor a challenge is our fault,
 	// never an empty 200.
-	resp := invoke(t, handlers(&fakeIDP{}, inmem.NewRevocations()).Login(), fixture(t, "login.json"))
+	resp := invoke(t, handlers(&fakeIDP{}, inmem.NewRevocations()).Login, fixture(t, "login.json"))
 	if resp.StatusCode != 500 || code(t, resp) != "INTERNAL" {
 		t.Errorf("empty answer: %d %s", resp.StatusCode, resp.Body)
 	}
@@ -173,7 +174,7 @@ func TestLogout(t *testing.T) {
 	bearer := fakeJWT(map[string]any{"sub": "sub-alice", "origin_jti": "origin-bearer", "token_use": "access", "iat": time.Now().Unix()})
 	req := fixture(t, "logout.json")
 	req.Headers["authorization"] = "Bearer " + bearer
-	resp := invoke(t, handlers(idp, rev).Logout(), req)
+	resp := invoke(t, handlers(idp, rev).Logout, req)
 	if resp.StatusCode != 204 || len(resp.Cookies) != 1 || !strings.Contains(resp.Cookies[0], "Max-Age=0") {
 		t.Fatalf("logout: %d %v", resp.StatusCode, resp.Cookies)
 	}
@@ -194,7 +195,7 @@ func TestLogout(t *testing.T) {
 func TestLogoutWithExpiredTokenAndStaleCookie(t *testing.T) {
 	t.Parallel()
 	idp := &fakeIDP{revokeErr: auth.ErrNotAuthorized, getUserErr: auth.ErrNotAuthorized, refreshErr: auth.ErrNotAuthorized}
-	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Logout(), fixture(t, "logout.json"))
+	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Logout, fixture(t, "logout.json"))
 	if resp.StatusCode != 204 || len(resp.Cookies) != 1 {
 		t.Fatalf("logout: %d %s", resp.StatusCode, resp.Body)
 	}
@@ -208,7 +209,7 @@ func TestLogoutWithExpiredTokenAndStaleCookie(t *testing.T) {
 func TestLogoutReportsAnOutageButClearsTheCookie(t *testing.T) {
 	t.Parallel()
 	idp := &fakeIDP{revokeErr: errors.New("connection reset by peer")}
-	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Logout(), fixture(t, "logout.json"))
+	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Logout, fixture(t, "logout.json"))
 	if resp.StatusCode != 500 || code(t, resp) != "INTERNAL" || strings.Contains(resp.Body, "connection reset") {
 		t.Errorf("outage: %d %s", resp.StatusCode, resp.Body)
 	}
@@ -222,7 +223,7 @@ func TestRefreshReadsTheCookie(t *testing.T) {
 	idp := &fakeIDP{}
 	req := fixture(t, "logout.json")
 	req.RouteKey = "POST /api/auth/refresh"
-	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Refresh(), req)
+	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Refresh, req)
 	if resp.StatusCode != 200 || !strings.Contains(resp.Body, refreshedAccess) || len(resp.Cookies) != 1 || !strings.Contains(resp.Cookies[0], "eyJ1IjoiYWxpY2UiLCJ0IjoicmVmcmVzaC10b2tlbiJ9") {
 		t.Fatalf("refresh: %d %s %v", resp.StatusCode, resp.Body, resp.Cookies)
 	}
@@ -231,7 +232,7 @@ func TestRefreshReadsTheCookie(t *testing.T) {
 	}
 	for _, cookies := range [][]string{nil, {"eventboard_refresh=%%"}, {"eventboard_refresh=e30"}, {"other=1"}} {
 		req.Cookies = cookies
-		resp := invoke(t, handlers(idp, inmem.NewRevocations()).Refresh(), req)
+		resp := invoke(t, handlers(idp, inmem.NewRevocations()).Refresh, req)
 		if resp.StatusCode != 401 || code(t, resp) != "INVALID_REFRESH_TOKEN" || len(resp.Cookies) != 1 {
 			t.Errorf("cookies %v: %d %s %v", cookies, resp.StatusCode, resp.Body, resp.Cookies)
 		}
@@ -254,7 +255,7 @@ func TestMeIncludesPostCount(t *testing.T) {
 	}
 	me := func(c counter.ValueReader) events.APIGatewayV2HTTPResponse {
 		h := authapi.New(auth.NewService(&fakeIDP{}, inmem.NewRevocations(), time.Hour), c, time.Hour, slog.New(slog.DiscardHandler))
-		return invoke(t, h.Me(), fixture(t, "myinfo.json"))
+		return invoke(t, h.Me, fixture(t, "myinfo.json"))
 	}
 
 	resp := me(counters)
@@ -304,9 +305,9 @@ func TestFinding05_CrossSiteAuthRequestsRefused(t *testing.T) {
 			for k, v := range tc.headers {
 				req.Headers[k] = v
 			}
-			fn := h.Login()
+			fn := h.Login
 			if tc.fixture == "logout.json" {
-				fn = h.Logout()
+				fn = h.Logout
 			}
 			resp := invoke(t, fn, req)
 			if resp.StatusCode != tc.status || code(t, resp) != tc.code {
@@ -346,7 +347,7 @@ func TestFinding01_LogoutRevokesTheBearerTokensOwnSessionToTheMillisecond(t *tes
 	req := fixture(t, "logout.json")
 	req.Cookies = nil
 	req.Headers["authorization"] = "Bearer " + bearer
-	if resp := invoke(t, handlers(&fakeIDP{}, rev).Logout(), req); resp.StatusCode != 204 {
+	if resp := invoke(t, handlers(&fakeIDP{}, rev).Logout, req); resp.StatusCode != 204 {
 		t.Fatalf("logout: %d %s", resp.StatusCode, resp.Body)
 	}
 	ctx := context.Background()
@@ -388,7 +389,7 @@ func TestFinding02_UnauthenticatedLogoutRevokesNothing(t *testing.T) {
 			if tc.bearer != "" {
 				req.Headers["authorization"] = tc.bearer
 			}
-			resp := invoke(t, handlers(idp, rev).Logout(), req)
+			resp := invoke(t, handlers(idp, rev).Logout, req)
 			if resp.StatusCode != 204 {
 				t.Errorf("logout: %d %s", resp.StatusCode, resp.Body)
 			}
@@ -410,12 +411,12 @@ func TestFinding16_RefreshReplacesTheCookie(t *testing.T) {
 	idp := &fakeIDP{rotated: "rotated-token"}
 	req := fixture(t, "logout.json")
 	req.RouteKey = "POST /api/auth/refresh"
-	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Refresh(), req)
+	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Refresh, req)
 	if resp.StatusCode != 200 || len(resp.Cookies) != 1 {
 		t.Fatalf("refresh: %d %v", resp.StatusCode, resp.Cookies)
 	}
 	req.Cookies = []string{strings.Split(resp.Cookies[0], ";")[0]}
-	invoke(t, handlers(idp, inmem.NewRevocations()).Refresh(), req)
+	invoke(t, handlers(idp, inmem.NewRevocations()).Refresh, req)
 	if want := "Refresh alice rotated-token"; idp.calls[len(idp.calls)-1] != want {
 		t.Errorf("the next refresh sent %q, want %q (the rotated token from the new cookie)", idp.calls[len(idp.calls)-1], want)
 	}

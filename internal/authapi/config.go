@@ -2,29 +2,27 @@ package authapi
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"os"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/sethvargo/go-envconfig"
 
 	"github.com/eventboard/eventboard/internal/auth"
-	"github.com/eventboard/eventboard/internal/awsenv"
 	"github.com/eventboard/eventboard/internal/cognito"
+	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/dynamo"
-	"github.com/eventboard/eventboard/internal/logging"
+	"github.com/eventboard/eventboard/internal/lambdafn"
 )
 
-// Config is what an auth Lambda reads from its environment.
+// Config is what an auth Lambda reads from its environment. Logout writes
+// the revocations table; GET /api/myinfo reads post counts from the counter
+// table.
 type Config struct {
+	config.Runtime
+	config.Revocations
+	config.Counter
 	ClientID     string `env:"COGNITO_CLIENT_ID, required"`
 	ClientSecret string `env:"COGNITO_CLIENT_SECRET"` // empty: the app client has no secret
-	// RevocationsTable records sign-outs (logout writes it).
-	RevocationsTable string `env:"REVOCATIONS_TABLE, required"`
-	// CounterTable holds the post counts GET /api/myinfo reports.
-	CounterTable string `env:"COUNTER_TABLE, required"`
 	// RefreshCookieMaxAge is the refresh cookie's lifetime; keep it at most
 	// the app client's refresh-token validity.
 	RefreshCookieMaxAge time.Duration `env:"REFRESH_COOKIE_MAX_AGE, default=720h"`
@@ -33,33 +31,26 @@ type Config struct {
 	RevokeFor time.Duration `env:"REVOKE_FOR, default=24h"`
 	// SiteOrigins are the origins, besides the API's own host, whose pages
 	// may call the state-changing auth routes.
-	SiteOrigins  []string   `env:"SITE_ORIGINS"`
-	LogLevel     slog.Level `env:"LOG_LEVEL, default=info"`
-	FunctionName string     `env:"AWS_LAMBDA_FUNCTION_NAME, default=auth"`
+	SiteOrigins []string `env:"SITE_ORIGINS"`
 }
 
-// LoadConfig reads Config through lookup.
-func LoadConfig(ctx context.Context, lookup envconfig.Lookuper) (Config, error) {
-	return awsenv.Load[Config](ctx, lookup, "authapi.LoadConfig")
+// The auth functions, named as in serverless.yml. Each is a function, so a
+// binary links the one handler it serves.
+var route = lambdafn.Routes(wire)
+
+func SignUp() lambdafn.Function        { return route("signUp", (*Handlers).SignUp) }
+func ConfirmSignUp() lambdafn.Function { return route("confirmSignUp", (*Handlers).Confirm) }
+func ResendCode() lambdafn.Function    { return route("resendCode", (*Handlers).Resend) }
+func Login() lambdafn.Function         { return route("login", (*Handlers).Login) }
+func Refresh() lambdafn.Function       { return route("refresh", (*Handlers).Refresh) }
+func Logout() lambdafn.Function        { return route("logout", (*Handlers).Logout) }
+func MyInfo() lambdafn.Function        { return route("myInfo", (*Handlers).Me) }
+
+func wire(_ context.Context, cfg Config, d lambdafn.Deps) (*Handlers, error) {
+	return Wire(cfg, cognito.NewAPIClient(d.AWS, d.Lookup), dynamo.NewClient(d.AWS, d.Lookup), d.Log)
 }
 
-// FromEnv wires an auth Lambda on AWS.
-func FromEnv(ctx context.Context) (*Handlers, error) {
-	cfg, err := LoadConfig(ctx, envconfig.OsLookuper())
-	if err != nil {
-		return nil, err
-	}
-	awsCfg, err := awsenv.Config(os.LookupEnv)
-	if err != nil {
-		return nil, fmt.Errorf("authapi.FromEnv: aws config: %w", err)
-	}
-	idp := cognito.NewAPIClient(awsCfg, os.LookupEnv)
-	db := dynamo.NewClient(awsCfg, os.LookupEnv)
-	return Wire(cfg, idp, db, logging.New(os.Stdout, cfg.LogLevel, cfg.FunctionName))
-}
-
-// Wire builds the handlers from cfg on the given clients: on AWS from
-// FromEnv, in the local stack with clients of its emulators.
+// Wire builds the handlers from cfg on the given clients.
 func Wire(cfg Config, idp cognito.API, db *dynamodb.Client, log *slog.Logger) (*Handlers, error) {
 	provider, err := cognito.New(idp, cfg.ClientID, cfg.ClientSecret)
 	if err != nil {

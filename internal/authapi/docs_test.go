@@ -36,7 +36,7 @@ func TestFinding09_SignUpAnswersAsDocumented(t *testing.T) {
 	}
 	req := fixture(t, "login.json")
 	req.Body = `{"username":"alice","email":"alice@example.com","password":"Corr3ct-Horse!"}`
-	resp := invoke(t, handlers(&fakeIDP{signUpErr: auth.ErrUsernameExists}, inmem.NewRevocations()).SignUp(), req)
+	resp := invoke(t, handlers(&fakeIDP{signUpErr: auth.ErrUsernameExists}, inmem.NewRevocations()).SignUp, req)
 	if resp.StatusCode != 409 || code(t, resp) != "USERNAME_EXISTS" {
 		t.Errorf("sign-up of a taken username: %d %s, docs say 409 USERNAME_EXISTS", resp.StatusCode, resp.Body)
 	}
@@ -80,7 +80,7 @@ func TestFinding04_CognitoSignOutLimitMatchesTheTokenLifetime(t *testing.T) {
 	}
 	// What the docs promise at once: myinfo asks Cognito, so a token Cognito
 	// signed out is refused there.
-	resp := invoke(t, handlers(&fakeIDP{getUserErr: auth.ErrNotAuthorized}, inmem.NewRevocations()).Me(), fixture(t, "myinfo.json"))
+	resp := invoke(t, handlers(&fakeIDP{getUserErr: auth.ErrNotAuthorized}, inmem.NewRevocations()).Me, fixture(t, "myinfo.json"))
 	if resp.StatusCode != 401 || code(t, resp) != "TOKEN_REVOKED" {
 		t.Errorf("myinfo with a token Cognito signed out: %d %s", resp.StatusCode, resp.Body)
 	}

@@ -9,14 +9,11 @@
 package awsenv
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/sethvargo/go-envconfig"
 )
 
 // Lookup reads an environment variable (os.LookupEnv in main).
@@ -57,15 +54,4 @@ func Endpoint(lookup Lookup, serviceID string) *string {
 		return &v
 	}
 	return nil
-}
-
-// Load reads a function's configuration struct T (go-envconfig tags)
-// through lookup; op names the caller in the error.
-func Load[T any](ctx context.Context, lookup envconfig.Lookuper, op string) (T, error) {
-	var c T
-	if err := envconfig.ProcessWith(ctx, &envconfig.Config{Target: &c, Lookuper: lookup}); err != nil {
-		var zero T
-		return zero, fmt.Errorf("%s: %w", op, err)
-	}
-	return c, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/sethvargo/go-envconfig"
 
 	"github.com/eventboard/eventboard/events"
+	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/counterworker"
 	"github.com/eventboard/eventboard/internal/local/emulator"
 )
@@ -25,9 +26,9 @@ func BenchmarkWorkerBatchOnKumo(b *testing.B) {
 	srv := emulator.NewKumo()
 	b.Cleanup(srv.Close)
 	db := emulator.DynamoDB(srv.URL)
-	env := map[string]string{}
+	env := map[string]string{"AWS_LAMBDA_FUNCTION_NAME": "counterWorker"}
 	createTables(b, db, env, "CounterTable", "ProcessedEventsTable")
-	cfg, err := counterworker.LoadConfig(context.Background(), envconfig.MapLookuper(env))
+	cfg, err := config.Load[counterworker.Config](context.Background(), envconfig.MapLookuper(env))
 	if err != nil {
 		b.Fatal(err)
 	}

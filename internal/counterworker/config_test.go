@@ -7,14 +7,15 @@ import (
 
 	"github.com/sethvargo/go-envconfig"
 
+	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/counterworker"
 )
 
 func TestLoadConfig(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	env := map[string]string{"COUNTER_TABLE": "counters", "PROCESSED_EVENTS_TABLE": "processed"}
-	cfg, err := counterworker.LoadConfig(ctx, envconfig.MapLookuper(env))
+	env := map[string]string{"COUNTER_TABLE": "counters", "PROCESSED_EVENTS_TABLE": "processed", "AWS_LAMBDA_FUNCTION_NAME": "counterWorker"}
+	cfg, err := config.Load[counterworker.Config](ctx, envconfig.MapLookuper(env))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +31,7 @@ func TestLoadConfig(t *testing.T) {
 				partial[k] = v
 			}
 		}
-		if _, err := counterworker.LoadConfig(ctx, envconfig.MapLookuper(partial)); err == nil {
+		if _, err := config.Load[counterworker.Config](ctx, envconfig.MapLookuper(partial)); err == nil {
 			t.Errorf("LoadConfig without %s succeeded", missing)
 		}
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/sethvargo/go-envconfig"
 
 	"github.com/eventboard/eventboard/events"
+	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/counter"
 	"github.com/eventboard/eventboard/internal/counterworker"
 	"github.com/eventboard/eventboard/internal/dynamo"
@@ -50,9 +51,9 @@ func TestContentionDynamoDBLocal(t *testing.T) {
 				o.BaseEndpoint = aws.String(endpoint)
 				conflicts.install(o)
 			})
-			env := map[string]string{}
+			env := map[string]string{"AWS_LAMBDA_FUNCTION_NAME": "counterWorker"}
 			createTables(t, db, env, "CounterTable", "ProcessedEventsTable")
-			cfg, err := counterworker.LoadConfig(context.Background(), envconfig.MapLookuper(env))
+			cfg, err := config.Load[counterworker.Config](context.Background(), envconfig.MapLookuper(env))
 			if err != nil {
 				t.Fatal(err)
 			}

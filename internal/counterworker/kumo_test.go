@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/sethvargo/go-envconfig"
 
+	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/counterworker"
 	"github.com/eventboard/eventboard/internal/dynamo"
 	"github.com/eventboard/eventboard/internal/local/emulator"
@@ -52,9 +53,9 @@ func TestWiredWorkerOnKumo(t *testing.T) {
 	t.Cleanup(srv.Close)
 	t.Parallel()
 	db := emulator.DynamoDB(srv.URL)
-	env := map[string]string{}
+	env := map[string]string{"AWS_LAMBDA_FUNCTION_NAME": "counterWorker"}
 	createTables(t, db, env, "CounterTable", "ProcessedEventsTable")
-	cfg, err := counterworker.LoadConfig(context.Background(), envconfig.MapLookuper(env))
+	cfg, err := config.Load[counterworker.Config](context.Background(), envconfig.MapLookuper(env))
 	if err != nil {
 		t.Fatal(err)
 	}

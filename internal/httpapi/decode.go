@@ -239,3 +239,23 @@ func QueryInt(query map[string]string, name string, def int, invalid error) (int
 	}
 	return n, nil
 }
+
+// Field is a request field and whether the body held it (not null).
+type Field struct {
+	name    string
+	present bool
+}
+
+// Has is the field name, present when the body held it.
+func Has(name string, present bool) Field { return Field{name: name, present: present} }
+
+// Require returns MISSING_FIELD (invalid) for the first field that is not
+// present, and nil when all are.
+func Require(fields ...Field) error {
+	for _, f := range fields {
+		if !f.present {
+			return apperr.Errorf(apperr.Invalid, "MISSING_FIELD", "Field %q is required.", f.name)
+		}
+	}
+	return nil
+}

@@ -6,6 +6,7 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -78,15 +79,24 @@ func Lambda(log *slog.Logger, h Handler) func(context.Context, Request) (Respons
 		resp, err = h(ctx, req)
 		if err != nil {
 			e := apperr.From(err)
-			if e.Kind == apperr.Internal {
+			switch {
+			case e.Kind == apperr.Internal && clientGaveUp(ctx, err):
+				log.InfoContext(ctx, "request abandoned by the client", "error", err)
+			case e.Kind == apperr.Internal:
 				log.ErrorContext(ctx, "request failed", "error", err)
-			} else {
+			default:
 				log.InfoContext(ctx, "request refused", "code", e.Code, "error", err)
 			}
 			return ErrorResponse(req, e), nil
 		}
 		return resp, nil
 	}
+}
+
+// clientGaveUp reports whether err is the request's own cancellation: the
+// caller went away, nothing failed. A deadline that passed is a failure.
+func clientGaveUp(ctx context.Context, err error) bool {
+	return errors.Is(err, context.Canceled) && errors.Is(ctx.Err(), context.Canceled)
 }
 
 // CorrelationID is the request's correlation id: the caller's

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -56,6 +57,50 @@ func TestLambdaMapsErrorsAndPanics(t *testing.T) {
 			}
 			if resp.Headers["Content-Type"] == "" || resp.Headers["X-Correlation-Id"] != "req-1" {
 				t.Errorf("headers = %v", resp.Headers)
+			}
+		})
+	}
+}
+
+// A client that gave up (context canceled) was logged at ERROR as a failed
+// request; a deadline that passed still is.
+func TestClientThatGaveUpIsNotLoggedAsFailure(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		ctx       func() (context.Context, context.CancelFunc)
+		wantLevel string
+	}{
+		{"the client gave up", func() (context.Context, context.CancelFunc) {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			return ctx, cancel
+		}, "INFO"},
+		{"the deadline passed", func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), 0)
+		}, "ERROR"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var logs strings.Builder
+			log := slog.New(slog.NewJSONHandler(&logs, nil))
+			ctx, cancel := tt.ctx()
+			defer cancel()
+			h := func(ctx context.Context, _ httpapi.Request) (httpapi.Response, error) {
+				<-ctx.Done()
+				return httpapi.Response{}, fmt.Errorf("dynamo.PostStore.Get: operation error DynamoDB: GetItem: %w", ctx.Err())
+			}
+			resp, err := httpapi.Lambda(log, h)(ctx, request(nil))
+			if err != nil || resp.StatusCode != 500 {
+				t.Fatalf("got %d, %v; want the 500 error shape", resp.StatusCode, err)
+			}
+			var line struct{ Level string }
+			if err := json.Unmarshal([]byte(logs.String()), &line); err != nil {
+				t.Fatalf("log %q: %v", logs.String(), err)
+			}
+			if line.Level != tt.wantLevel {
+				t.Errorf("logged at %s, want %s: %s", line.Level, tt.wantLevel, logs.String())
 			}
 		})
 	}

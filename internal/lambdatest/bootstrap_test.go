@@ -21,15 +21,9 @@ import (
 	"github.com/eventboard/eventboard/internal/post"
 )
 
-// functions maps each posts command under api/ to its function in
-// serverless.yml.
-var functions = map[string]string{
-	"listposts":  "listPosts",
-	"getpost":    "getPost",
-	"createpost": "createPost",
-	"updatepost": "updatePost",
-	"deletepost": "deletePost",
-}
+// postsFunctions are the functions this tier runs: the posts routes, which
+// need DynamoDB alone. Their main packages come from the registry.
+var postsFunctions = []string{"listPosts", "getPost", "createPost", "updatePost", "deletePost"}
 
 // The caller of the fixtures' authorizer claims.
 const (
@@ -54,23 +48,19 @@ func TestBootstrapsUnderRIE(t *testing.T) {
 	}
 	tables := newTables(t, m, dynamoDBClient(endpoint))
 
-	commands := make([]string, 0, len(functions))
-	for c := range functions {
-		commands = append(commands, c)
-	}
-	dirs := buildBootstraps(t, commands...)
+	dirs := buildBootstraps(t, postsFunctions...)
 	fns := map[string]*function{}
-	for c, name := range functions {
+	for _, name := range postsFunctions {
 		def, ok := m.Function(name)
 		if !ok {
 			t.Fatalf("serverless.yml declares no function %s", name)
 		}
-		fns[c] = startFunction(t, rie, c, dirs[c], functionEnv(def, tables.env(t, def), dirs[c], endpoint))
+		fns[name] = startFunction(t, rie, name, dirs[name], functionEnv(def, tables.env(t, def), dirs[name], endpoint))
 	}
 
 	// createpost: 201, the post at version 1 by the caller, and its Location.
 	start := time.Now().Add(-time.Second)
-	resp := fns["createpost"].invoke(t, event(t, "create-post.json", "", ""))
+	resp := fns["createPost"].invoke(t, event(t, "create-post.json", "", ""))
 	wantStatus(t, "create", resp, http.StatusCreated)
 	created := decode[post.Post](t, resp)
 	if diff := cmp.Diff(post.Post{
@@ -90,21 +80,21 @@ func TestBootstrapsUnderRIE(t *testing.T) {
 	id := created.ID
 
 	// getpost: the post as created.
-	resp = fns["getpost"].invoke(t, event(t, "get-post.json", id, ""))
+	resp = fns["getPost"].invoke(t, event(t, "get-post.json", id, ""))
 	wantStatus(t, "get", resp, http.StatusOK)
 	if diff := cmp.Diff(created, decode[post.Post](t, resp)); diff != "" {
 		t.Errorf("get after create (-want +got):\n%s", diff)
 	}
 
 	// listposts: the one post of the fresh table, and no further page.
-	resp = fns["listposts"].invoke(t, event(t, "list-posts.json", "", ""))
+	resp = fns["listPosts"].invoke(t, event(t, "list-posts.json", "", ""))
 	wantStatus(t, "list", resp, http.StatusOK)
 	if diff := cmp.Diff(post.Page{Posts: []post.Post{created}}, decode[post.Page](t, resp)); diff != "" {
 		t.Errorf("list (-want +got):\n%s", diff)
 	}
 
 	// updatepost from version 1: version 2 with the new title and content.
-	resp = fns["updatepost"].invoke(t, event(t, "update-post.json", id, ""))
+	resp = fns["updatePost"].invoke(t, event(t, "update-post.json", id, ""))
 	wantStatus(t, "update", resp, http.StatusOK)
 	updated := decode[post.Post](t, resp)
 	want := created
@@ -118,25 +108,25 @@ func TestBootstrapsUnderRIE(t *testing.T) {
 
 	// The same edit again is based on a stale version.
 	ev := event(t, "update-post.json", id, "")
-	resp = fns["updatepost"].invoke(t, ev)
+	resp = fns["updatePost"].invoke(t, ev)
 	wantError(t, "stale update", ev, resp, http.StatusConflict, post.ErrVersionConflict.Code, post.ErrVersionConflict.Message)
 
-	resp = fns["getpost"].invoke(t, event(t, "get-post.json", id, ""))
+	resp = fns["getPost"].invoke(t, event(t, "get-post.json", id, ""))
 	wantStatus(t, "get after update", resp, http.StatusOK)
 	if diff := cmp.Diff(updated, decode[post.Post](t, resp)); diff != "" {
 		t.Errorf("get after update (-want +got):\n%s", diff)
 	}
 
 	// deletepost: 204 and no body; the post is gone.
-	resp = fns["deletepost"].invoke(t, event(t, "delete-post.json", id, ""))
+	resp = fns["deletePost"].invoke(t, event(t, "delete-post.json", id, ""))
 	wantStatus(t, "delete", resp, http.StatusNoContent)
 	if resp.Body != "" {
 		t.Errorf("delete body = %q, want none", resp.Body)
 	}
 	ev = event(t, "get-post.json", id, "")
-	resp = fns["getpost"].invoke(t, ev)
+	resp = fns["getPost"].invoke(t, ev)
 	wantError(t, "get after delete", ev, resp, http.StatusNotFound, post.ErrNotFound.Code, post.ErrNotFound.Message)
-	resp = fns["listposts"].invoke(t, event(t, "list-posts.json", "", ""))
+	resp = fns["listPosts"].invoke(t, event(t, "list-posts.json", "", ""))
 	wantStatus(t, "list after delete", resp, http.StatusOK)
 	if resp.Body != `{"posts":[]}` {
 		t.Errorf("list after delete = %s, want {\"posts\":[]}", resp.Body)
@@ -144,7 +134,7 @@ func TestBootstrapsUnderRIE(t *testing.T) {
 
 	// A body that is not JSON is refused before anything is stored.
 	ev = event(t, "create-post.json", "", `{"title":"Hello",`)
-	resp = fns["createpost"].invoke(t, ev)
+	resp = fns["createPost"].invoke(t, ev)
 	wantError(t, "malformed create", ev, resp, http.StatusBadRequest, "INVALID_JSON", "")
 }
 

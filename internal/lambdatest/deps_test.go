@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/eventboard/eventboard/internal/registry"
 )
 
 // devOnlyRoot is the tree that runs only on a laptop: no Lambda may link it.
@@ -99,5 +102,21 @@ func TestLambdasLinkNoDevOnlyCode(t *testing.T) {
 	}
 	for pkg, deps := range devOnlyLinks(listing) {
 		t.Errorf("%s links dev-only code: %s", pkg, strings.Join(deps, ", "))
+	}
+
+	// Every Lambda main package is a registry entry's, and the other way
+	// round: a binary the registry lacks would be neither built nor run
+	// locally.
+	var mains, registered []string
+	for line := range strings.Lines(listing) {
+		if fields := strings.Fields(line); len(fields) > 0 {
+			mains = append(mains, fields[0])
+		}
+	}
+	for _, e := range registry.All {
+		registered = append(registered, "github.com/eventboard/eventboard/"+strings.TrimPrefix(e.Main, "./"))
+	}
+	if diff := cmp.Diff(mains, registered, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
+		t.Errorf("main packages (-go list +registry):\n%s", diff)
 	}
 }

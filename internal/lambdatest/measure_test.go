@@ -31,9 +31,11 @@ import (
 	"github.com/eventboard/eventboard/events"
 	"github.com/eventboard/eventboard/internal/authapi"
 	"github.com/eventboard/eventboard/internal/cognito"
+	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/counter"
 	"github.com/eventboard/eventboard/internal/counterworker"
 	"github.com/eventboard/eventboard/internal/dynamo"
+	"github.com/eventboard/eventboard/internal/httpapi"
 	"github.com/eventboard/eventboard/internal/local/emulator"
 	"github.com/eventboard/eventboard/internal/local/manifest"
 	"github.com/eventboard/eventboard/internal/outboxsweeper"
@@ -95,7 +97,7 @@ func TestMeasureDynamoDBLocal(t *testing.T) {
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 
-	pcfg, err := postapi.LoadConfig(ctx, env("createPost"))
+	pcfg, err := config.Load[postapi.Config](ctx, env("createPost"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +105,7 @@ func TestMeasureDynamoDBLocal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	scfg, err := statsapi.LoadConfig(ctx, env("getStats"))
+	scfg, err := config.Load[statsapi.Config](ctx, env("getStats"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +113,7 @@ func TestMeasureDynamoDBLocal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	acfg, err := authapi.LoadConfig(ctx, env("myInfo"))
+	acfg, err := config.Load[authapi.Config](ctx, env("myInfo"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +121,7 @@ func TestMeasureDynamoDBLocal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wcfg, err := counterworker.LoadConfig(ctx, env("counterWorker"))
+	wcfg, err := config.Load[counterworker.Config](ctx, env("counterWorker"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +129,7 @@ func TestMeasureDynamoDBLocal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ocfg, err := outboxsweeper.LoadConfig(ctx, env("outboxSweeper"))
+	ocfg, err := config.Load[outboxsweeper.Config](ctx, env("outboxSweeper"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,20 +161,20 @@ func TestMeasureDynamoDBLocal(t *testing.T) {
 	results := map[string]Measurement{}
 	// Creates first: the others need 2×measureRuns posts (one each to
 	// update and to delete), and a full page to list.
-	results["POST /api/posts"] = measure(t, posts.Create(), measureRuns, func(int) []byte { return event(t, "create-post.json", "", body(0)) }, created)
+	results["POST /api/posts"] = measure(t, httpapi.Lambda(log, posts.Create), measureRuns, func(int) []byte { return event(t, "create-post.json", "", body(0)) }, created)
 	for range measureRuns {
-		resp, err := lambda.NewHandler(posts.Create()).Invoke(ctx, event(t, "create-post.json", "", body(0)))
+		resp, err := lambda.NewHandler(httpapi.Lambda(log, posts.Create)).Invoke(ctx, event(t, "create-post.json", "", body(0)))
 		if err != nil {
 			t.Fatal(err)
 		}
 		created(resp)
 	}
-	results["GET /api/posts"] = measure(t, posts.List(), measureRuns, func(int) []byte { return listPage(t) }, wantStatusOf(t, http.StatusOK))
-	results["GET /api/posts/{id}"] = measure(t, posts.Get(), measureRuns, func(i int) []byte { return event(t, "get-post.json", ids[i], "") }, wantStatusOf(t, http.StatusOK))
-	results["PUT /api/posts/{id}"] = measure(t, posts.Update(), measureRuns, func(i int) []byte { return event(t, "update-post.json", ids[i], body(1)) }, wantStatusOf(t, http.StatusOK))
-	results["DELETE /api/posts/{id}"] = measure(t, posts.Delete(), measureRuns, func(i int) []byte { return event(t, "delete-post.json", ids[measureRuns+i], "") }, wantStatusOf(t, http.StatusNoContent))
-	results["GET /api/stats"] = measure(t, stats.Get(), measureRuns, func(int) []byte { return fixtureOf(t, "statsapi", "get-stats.json") }, wantStatusOf(t, http.StatusOK))
-	results["GET /api/myinfo"] = measure(t, auth.Me(), measureRuns, func(int) []byte { return fixtureOf(t, "authapi", "myinfo.json") }, wantStatusOf(t, http.StatusOK))
+	results["GET /api/posts"] = measure(t, httpapi.Lambda(log, posts.List), measureRuns, func(int) []byte { return listPage(t) }, wantStatusOf(t, http.StatusOK))
+	results["GET /api/posts/{id}"] = measure(t, httpapi.Lambda(log, posts.Get), measureRuns, func(i int) []byte { return event(t, "get-post.json", ids[i], "") }, wantStatusOf(t, http.StatusOK))
+	results["PUT /api/posts/{id}"] = measure(t, httpapi.Lambda(log, posts.Update), measureRuns, func(i int) []byte { return event(t, "update-post.json", ids[i], body(1)) }, wantStatusOf(t, http.StatusOK))
+	results["DELETE /api/posts/{id}"] = measure(t, httpapi.Lambda(log, posts.Delete), measureRuns, func(i int) []byte { return event(t, "delete-post.json", ids[measureRuns+i], "") }, wantStatusOf(t, http.StatusNoContent))
+	results["GET /api/stats"] = measure(t, httpapi.Lambda(log, stats.Get), measureRuns, func(int) []byte { return fixtureOf(t, "statsapi", "get-stats.json") }, wantStatusOf(t, http.StatusOK))
+	results["GET /api/myinfo"] = measure(t, httpapi.Lambda(log, auth.Me), measureRuns, func(int) []byte { return fixtureOf(t, "authapi", "myinfo.json") }, wantStatusOf(t, http.StatusOK))
 	results["outboxSweeper run"] = measure(t, sweeper, measureRuns, func(int) []byte { return []byte(`{}`) }, func([]byte) {})
 	// The worker, per event: batches of one PostCreated (as a quiet queue
 	// brings them) and of ten (as a busy one does).
@@ -259,8 +261,8 @@ func listPage(t *testing.T) []byte {
 // measureUnderRIE times the posts routes' bootstraps under the emulator.
 func measureUnderRIE(t *testing.T, rie string, m *manifest.Manifest, ts tables, endpoint string, results map[string]Measurement, ids []string, body func(int) string) {
 	t.Helper()
-	commands := []string{"createpost", "listposts", "getpost", "updatepost"}
-	dirs := buildBootstraps(t, commands...)
+	names := []string{"createPost", "listPosts", "getPost", "updatePost"}
+	dirs := buildBootstraps(t, names...)
 	bus := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// EventBridge's PutEvents, accepting the one entry a post sends.
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
@@ -268,30 +270,30 @@ func measureUnderRIE(t *testing.T, rie string, m *manifest.Manifest, ts tables, 
 	}))
 	t.Cleanup(bus.Close)
 	fns := map[string]*function{}
-	for _, c := range commands {
-		def, _ := m.Function(functions[c])
+	for _, c := range names {
+		def, _ := m.Function(c)
 		env := ts.env(t, def)
 		env["AWS_ENDPOINT_URL_EVENTBRIDGE"] = bus.URL
 		fns[c] = startFunction(t, rie, c, dirs[c], functionEnv(def, env, dirs[c], endpoint))
 		fns[c].invoke(t, listPage(t)) // the cold start is not what is measured
 	}
-	timed := func(route, command string, payload func(i int) []byte) {
+	timed := func(route, name string, payload func(i int) []byte) {
 		var durations []float64
 		for i := range measureRuns {
 			in := payload(i)
 			start := time.Now()
-			fns[command].invoke(t, in)
+			fns[name].invoke(t, in)
 			durations = append(durations, float64(time.Since(start).Microseconds())/1000)
 		}
 		r := results[route]
 		r.RIEP50ms = percentile(durations, 50)
 		results[route] = r
 	}
-	timed("POST /api/posts", "createpost", func(int) []byte { return event(t, "create-post.json", "", body(0)) })
-	timed("GET /api/posts", "listposts", func(int) []byte { return listPage(t) })
-	timed("GET /api/posts/{id}", "getpost", func(i int) []byte { return event(t, "get-post.json", ids[i], "") })
+	timed("POST /api/posts", "createPost", func(int) []byte { return event(t, "create-post.json", "", body(0)) })
+	timed("GET /api/posts", "listPosts", func(int) []byte { return listPage(t) })
+	timed("GET /api/posts/{id}", "getPost", func(i int) []byte { return event(t, "get-post.json", ids[i], "") })
 	// The in-process run left these at version 2.
-	timed("PUT /api/posts/{id}", "updatepost", func(i int) []byte { return event(t, "update-post.json", ids[i], body(2)) })
+	timed("PUT /api/posts/{id}", "updatePost", func(i int) []byte { return event(t, "update-post.json", ids[i], body(2)) })
 }
 
 // seedCounters writes every shard of the counters the stats and myinfo

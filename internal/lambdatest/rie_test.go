@@ -28,30 +28,35 @@ import (
 
 	"github.com/eventboard/eventboard/internal/local/emulator"
 	"github.com/eventboard/eventboard/internal/local/manifest"
+	"github.com/eventboard/eventboard/internal/registry"
 )
 
 // moduleRoot is the repository root, seen from this package's directory.
 const moduleRoot = "../.."
 
-// buildBootstraps builds the commands (package directories under api/) for
-// the host, as the deployment builds them for arm64, and returns the
-// directory holding each one's bootstrap, by command.
-func buildBootstraps(t *testing.T, commands ...string) map[string]string {
+// buildBootstraps builds the functions' main packages, as the registry
+// names them, for the host, as the deployment builds them for arm64, and
+// returns the directory holding each one's bootstrap, by function name.
+func buildBootstraps(t *testing.T, names ...string) map[string]string {
 	t.Helper()
 	out := t.TempDir()
-	dirs := make(map[string]string, len(commands))
+	dirs := make(map[string]string, len(names))
 	var wg sync.WaitGroup
-	errs := make([]error, len(commands))
-	for i, name := range commands {
+	errs := make([]error, len(names))
+	for i, name := range names {
+		fn, ok := registry.ByName(name)
+		if !ok {
+			t.Fatalf("the registry has no function %s", name)
+		}
 		dir := filepath.Join(out, name)
 		dirs[name] = dir
 		wg.Go(func() {
 			cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w",
-				"-o", filepath.Join(dir, "bootstrap"), "./api/"+name)
+				"-o", filepath.Join(dir, "bootstrap"), fn.Main)
 			cmd.Dir = moduleRoot
 			cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+runtime.GOOS, "GOARCH="+runtime.GOARCH)
 			if b, err := cmd.CombinedOutput(); err != nil {
-				errs[i] = fmt.Errorf("go build ./api/%s: %v\n%s", name, err, b)
+				errs[i] = fmt.Errorf("go build %s: %v\n%s", fn.Main, err, b)
 			}
 		})
 	}

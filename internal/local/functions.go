@@ -5,125 +5,32 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
-	"sort"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/smithy-go/middleware"
 	"github.com/google/uuid"
-	"github.com/sethvargo/go-envconfig"
 
-	"github.com/eventboard/eventboard/internal/authapi"
-	"github.com/eventboard/eventboard/internal/counterworker"
-	"github.com/eventboard/eventboard/internal/eventbus"
+	"github.com/eventboard/eventboard/internal/lambdafn"
 	"github.com/eventboard/eventboard/internal/local/manifest"
-	"github.com/eventboard/eventboard/internal/outboxsweeper"
-	"github.com/eventboard/eventboard/internal/postapi"
-	"github.com/eventboard/eventboard/internal/postconfirm"
-	"github.com/eventboard/eventboard/internal/statsapi"
+	"github.com/eventboard/eventboard/internal/registry"
 )
 
-// deps are the clients the stack hands its functions, in place of the ones
-// each Lambda builds from its environment on AWS.
-type deps struct {
-	env         map[string]map[string]string // per-function environment overrides
-	dynamo      *dynamodb.Client
-	eventbridge eventbus.API
-	cognito     *cognitoidentityprovider.Client
-	log         *slog.Logger
-}
-
-// builder builds a function's handler from its environment, as its main
-// package does on AWS. The result is wrapped with lambda.NewHandler, the
-// entry point lambda.Start uses.
-type builder func(ctx context.Context, env envconfig.Lookuper, d deps) (any, error)
-
-// builders has one entry per function of serverless.yml.
-var builders = map[string]builder{
-	"listPosts":        postsFunction((*postapi.Handlers).List),
-	"getPost":          postsFunction((*postapi.Handlers).Get),
-	"createPost":       postsFunction((*postapi.Handlers).Create),
-	"updatePost":       postsFunction((*postapi.Handlers).Update),
-	"deletePost":       postsFunction((*postapi.Handlers).Delete),
-	"signUp":           authFunction((*authapi.Handlers).SignUp),
-	"confirmSignUp":    authFunction((*authapi.Handlers).Confirm),
-	"resendCode":       authFunction((*authapi.Handlers).Resend),
-	"login":            authFunction((*authapi.Handlers).Login),
-	"refresh":          authFunction((*authapi.Handlers).Refresh),
-	"logout":           authFunction((*authapi.Handlers).Logout),
-	"myInfo":           authFunction((*authapi.Handlers).Me),
-	"postConfirmation": postConfirmationFunction,
-	"outboxSweeper":    outboxSweeperFunction,
-	"counterWorker":    counterWorkerFunction,
-	"getStats":         getStatsFunction,
-}
-
-func counterWorkerFunction(ctx context.Context, env envconfig.Lookuper, d deps) (any, error) {
-	cfg, err := counterworker.LoadConfig(ctx, env)
-	if err != nil {
-		return nil, err
-	}
-	return counterworker.Wire(cfg, d.dynamo, d.log.With("function", cfg.FunctionName))
-}
-
-func getStatsFunction(ctx context.Context, env envconfig.Lookuper, d deps) (any, error) {
-	cfg, err := statsapi.LoadConfig(ctx, env)
-	if err != nil {
-		return nil, err
-	}
-	h, err := statsapi.Wire(cfg, d.dynamo, d.log.With("function", cfg.FunctionName))
-	if err != nil {
-		return nil, err
-	}
-	return h.Get(), nil
-}
-
-func outboxSweeperFunction(ctx context.Context, env envconfig.Lookuper, d deps) (any, error) {
-	cfg, err := outboxsweeper.LoadConfig(ctx, env)
-	if err != nil {
-		return nil, err
-	}
-	return outboxsweeper.Wire(cfg, d.dynamo, d.eventbridge, d.log.With("function", cfg.FunctionName))
-}
-
-func authFunction[H any](pick func(*authapi.Handlers) H) builder {
-	return func(ctx context.Context, env envconfig.Lookuper, d deps) (any, error) {
-		cfg, err := authapi.LoadConfig(ctx, env)
-		if err != nil {
-			return nil, err
-		}
-		h, err := authapi.Wire(cfg, d.cognito, d.dynamo, d.log.With("function", cfg.FunctionName))
-		if err != nil {
-			return nil, err
-		}
-		return pick(h), nil
-	}
-}
-
-func postConfirmationFunction(ctx context.Context, env envconfig.Lookuper, d deps) (any, error) {
-	cfg, err := postconfirm.LoadConfig(ctx, env)
-	if err != nil {
-		return nil, err
-	}
-	return postconfirm.Wire(cfg, d.dynamo, d.eventbridge, d.log.With("function", cfg.FunctionName))
-}
-
-func postsFunction[H any](pick func(*postapi.Handlers) H) builder {
-	return func(ctx context.Context, env envconfig.Lookuper, d deps) (any, error) {
-		cfg, err := postapi.LoadConfig(ctx, env)
-		if err != nil {
-			return nil, err
-		}
-		h, err := postapi.Wire(cfg, d.dynamo, d.eventbridge, d.log.With("function", cfg.FunctionName))
-		if err != nil {
-			return nil, err
-		}
-		return pick(h), nil
-	}
+// functionEnv is what every function of the stack is built with besides
+// its environment in serverless.yml: where the emulators are, and what
+// they accept as credentials. It is all that differs from AWS.
+type functionEnv struct {
+	// endpoints are AWS_ENDPOINT_URL* variables, read by the SDK clients
+	// each function builds.
+	endpoints map[string]string
+	// overrides are per-function environment overrides (tests).
+	overrides  map[string]map[string]string
+	logs       slog.Handler
+	apiOptions []func(*middleware.Stack) error
 }
 
 // function is one function of the stack.
@@ -145,15 +52,22 @@ type functions struct {
 	byName map[string]function
 }
 
-// buildFunctions builds every function of m, and fails when m and the
-// stack's builders do not name the same functions.
-func buildFunctions(ctx context.Context, m *manifest.Manifest, d deps) (*functions, error) {
+// buildFunctions builds every function of m through its declaration, as its
+// main package does on AWS, and fails when m and the registry do not name
+// the same functions.
+func buildFunctions(ctx context.Context, m *manifest.Manifest, fe functionEnv) (*functions, error) {
 	if err := sameFunctions(m); err != nil {
 		return nil, err
 	}
 	fns := &functions{byName: map[string]function{}}
 	for _, fn := range m.Functions {
-		env := map[string]string{"AWS_LAMBDA_FUNCTION_NAME": fn.Name, "AWS_REGION": m.Region}
+		env := map[string]string{
+			"AWS_LAMBDA_FUNCTION_NAME": fn.Name,
+			"AWS_REGION":               m.Region,
+			"AWS_ACCESS_KEY_ID":        "local",
+			"AWS_SECRET_ACCESS_KEY":    "local",
+		}
+		maps.Copy(env, fe.endpoints)
 		for k, v := range fn.Environment {
 			env[k] = v
 		}
@@ -164,42 +78,44 @@ func buildFunctions(ctx context.Context, m *manifest.Manifest, d deps) (*functio
 			}
 			env[k] = resolved
 		}
-		for k, v := range d.env[fn.Name] {
-			env[k] = v
-		}
-		h, err := builders[fn.Name](ctx, envconfig.MapLookuper(env), d)
+		maps.Copy(env, fe.overrides[fn.Name])
+		decl, _ := registry.ByName(fn.Name)
+		h, err := decl.Build(ctx, lambdafn.Env{
+			Lookup:     func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+			Logs:       fe.logs,
+			APIOptions: fe.apiOptions,
+		})
 		if err != nil {
-			return nil, fmt.Errorf("function %s: %w", fn.Name, err)
+			return nil, err
 		}
 		timeout := time.Duration(fn.Timeout) * time.Second
 		if timeout <= 0 {
 			timeout = 6 * time.Second
 		}
 		fns.byName[fn.Name] = function{name: fn.Name, timeout: timeout, instances: &sync.Pool{
-			New: func() any { return lambda.NewHandler(h) },
+			New: func() any { return h() },
 		}}
 	}
 	return fns, nil
 }
 
-// sameFunctions reports the functions serverless.yml and the stack do not
-// share.
+// sameFunctions reports the functions serverless.yml and the registry do
+// not share.
 func sameFunctions(m *manifest.Manifest) error {
 	var inManifest, onlyManifest, onlyStack []string
 	for _, fn := range m.Functions {
 		inManifest = append(inManifest, fn.Name)
-		if _, ok := builders[fn.Name]; !ok {
+		if _, ok := registry.ByName(fn.Name); !ok {
 			onlyManifest = append(onlyManifest, fn.Name)
 		}
 	}
-	for name := range builders {
-		if !slices.Contains(inManifest, name) {
-			onlyStack = append(onlyStack, name)
+	for _, e := range registry.All {
+		if !slices.Contains(inManifest, e.Name) {
+			onlyStack = append(onlyStack, e.Name)
 		}
 	}
-	sort.Strings(onlyStack)
 	if len(onlyManifest) > 0 || len(onlyStack) > 0 {
-		return fmt.Errorf("serverless.yml and the local stack disagree: only in serverless.yml %v, only in the stack %v", onlyManifest, onlyStack)
+		return fmt.Errorf("serverless.yml and the function registry disagree: only in serverless.yml %v, only in the registry %v", onlyManifest, onlyStack)
 	}
 	return nil
 }

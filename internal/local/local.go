@@ -69,7 +69,8 @@ type Options struct {
 // Faults wrap the parts of the stack where AWS can fail. A nil field
 // injects nothing.
 type Faults struct {
-	// EventBridge wraps the EventBridge client the functions publish with.
+	// EventBridge wraps every PutEvents call of the functions' EventBridge
+	// clients (before the SDK's retries, as a wrapper of the client would).
 	EventBridge func(eventbus.API) eventbus.API
 	// Pipeline wraps how the event pipeline invokes functions (SQS batches,
 	// schedules): duplicate deliveries, function errors.
@@ -84,6 +85,7 @@ type Stack struct {
 	resources *pipeline.Resources
 	manifest  *manifest.Manifest
 	functions *functions
+	pool      *userPool
 	identity  *Identity
 	handler   http.Handler
 }
@@ -122,10 +124,6 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		s.kumo.Close()
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
-	var eb eventbus.API = clients.EventBridge
-	if opts.Faults.EventBridge != nil {
-		eb = opts.Faults.EventBridge(eb)
-	}
 	pool, err := newUserPool(m, identity, opts.DataDir, opts.Console, func(ctx context.Context, fn string, payload []byte) ([]byte, error) {
 		return s.functions.Invoke(ctx, fn, payload)
 	})
@@ -133,8 +131,21 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		s.kumo.Close()
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
-	s.functions, err = buildFunctions(ctx, m, deps{env: opts.Environment, dynamo: db, eventbridge: eb, cognito: pool.client, log: opts.Log})
+	s.pool = pool
+	fe := functionEnv{
+		endpoints: map[string]string{
+			"AWS_ENDPOINT_URL":                           s.kumo.URL,
+			"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": pool.url,
+		},
+		overrides: opts.Environment,
+		logs:      opts.Log.Handler(),
+	}
+	if opts.Faults.EventBridge != nil {
+		fe.apiOptions = append(fe.apiOptions, eventBridgeFaults(opts.Faults.EventBridge))
+	}
+	s.functions, err = buildFunctions(ctx, m, fe)
 	if err != nil {
+		pool.close()
 		s.kumo.Close()
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
@@ -144,11 +155,14 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	}
 	// The pipeline outlives the request that started the stack.
 	if s.pipeline, err = pipeline.Start(context.WithoutCancel(ctx), m, s.resources, clients, inv, pipeline.Options{Log: opts.Log}); err != nil {
+		pool.close()
 		s.kumo.Close()
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
 	gw, err := newGateway(m, s.functions, identity, opts.Log, !opts.Unthrottled)
 	if err != nil {
+		s.pipeline.Stop()
+		pool.close()
 		s.kumo.Close()
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
@@ -189,6 +203,7 @@ func (s *Stack) Fire(ctx context.Context, function string) error {
 // writes reach the disk.
 func (s *Stack) Close() {
 	s.pipeline.Stop()
+	s.pool.close()
 	s.kumo.Close()
 	if os.Getenv("KUMO_DATA_DIR") != "" {
 		time.Sleep(2 * flushInterval())

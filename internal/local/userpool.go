@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,20 +13,19 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-
 	"github.com/eventboard/eventboard/internal/local/cognitolocal"
-	"github.com/eventboard/eventboard/internal/local/emulator"
 	"github.com/eventboard/eventboard/internal/local/manifest"
 )
 
 // userPool is the stack's Cognito: a cognitolocal.Server configured from
 // serverless.yml's user pool and app client, whose post-confirmation trigger
-// is the function serverless.yml attaches to it.
+// is the function serverless.yml attaches to it. Functions reach it over
+// HTTP on a loopback port, as they reach Cognito on AWS.
 type userPool struct {
 	server *cognitolocal.Server
-	client *cognitoidentityprovider.Client
+	// URL is the endpoint of the Cognito Identity Provider API.
+	url  string
+	http *http.Server
 }
 
 // newUserPool starts the user pool. invoke runs a function by name; it is
@@ -68,12 +68,17 @@ func newUserPool(m *manifest.Manifest, id *Identity, dataDir string, console io.
 	if err != nil {
 		return nil, err
 	}
-	client := cognitoidentityprovider.NewFromConfig(emulator.Config(), func(o *cognitoidentityprovider.Options) {
-		o.BaseEndpoint = aws.String("http://cognito-idp.local")
-		o.HTTPClient = emulator.HandlerClient(srv)
-	})
-	return &userPool{server: srv, client: client}, nil
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("user pool: listen: %w", err)
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = hs.Serve(ln) }()
+	return &userPool{server: srv, url: "http://" + ln.Addr().String(), http: hs}, nil
 }
+
+// close stops serving the pool's API.
+func (p *userPool) close() { _ = p.http.Close() }
 
 // triggerFunction names the function serverless.yml attaches to the user
 // pool's trigger.

@@ -6,44 +6,47 @@ package outboxsweeper
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"log/slog"
-	"os"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/sethvargo/go-envconfig"
 
-	"github.com/eventboard/eventboard/internal/awsenv"
+	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/dynamo"
 	"github.com/eventboard/eventboard/internal/eventbus"
+	"github.com/eventboard/eventboard/internal/lambdafn"
 	"github.com/eventboard/eventboard/internal/logging"
 	"github.com/eventboard/eventboard/internal/outbox"
+	"github.com/eventboard/eventboard/internal/publishing"
 )
 
 // Config is what the sweeper reads from its environment.
 type Config struct {
-	OutboxTable        string `env:"OUTBOX_TABLE, required"`
-	OutboxPendingIndex string `env:"OUTBOX_PENDING_INDEX, default=pendingByAge"`
-	EventBusName       string `env:"EVENT_BUS_NAME, required"`
+	config.Runtime
+	config.Outbox
 	// Stage is the dimension of the backlog metric the alarm watches.
 	Stage string `env:"STAGE, default=local"`
 	// MinAge leaves young records to the request that wrote them.
-	MinAge       time.Duration `env:"SWEEP_MIN_AGE, default=30s"`
-	PageSize     int           `env:"SWEEP_PAGE_SIZE, default=100"`
-	LogLevel     slog.Level    `env:"LOG_LEVEL, default=info"`
-	FunctionName string        `env:"AWS_LAMBDA_FUNCTION_NAME, default=outboxSweeper"`
+	MinAge   time.Duration `env:"SWEEP_MIN_AGE, default=30s"`
+	PageSize int           `env:"SWEEP_PAGE_SIZE, default=100"`
 }
 
-// LoadConfig reads Config through lookup.
-func LoadConfig(ctx context.Context, lookup envconfig.Lookuper) (Config, error) {
-	return awsenv.Load[Config](ctx, lookup, "outboxsweeper.LoadConfig")
+// OutboxSweeper is the scheduled function: whatever the schedule sends, it
+// sweeps once and reports what it did.
+func OutboxSweeper() lambdafn.Function {
+	return lambdafn.Scheduled("outboxSweeper", func(_ context.Context, cfg Config, d lambdafn.Deps) (lambdafn.Schedule[outbox.SweepResult], error) {
+		return Wire(cfg, dynamo.NewClient(d.AWS, d.Lookup), eventbus.NewClient(d.AWS, d.Lookup), d.Log)
+	})
 }
 
-// Handler is the Lambda: whatever the schedule sends, it sweeps once and
-// reports what it did. An error makes the invocation fail (and show in the
-// function's error metric); the next run tries again.
-type Handler func(ctx context.Context, _ json.RawMessage) (outbox.SweepResult, error)
+// Wire builds the handler from cfg on DynamoDB and EventBridge clients.
+func Wire(cfg Config, db *dynamodb.Client, eb eventbus.API, log *slog.Logger) (lambdafn.Schedule[outbox.SweepResult], error) {
+	relay, _, err := publishing.New(cfg.Outbox, db, eb, log)
+	if err != nil {
+		return nil, err
+	}
+	return New(relay, cfg, log), nil
+}
 
 // BacklogMetric is the metric each sweep reports (namespace Eventboard,
 // dimension Stage): the events it found but could not publish. A sweep that
@@ -51,8 +54,10 @@ type Handler func(ctx context.Context, _ json.RawMessage) (outbox.SweepResult, e
 // missing data point as a breach, as it does when the sweeper stops.
 const BacklogMetric = "OutboxBacklog"
 
-// New returns the handler sweeping through relay.
-func New(relay *outbox.Relay, cfg Config, log *slog.Logger) Handler {
+// New returns the handler sweeping through relay. An error makes the
+// invocation fail (and show in the function's error metric); the next run
+// tries again.
+func New(relay *outbox.Relay, cfg Config, log *slog.Logger) lambdafn.Schedule[outbox.SweepResult] {
 	return func(ctx context.Context, _ json.RawMessage) (outbox.SweepResult, error) {
 		res, err := relay.Sweep(ctx, cfg.MinAge, cfg.PageSize)
 		if err == nil || res.Found > 0 {
@@ -68,32 +73,4 @@ func New(relay *outbox.Relay, cfg Config, log *slog.Logger) Handler {
 		}
 		return res, nil
 	}
-}
-
-// Wire builds the handler from cfg on DynamoDB and EventBridge clients.
-func Wire(cfg Config, db *dynamodb.Client, eb eventbus.API, log *slog.Logger) (Handler, error) {
-	ob, err := dynamo.NewOutbox(db, cfg.OutboxTable, cfg.OutboxPendingIndex)
-	if err != nil {
-		return nil, err
-	}
-	bus, err := eventbus.New(eb, cfg.EventBusName)
-	if err != nil {
-		return nil, err
-	}
-	return New(outbox.NewRelay(bus, ob, log), cfg, log), nil
-}
-
-// FromEnv wires the sweeper on AWS.
-func FromEnv(ctx context.Context) (Handler, error) {
-	cfg, err := LoadConfig(ctx, envconfig.OsLookuper())
-	if err != nil {
-		return nil, err
-	}
-	awsCfg, err := awsenv.Config(os.LookupEnv)
-	if err != nil {
-		return nil, fmt.Errorf("outboxsweeper.FromEnv: %w", err)
-	}
-	db := dynamo.NewClient(awsCfg, os.LookupEnv)
-	eb := eventbus.NewClient(awsCfg, os.LookupEnv)
-	return Wire(cfg, db, eb, logging.New(os.Stdout, cfg.LogLevel, cfg.FunctionName))
 }

@@ -3,9 +3,12 @@ package postapi_test
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/eventboard/eventboard/internal/httpapi"
 )
 
 // The in-process cost of a request through the Lambda entry point: decode
@@ -18,7 +21,7 @@ func BenchmarkGetPost(b *testing.B) {
 	req := fixture(b, "get-post.json")
 	req.PathParameters["id"] = p.ID
 	payload, _ := json.Marshal(req)
-	h := lambda.NewHandler(e.h.Get())
+	h := lambda.NewHandler(httpapi.Lambda(slog.New(slog.DiscardHandler), e.h.Get))
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -31,7 +34,7 @@ func BenchmarkGetPost(b *testing.B) {
 func BenchmarkCreatePost(b *testing.B) {
 	e := newEnv(b)
 	payload, _ := json.Marshal(fixture(b, "create-post.json"))
-	h := lambda.NewHandler(e.h.Create())
+	h := lambda.NewHandler(httpapi.Lambda(slog.New(slog.DiscardHandler), e.h.Create))
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -49,7 +52,7 @@ func BenchmarkListPosts(b *testing.B) {
 	req := fixture(b, "list-posts.json")
 	req.RawQueryString = "limit=20"
 	payload, _ := json.Marshal(req)
-	h := lambda.NewHandler(e.h.List())
+	h := lambda.NewHandler(httpapi.Lambda(slog.New(slog.DiscardHandler), e.h.List))
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {

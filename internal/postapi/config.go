@@ -2,62 +2,46 @@ package postapi
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"os"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/sethvargo/go-envconfig"
 
-	"github.com/eventboard/eventboard/internal/awsenv"
+	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/dynamo"
 	"github.com/eventboard/eventboard/internal/eventbus"
-	"github.com/eventboard/eventboard/internal/logging"
-	"github.com/eventboard/eventboard/internal/outbox"
+	"github.com/eventboard/eventboard/internal/lambdafn"
 	"github.com/eventboard/eventboard/internal/post"
+	"github.com/eventboard/eventboard/internal/publishing"
 )
 
-// Config is what a posts Lambda reads from its environment.
+// Config is what a posts Lambda reads from its environment. Every change
+// records its event in the outbox and publishes it on the bus; writes check
+// the revocations table for sign-outs.
 type Config struct {
+	config.Runtime
+	config.Outbox
+	config.Revocations
 	PostsTable string `env:"POSTS_TABLE, required"`
 	PostsIndex string `env:"POSTS_INDEX, default=byRecency"`
-	// RevocationsTable records sign-outs; writes check it.
-	RevocationsTable string `env:"REVOCATIONS_TABLE, required"`
-	// Every change records its event in the outbox and publishes it on the
-	// bus.
-	OutboxTable        string     `env:"OUTBOX_TABLE, required"`
-	OutboxPendingIndex string     `env:"OUTBOX_PENDING_INDEX, default=pendingByAge"`
-	EventBusName       string     `env:"EVENT_BUS_NAME, required"`
-	LogLevel           slog.Level `env:"LOG_LEVEL, default=info"`
-	FunctionName       string     `env:"AWS_LAMBDA_FUNCTION_NAME, default=posts"`
 }
 
-// LoadConfig reads Config through lookup (envconfig.OsLookuper in main).
-func LoadConfig(ctx context.Context, lookup envconfig.Lookuper) (Config, error) {
-	return awsenv.Load[Config](ctx, lookup, "postapi.LoadConfig")
+// The posts functions, named as in serverless.yml. Each is a function, so a
+// binary links the one handler it serves.
+var route = lambdafn.Routes(wire)
+
+func ListPosts() lambdafn.Function  { return route("listPosts", (*Handlers).List) }
+func GetPost() lambdafn.Function    { return route("getPost", (*Handlers).Get) }
+func CreatePost() lambdafn.Function { return route("createPost", (*Handlers).Create) }
+func UpdatePost() lambdafn.Function { return route("updatePost", (*Handlers).Update) }
+func DeletePost() lambdafn.Function { return route("deletePost", (*Handlers).Delete) }
+
+func wire(_ context.Context, cfg Config, d lambdafn.Deps) (*Handlers, error) {
+	return Wire(cfg, dynamo.NewClient(d.AWS, d.Lookup), eventbus.NewClient(d.AWS, d.Lookup), d.Log)
 }
 
-// FromEnv wires a posts Lambda on AWS: config from the environment, the
-// DynamoDB client built once per execution environment, the store, the
-// service and the handlers.
-func FromEnv(ctx context.Context) (*Handlers, error) {
-	cfg, err := LoadConfig(ctx, envconfig.OsLookuper())
-	if err != nil {
-		return nil, err
-	}
-	awsCfg, err := awsenv.Config(os.LookupEnv)
-	if err != nil {
-		return nil, fmt.Errorf("postapi.FromEnv: aws config: %w", err)
-	}
-	db := dynamo.NewClient(awsCfg, os.LookupEnv)
-	eb := eventbus.NewClient(awsCfg, os.LookupEnv)
-	return Wire(cfg, db, eb, logging.New(os.Stdout, cfg.LogLevel, cfg.FunctionName))
-}
-
-// Wire builds the handlers from cfg on DynamoDB and EventBridge clients: on
-// AWS from FromEnv, in the local stack with clients of its emulators.
+// Wire builds the handlers from cfg on DynamoDB and EventBridge clients.
 func Wire(cfg Config, db *dynamodb.Client, eb eventbus.API, log *slog.Logger) (*Handlers, error) {
-	ob, err := dynamo.NewOutbox(db, cfg.OutboxTable, cfg.OutboxPendingIndex)
+	relay, ob, err := publishing.New(cfg.Outbox, db, eb, log)
 	if err != nil {
 		return nil, err
 	}
@@ -65,11 +49,6 @@ func Wire(cfg Config, db *dynamodb.Client, eb eventbus.API, log *slog.Logger) (*
 	if err != nil {
 		return nil, err
 	}
-	bus, err := eventbus.New(eb, cfg.EventBusName)
-	if err != nil {
-		return nil, err
-	}
-	relay := outbox.NewRelay(bus, ob, log)
 	revocations, err := dynamo.NewRevocations(db, cfg.RevocationsTable)
 	if err != nil {
 		return nil, err

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/eventboard/eventboard/internal/apperr"
 	"github.com/eventboard/eventboard/internal/httpapi"
 	"github.com/eventboard/eventboard/internal/post"
 )
@@ -27,33 +26,29 @@ func New(svc *post.Service, sessions httpapi.SessionChecker, log *slog.Logger) *
 }
 
 // List serves GET /api/posts?limit=&cursor=.
-func (h *Handlers) List() func(context.Context, httpapi.Request) (httpapi.Response, error) {
-	return httpapi.Lambda(h.log, func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-		query, err := httpapi.Query(req)
-		if err != nil {
-			return httpapi.Response{}, err
-		}
-		limit, err := httpapi.QueryInt(query, "limit", post.DefaultLimit, post.ErrInvalidLimit)
-		if err != nil {
-			return httpapi.Response{}, err
-		}
-		page, err := h.svc.List(ctx, limit, query["cursor"])
-		if err != nil {
-			return httpapi.Response{}, err
-		}
-		return httpapi.JSON(http.StatusOK, page)
-	})
+func (h *Handlers) List(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	query, err := httpapi.Query(req)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	limit, err := httpapi.QueryInt(query, "limit", post.DefaultLimit, post.ErrInvalidLimit)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	page, err := h.svc.List(ctx, limit, query["cursor"])
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, page)
 }
 
 // Get serves GET /api/posts/{id}.
-func (h *Handlers) Get() func(context.Context, httpapi.Request) (httpapi.Response, error) {
-	return httpapi.Lambda(h.log, func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-		p, err := h.svc.Get(ctx, req.PathParameters["id"])
-		if err != nil {
-			return httpapi.Response{}, err
-		}
-		return httpapi.JSON(http.StatusOK, p)
-	})
+func (h *Handlers) Get(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	p, err := h.svc.Get(ctx, req.PathParameters["id"])
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, p)
 }
 
 // createRequest is the body of POST /api/posts. Pointers tell a missing
@@ -67,34 +62,32 @@ type createRequest struct {
 // an Idempotency-Key header, a retry answers 201 with the post the key
 // created (and Idempotent-Replayed: true), or 409 IDEMPOTENCY_KEY_REUSED
 // when the body differs.
-func (h *Handlers) Create() func(context.Context, httpapi.Request) (httpapi.Response, error) {
-	return httpapi.Lambda(h.log, func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-		caller, err := httpapi.Authenticate(ctx, req, h.sessions)
-		if err != nil {
-			return httpapi.Response{}, err
-		}
-		var body createRequest
-		if err := httpapi.DecodeJSON(req, &body); err != nil {
-			return httpapi.Response{}, err
-		}
-		if err := require(field{"title", body.Title != nil}, field{"content", body.Content != nil}); err != nil {
-			return httpapi.Response{}, err
-		}
-		key := httpapi.Header(req, "idempotency-key")
-		p, replayed, err := h.svc.Create(ctx, author(caller), post.Draft{Title: *body.Title, Content: *body.Content}, key)
-		if err != nil {
-			return httpapi.Response{}, err
-		}
-		resp, err := httpapi.JSON(http.StatusCreated, p)
-		if err != nil {
-			return httpapi.Response{}, err
-		}
-		resp.Headers["Location"] = "/api/posts/" + p.ID
-		if replayed {
-			resp.Headers["Idempotent-Replayed"] = "true"
-		}
-		return resp, nil
-	})
+func (h *Handlers) Create(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	caller, err := httpapi.Authenticate(ctx, req, h.sessions)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	var body createRequest
+	if err := httpapi.DecodeJSON(req, &body); err != nil {
+		return httpapi.Response{}, err
+	}
+	if err := httpapi.Require(httpapi.Has("title", body.Title != nil), httpapi.Has("content", body.Content != nil)); err != nil {
+		return httpapi.Response{}, err
+	}
+	key := httpapi.Header(req, "idempotency-key")
+	p, replayed, err := h.svc.Create(ctx, author(caller), post.Draft{Title: *body.Title, Content: *body.Content}, key)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	resp, err := httpapi.JSON(http.StatusCreated, p)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	resp.Headers["Location"] = "/api/posts/" + p.ID
+	if replayed {
+		resp.Headers["Idempotent-Replayed"] = "true"
+	}
+	return resp, nil
 }
 
 // updateRequest is the body of PUT /api/posts/{id}: the whole new post and
@@ -106,55 +99,35 @@ type updateRequest struct {
 }
 
 // Update serves PUT /api/posts/{id}: 200 with the post at its new version.
-func (h *Handlers) Update() func(context.Context, httpapi.Request) (httpapi.Response, error) {
-	return httpapi.Lambda(h.log, func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-		caller, err := httpapi.Authenticate(ctx, req, h.sessions)
-		if err != nil {
-			return httpapi.Response{}, err
-		}
-		var body updateRequest
-		if err := httpapi.DecodeJSON(req, &body); err != nil {
-			return httpapi.Response{}, err
-		}
-		if err := require(field{"title", body.Title != nil}, field{"content", body.Content != nil}, field{"version", body.Version != nil}); err != nil {
-			return httpapi.Response{}, err
-		}
-		p, err := h.svc.Update(ctx, author(caller), req.PathParameters["id"], *body.Version, post.Draft{Title: *body.Title, Content: *body.Content})
-		if err != nil {
-			return httpapi.Response{}, err
-		}
-		return httpapi.JSON(http.StatusOK, p)
-	})
+func (h *Handlers) Update(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	caller, err := httpapi.Authenticate(ctx, req, h.sessions)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	var body updateRequest
+	if err := httpapi.DecodeJSON(req, &body); err != nil {
+		return httpapi.Response{}, err
+	}
+	if err := httpapi.Require(httpapi.Has("title", body.Title != nil), httpapi.Has("content", body.Content != nil), httpapi.Has("version", body.Version != nil)); err != nil {
+		return httpapi.Response{}, err
+	}
+	p, err := h.svc.Update(ctx, author(caller), req.PathParameters["id"], *body.Version, post.Draft{Title: *body.Title, Content: *body.Content})
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, p)
 }
 
 // Delete serves DELETE /api/posts/{id}: 204.
-func (h *Handlers) Delete() func(context.Context, httpapi.Request) (httpapi.Response, error) {
-	return httpapi.Lambda(h.log, func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-		caller, err := httpapi.Authenticate(ctx, req, h.sessions)
-		if err != nil {
-			return httpapi.Response{}, err
-		}
-		if err := h.svc.Delete(ctx, author(caller), req.PathParameters["id"]); err != nil {
-			return httpapi.Response{}, err
-		}
-		return httpapi.NoContent(), nil
-	})
+func (h *Handlers) Delete(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	caller, err := httpapi.Authenticate(ctx, req, h.sessions)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	if err := h.svc.Delete(ctx, author(caller), req.PathParameters["id"]); err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.NoContent(), nil
 }
 
 func author(c httpapi.Caller) post.Author { return post.Author{ID: c.Sub, Name: c.Username} }
-
-// field is a request field and whether the body held it (not null).
-type field struct {
-	name    string
-	present bool
-}
-
-// require returns MISSING_FIELD for the first absent field.
-func require(fields ...field) error {
-	for _, f := range fields {
-		if !f.present {
-			return apperr.Errorf(apperr.Invalid, "MISSING_FIELD", "Field %q is required.", f.name)
-		}
-	}
-	return nil
-}

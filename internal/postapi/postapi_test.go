@@ -21,6 +21,7 @@ import (
 
 	contract "github.com/eventboard/eventboard/events"
 	"github.com/eventboard/eventboard/events/eventstest"
+	"github.com/eventboard/eventboard/internal/httpapi"
 	"github.com/eventboard/eventboard/internal/inmem"
 	"github.com/eventboard/eventboard/internal/outbox"
 	"github.com/eventboard/eventboard/internal/post"
@@ -80,13 +81,13 @@ func newEnv(t testing.TB) *env {
 
 // invoke calls a handler through its Lambda entry point with the event's
 // JSON, as the Lambda runtime does.
-func invoke(t testing.TB, handler any, req events.APIGatewayV2HTTPRequest) events.APIGatewayV2HTTPResponse {
+func invoke(t testing.TB, h httpapi.Handler, req events.APIGatewayV2HTTPRequest) events.APIGatewayV2HTTPResponse {
 	t.Helper()
 	payload, err := json.Marshal(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := lambda.NewHandler(handler).Invoke(context.Background(), payload)
+	out, err := lambda.NewHandler(httpapi.Lambda(slog.New(slog.DiscardHandler), h)).Invoke(context.Background(), payload)
 	if err != nil {
 		t.Fatalf("function error: %v", err)
 	}
@@ -142,7 +143,7 @@ func (e *env) create(t testing.TB, title string) post.Post {
 	t.Helper()
 	req := fixture(t, "create-post.json")
 	req.Body = `{"title":` + mustJSON(title) + `,"content":"body"}`
-	resp := invoke(t, e.h.Create(), req)
+	resp := invoke(t, e.h.Create, req)
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("create: %d %s", resp.StatusCode, resp.Body)
 	}
@@ -159,7 +160,7 @@ func TestCreate(t *testing.T) {
 	e := newEnv(t)
 	req := fixture(t, "create-post.json")
 	req.Body = `{"title":"  Hello  ","content":"First post."}`
-	resp := invoke(t, e.h.Create(), req)
+	resp := invoke(t, e.h.Create, req)
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("status = %d %s", resp.StatusCode, resp.Body)
 	}
@@ -223,7 +224,7 @@ func TestCreateRejectsBadInput(t *testing.T) {
 			e := newEnv(t)
 			req := fixture(t, "create-post.json")
 			tt.edit(&req)
-			wantError(t, invoke(t, e.h.Create(), req), tt.status, tt.code)
+			wantError(t, invoke(t, e.h.Create, req), tt.status, tt.code)
 			if n := e.count(t); n != 0 {
 				t.Errorf("a refused create stored %d posts", n)
 			}
@@ -236,7 +237,7 @@ func TestCreateAcceptsSurrogatePairs(t *testing.T) {
 	e := newEnv(t)
 	req := fixture(t, "create-post.json")
 	req.Body = `{"title":"smile \ud83d\ude00","content":"tab\tand \"quotes\" \\u0041"}`
-	resp := invoke(t, e.h.Create(), req)
+	resp := invoke(t, e.h.Create, req)
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("status %d %s", resp.StatusCode, resp.Body)
 	}
@@ -262,7 +263,7 @@ func TestGet(t *testing.T) {
 
 	req := fixture(t, "get-post.json")
 	req.PathParameters["id"] = p.ID
-	resp := invoke(t, e.h.Get(), req)
+	resp := invoke(t, e.h.Get, req)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status %d %s", resp.StatusCode, resp.Body)
 	}
@@ -282,7 +283,7 @@ func TestGet(t *testing.T) {
 		{strings.ReplaceAll(p.ID, "-", ""), 400, "INVALID_POST_ID"},
 	} {
 		req.PathParameters["id"] = tc.id
-		wantError(t, invoke(t, e.h.Get(), req), tc.status, tc.code)
+		wantError(t, invoke(t, e.h.Get, req), tc.status, tc.code)
 	}
 }
 
@@ -299,7 +300,7 @@ func TestListPagesNewestFirst(t *testing.T) {
 		if pages > 5 {
 			t.Fatal("listing does not end")
 		}
-		resp := invoke(t, e.h.List(), req)
+		resp := invoke(t, e.h.List, req)
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("status %d %s", resp.StatusCode, resp.Body)
 		}
@@ -322,7 +323,7 @@ func TestListEmptyIsAnArray(t *testing.T) {
 	e := newEnv(t)
 	req := fixture(t, "list-posts.json")
 	req.QueryStringParameters, req.RawQueryString = nil, ""
-	resp := invoke(t, e.h.List(), req)
+	resp := invoke(t, e.h.List, req)
 	if resp.StatusCode != 200 || resp.Body != `{"posts":[]}` {
 		t.Errorf("got %d %s, want 200 {\"posts\":[]}", resp.StatusCode, resp.Body)
 	}
@@ -354,7 +355,7 @@ func TestListRejectsBadParameters(t *testing.T) {
 			t.Parallel()
 			req := fixture(t, "list-posts.json")
 			req.QueryStringParameters, req.RawQueryString = tc.query, ""
-			wantError(t, invoke(t, e.h.List(), req), 400, tc.code)
+			wantError(t, invoke(t, e.h.List, req), 400, tc.code)
 		})
 	}
 }
@@ -382,7 +383,7 @@ func TestFinding08_MalformedQueryStringRefused(t *testing.T) {
 			t.Parallel()
 			req := fixture(t, "list-posts.json")
 			req.RawQueryString = tc.raw
-			resp := invoke(t, e.h.List(), req)
+			resp := invoke(t, e.h.List, req)
 			if tc.status != 200 {
 				wantError(t, resp, tc.status, tc.code)
 				return
@@ -401,7 +402,7 @@ func TestUpdate(t *testing.T) {
 	req := fixture(t, "update-post.json")
 	req.PathParameters["id"] = p.ID
 	req.Body = `{"title":" edited ","content":"new","version":1}`
-	resp := invoke(t, e.h.Update(), req)
+	resp := invoke(t, e.h.Update, req)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status %d %s", resp.StatusCode, resp.Body)
 	}
@@ -412,7 +413,7 @@ func TestUpdate(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	// The same edit again is stale now.
-	wantError(t, invoke(t, e.h.Update(), req), 409, "VERSION_CONFLICT")
+	wantError(t, invoke(t, e.h.Update, req), 409, "VERSION_CONFLICT")
 }
 
 func TestUpdateRefusals(t *testing.T) {
@@ -453,7 +454,7 @@ func TestUpdateRefusals(t *testing.T) {
 			req := fixture(t, "update-post.json")
 			req.PathParameters["id"] = p.ID
 			tt.edit(&req, p.ID)
-			wantError(t, invoke(t, e.h.Update(), req), tt.status, tt.code)
+			wantError(t, invoke(t, e.h.Update, req), tt.status, tt.code)
 			stored, err := e.store.Get(context.Background(), p.ID)
 			if err != nil || stored != p {
 				t.Errorf("a refused update changed the post: %+v, %v", stored, err)
@@ -472,23 +473,23 @@ func TestDelete(t *testing.T) {
 	other := fixture(t, "delete-post.json")
 	other.PathParameters["id"] = p.ID
 	other.RequestContext.Authorizer.JWT.Claims["sub"] = uuid.NewString()
-	wantError(t, invoke(t, e.h.Delete(), other), 403, "NOT_POST_AUTHOR")
+	wantError(t, invoke(t, e.h.Delete, other), 403, "NOT_POST_AUTHOR")
 	if e.count(t) != 1 {
 		t.Fatal("a refused delete removed the post")
 	}
 
-	resp := invoke(t, e.h.Delete(), req)
+	resp := invoke(t, e.h.Delete, req)
 	if resp.StatusCode != http.StatusNoContent || resp.Body != "" {
 		t.Fatalf("delete: %d %q", resp.StatusCode, resp.Body)
 	}
 	if e.count(t) != 0 {
 		t.Fatal("post still stored after delete")
 	}
-	wantError(t, invoke(t, e.h.Delete(), req), 404, "POST_NOT_FOUND")
+	wantError(t, invoke(t, e.h.Delete, req), 404, "POST_NOT_FOUND")
 
 	get := fixture(t, "get-post.json")
 	get.PathParameters["id"] = p.ID
-	wantError(t, invoke(t, e.h.Get(), get), 404, "POST_NOT_FOUND")
+	wantError(t, invoke(t, e.h.Get, get), 404, "POST_NOT_FOUND")
 }
 
 func TestWritesRefuseSignedOutSessions(t *testing.T) {
@@ -512,13 +513,13 @@ func TestWritesRefuseSignedOutSessions(t *testing.T) {
 			req := fixture(t, "create-post.json")
 			tc.revoke(e.revocations, req.RequestContext.Authorizer.JWT.Claims)
 
-			wantError(t, invoke(t, e.h.Create(), req), 401, "TOKEN_REVOKED")
+			wantError(t, invoke(t, e.h.Create, req), 401, "TOKEN_REVOKED")
 			upd := fixture(t, "update-post.json")
 			upd.PathParameters["id"] = p.ID
-			wantError(t, invoke(t, e.h.Update(), upd), 401, "TOKEN_REVOKED")
+			wantError(t, invoke(t, e.h.Update, upd), 401, "TOKEN_REVOKED")
 			del := fixture(t, "delete-post.json")
 			del.PathParameters["id"] = p.ID
-			wantError(t, invoke(t, e.h.Delete(), del), 401, "TOKEN_REVOKED")
+			wantError(t, invoke(t, e.h.Delete, del), 401, "TOKEN_REVOKED")
 			if stored, err := e.store.Get(ctx, p.ID); err != nil || stored != p || e.count(t) != 1 {
 				t.Errorf("a revoked session changed the posts: %+v %v", stored, err)
 			}
@@ -533,7 +534,7 @@ func TestSignOutBeforeTheTokenLeavesItValid(t *testing.T) {
 	// iat of the fixture is 1764028800: a sign-out a second earlier does not
 	// touch a token issued after it (a new login).
 	_ = e.revocations.RevokeUser(context.Background(), req.RequestContext.Authorizer.JWT.Claims["sub"], time.Unix(1764028799, 0), time.Now().Add(time.Hour))
-	if resp := invoke(t, e.h.Create(), req); resp.StatusCode != http.StatusCreated {
+	if resp := invoke(t, e.h.Create, req); resp.StatusCode != http.StatusCreated {
 		t.Errorf("token issued after the sign-out: %d %s", resp.StatusCode, resp.Body)
 	}
 }
@@ -548,12 +549,12 @@ func TestEmittedEventsMatchTheContract(t *testing.T) {
 	upd := fixture(t, "update-post.json")
 	upd.PathParameters["id"] = p.ID
 	upd.Headers["x-correlation-id"] = "corr-42"
-	if resp := invoke(t, e.h.Update(), upd); resp.StatusCode != 200 {
+	if resp := invoke(t, e.h.Update, upd); resp.StatusCode != 200 {
 		t.Fatalf("update: %d %s", resp.StatusCode, resp.Body)
 	}
 	del := fixture(t, "delete-post.json")
 	del.PathParameters["id"] = p.ID
-	if resp := invoke(t, e.h.Delete(), del); resp.StatusCode != 204 {
+	if resp := invoke(t, e.h.Delete, del); resp.StatusCode != 204 {
 		t.Fatalf("delete: %d %s", resp.StatusCode, resp.Body)
 	}
 	var types []string
@@ -608,7 +609,7 @@ func TestFinding15_IdempotencyKeyOnCreate(t *testing.T) {
 		if len(user) > 0 {
 			req.RequestContext.Authorizer.JWT.Claims["sub"] = user[0]
 		}
-		return invoke(t, h.Create(), req)
+		return invoke(t, h.Create, req)
 	}
 	const body = `{"title":"Hello","content":"once"}`
 	first := create("8e0f6c1e-2b7a-4b8e-9d1f-0a1b2c3d4e5f", body)

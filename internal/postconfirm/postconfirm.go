@@ -17,6 +17,7 @@ import (
 	"github.com/eventboard/eventboard/events"
 	"github.com/eventboard/eventboard/internal/auth"
 	"github.com/eventboard/eventboard/internal/correlation"
+	"github.com/eventboard/eventboard/internal/lambdafn"
 	"github.com/eventboard/eventboard/internal/outbox"
 )
 
@@ -42,7 +43,7 @@ type Relay interface {
 // unchanged. An error makes Cognito fail (and retry) the confirmation, so it
 // returns one only when the user could not be recorded; a failed publish is
 // left to the outbox sweeper.
-func Handler(members auth.Members, relay Relay, producer string, log *slog.Logger, now func() time.Time) func(context.Context, Event) (Event, error) {
+func Handler(members auth.Members, relay Relay, producer string, log *slog.Logger, now func() time.Time) lambdafn.Trigger[Event] {
 	return func(ctx context.Context, ev Event) (Event, error) {
 		if ev.TriggerSource != ConfirmSignUp {
 			return ev, nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -13,8 +14,10 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/sethvargo/go-envconfig"
 
+	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/counter"
 	"github.com/eventboard/eventboard/internal/dynamo"
+	"github.com/eventboard/eventboard/internal/httpapi"
 	"github.com/eventboard/eventboard/internal/local/emulator"
 	"github.com/eventboard/eventboard/internal/local/manifest"
 	"github.com/eventboard/eventboard/internal/statsapi"
@@ -45,7 +48,7 @@ func TestWiredStatsOnKumo(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cfg, err := statsapi.LoadConfig(ctx, envconfig.MapLookuper(fn.Environment))
+	cfg, err := config.Load[statsapi.Config](ctx, envconfig.MapLookuper(withFunctionName(fn.Environment, "getStats")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +67,7 @@ func TestWiredStatsOnKumo(t *testing.T) {
 		t.Fatal(err)
 	}
 	payload, _ := json.Marshal(fixture(t, "get-stats.json"))
-	out, err := lambda.NewHandler(h.Get()).Invoke(ctx, payload)
+	out, err := lambda.NewHandler(httpapi.Lambda(slog.New(slog.DiscardHandler), h.Get)).Invoke(ctx, payload)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,3 +94,10 @@ func TestWiredStatsOnKumo(t *testing.T) {
 // stageSeq gives every use of kumo's process-wide state tables of its own,
 // so -count=N runs do not meet the tables of earlier runs.
 var stageSeq atomic.Int64
+
+// withFunctionName adds what Lambda sets to env.
+func withFunctionName(env map[string]string, name string) map[string]string {
+	out := map[string]string{"AWS_LAMBDA_FUNCTION_NAME": name}
+	maps.Copy(out, env)
+	return out
+}

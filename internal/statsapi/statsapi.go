@@ -31,12 +31,10 @@ func New(counters counter.Reader, now func() time.Time, log *slog.Logger) (*Hand
 }
 
 // Get serves GET /api/stats: 200 with counter.Stats.
-func (h *Handler) Get() func(context.Context, httpapi.Request) (httpapi.Response, error) {
-	return httpapi.Lambda(h.log, func(ctx context.Context, _ httpapi.Request) (httpapi.Response, error) {
-		s, err := counter.ReadStats(ctx, h.counters, h.now())
-		if err != nil {
-			return httpapi.Response{}, err
-		}
-		return httpapi.JSON(http.StatusOK, s)
-	})
+func (h *Handler) Get(ctx context.Context, _ httpapi.Request) (httpapi.Response, error) {
+	s, err := counter.ReadStats(ctx, h.counters, h.now())
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusOK, s)
 }

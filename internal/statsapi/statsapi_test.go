@@ -14,9 +14,9 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/google/go-cmp/cmp"
-	"github.com/sethvargo/go-envconfig"
 
 	"github.com/eventboard/eventboard/internal/counter"
+	"github.com/eventboard/eventboard/internal/httpapi"
 	"github.com/eventboard/eventboard/internal/inmem"
 	"github.com/eventboard/eventboard/internal/statsapi"
 )
@@ -46,7 +46,7 @@ func invoke(t testing.TB, counters counter.Reader, req events.APIGatewayV2HTTPRe
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := lambda.NewHandler(h.Get()).Invoke(context.Background(), payload)
+	out, err := lambda.NewHandler(httpapi.Lambda(slog.New(slog.DiscardHandler), h.Get)).Invoke(context.Background(), payload)
 	if err != nil {
 		t.Fatalf("function error: %v", err)
 	}
@@ -164,17 +164,5 @@ func TestStatsStoreFailureIs500WithoutDetail(t *testing.T) {
 	var e struct{ Code, RequestID string }
 	if err := json.Unmarshal([]byte(resp.Body), &e); err != nil || e.Code != "INTERNAL" || e.RequestID != "Sa1kIpBOwIUMjRY=" {
 		t.Errorf("error body = %s", resp.Body)
-	}
-}
-
-func TestConfig(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	cfg, err := statsapi.LoadConfig(ctx, envconfig.MapLookuper(map[string]string{"COUNTER_TABLE": "counters"}))
-	if err != nil || cfg.CounterTable != "counters" || cfg.FunctionName != "getStats" {
-		t.Errorf("LoadConfig = %+v, %v", cfg, err)
-	}
-	if _, err := statsapi.LoadConfig(ctx, envconfig.MapLookuper(nil)); err == nil {
-		t.Error("LoadConfig without COUNTER_TABLE succeeded")
 	}
 }

@@ -4,20 +4,8 @@
 package main
 
 import (
-	"context"
-	"log/slog"
-	"os"
-
-	"github.com/aws/aws-lambda-go/lambda"
-
 	"github.com/eventboard/eventboard/internal/counterworker"
+	"github.com/eventboard/eventboard/internal/lambdafn"
 )
 
-func main() {
-	h, err := counterworker.FromEnv(context.Background())
-	if err != nil {
-		slog.Error("counter: startup failed", "error", err)
-		os.Exit(1)
-	}
-	lambda.Start(h)
-}
+func main() { lambdafn.Main(counterworker.CounterWorker()) }

@@ -3,20 +3,8 @@
 package main
 
 import (
-	"context"
-	"log/slog"
-	"os"
-
-	"github.com/aws/aws-lambda-go/lambda"
-
+	"github.com/eventboard/eventboard/internal/lambdafn"
 	"github.com/eventboard/eventboard/internal/postconfirm"
 )
 
-func main() {
-	h, err := postconfirm.FromEnv(context.Background())
-	if err != nil {
-		slog.Error("postconfirm: startup failed", "error", err)
-		os.Exit(1)
-	}
-	lambda.Start(h)
-}
+func main() { lambdafn.Main(postconfirm.PostConfirmation()) }

@@ -16,7 +16,9 @@ import (
 const Region = "us-east-1"
 
 // Config returns an SDK config for an emulator: static credentials, the
-// local region, and no retries, so a fault in a test shows at once.
+// local region, and no retries, so a fault in a test shows at once. It is
+// for the stack's own clients and tests: functions build theirs as on AWS,
+// with the SDK's default retryer (package lambdafn).
 func Config() aws.Config {
 	return aws.Config{
 		Region:           Region,

@@ -1,0 +1,118 @@
+package lambdafn_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	awsevents "github.com/aws/aws-lambda-go/events"
+	"github.com/aws/smithy-go/middleware"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/eventboard/eventboard/internal/config"
+	"github.com/eventboard/eventboard/internal/httpapi"
+	"github.com/eventboard/eventboard/internal/lambdafn"
+)
+
+type greetConfig struct {
+	config.Runtime
+	Greeting string `env:"GREETING, required"`
+}
+
+// seen records what the wire function was given.
+type seen struct {
+	cfg  greetConfig
+	deps lambdafn.Deps
+}
+
+func greeter(got *seen) lambdafn.Function {
+	return lambdafn.Route("greet", func(_ context.Context, cfg greetConfig, d lambdafn.Deps) (httpapi.Handler, error) {
+		got.cfg, got.deps = cfg, d
+		return func(_ context.Context, req httpapi.Request) (httpapi.Response, error) {
+			return httpapi.JSON(200, map[string]string{"says": cfg.Greeting + ", " + req.PathParameters["name"]})
+		}, nil
+	})
+}
+
+func env(m map[string]string) lambdafn.Env {
+	return lambdafn.Env{Lookup: func(k string) (string, bool) { v, ok := m[k]; return v, ok }}
+}
+
+var fullEnv = map[string]string{
+	"AWS_LAMBDA_FUNCTION_NAME": "greet", "AWS_REGION": "eu-west-1",
+	"AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "SECRET", "GREETING": "Hello",
+}
+
+func TestBuildServesThroughTheEntryPoint(t *testing.T) {
+	t.Parallel()
+	var got seen
+	option := func(*middleware.Stack) error { return nil }
+	e := env(fullEnv)
+	e.APIOptions = append(e.APIOptions, option)
+	entry, err := greeter(&got).Build(context.Background(), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, _ := json.Marshal(awsevents.APIGatewayV2HTTPRequest{PathParameters: map[string]string{"name": "Ada"}})
+	out, err := entry().Invoke(context.Background(), payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var resp awsevents.APIGatewayV2HTTPResponse
+	if err := json.Unmarshal(out, &resp); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(`{"says":"Hello, Ada"}`, resp.Body); diff != "" || resp.StatusCode != 200 {
+		t.Errorf("status %d, body (-want +got):\n%s", resp.StatusCode, diff)
+	}
+	if got.cfg.FunctionName != "greet" || got.cfg.Greeting != "Hello" {
+		t.Errorf("config = %+v", got.cfg)
+	}
+	// The SDK configuration is the environment's, with the SDK's default
+	// retryer: on AWS and in the local stack alike.
+	if got.deps.AWS.Region != "eu-west-1" || got.deps.AWS.Retryer != nil || got.deps.AWS.RetryMaxAttempts != 0 {
+		t.Errorf("aws config: region %q, retryer set %t, max attempts %d", got.deps.AWS.Region, got.deps.AWS.Retryer != nil, got.deps.AWS.RetryMaxAttempts)
+	}
+	if len(got.deps.AWS.APIOptions) != 1 {
+		t.Errorf("APIOptions = %d, want the one of Env", len(got.deps.AWS.APIOptions))
+	}
+}
+
+func TestBuildFailsNamingTheFunction(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, missing string
+	}{
+		{"its own config", "GREETING"},
+		{"the runtime", "AWS_LAMBDA_FUNCTION_NAME"},
+		{"credentials", "AWS_ACCESS_KEY_ID"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			m := map[string]string{}
+			for k, v := range fullEnv {
+				if k != tt.missing {
+					m[k] = v
+				}
+			}
+			_, err := greeter(&seen{}).Build(context.Background(), env(m))
+			if err == nil || !strings.Contains(err.Error(), "build greet") || !strings.Contains(err.Error(), tt.missing) {
+				t.Errorf("Build without %s: %v", tt.missing, err)
+			}
+		})
+	}
+}
+
+func TestEntryPointsAreIndependent(t *testing.T) {
+	t.Parallel()
+	entry, err := greeter(&seen{}).Build(context.Background(), env(fullEnv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := entry(), entry()
+	if a == b {
+		t.Error("two entry points share one instance; concurrent invocations would share its buffers")
+	}
+}
