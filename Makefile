@@ -8,14 +8,19 @@ GO          ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ACTIONLINT  := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 TOOLS       := $(CURDIR)/.tools
+APIDOCS     := .build/apidocs
+
+# Redocly CLI: no telemetry, no update check (CI has no such network).
+export REDOCLY_TELEMETRY := off
+export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
 .PHONY: help
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 .PHONY: run
-run: ## run the whole system locally at http://127.0.0.1:8080
-	$(GO) run ./cmd/eventboard local
+run: apidocs ## run the whole system locally at http://127.0.0.1:8080
+	$(GO) run ./cmd/eventboard local --docs $(APIDOCS)
 
 .PHONY: test
 test: lint test-unit test-dynamodb-local test-cognito-local test-deploy test-dlq ## every test tier (what CI runs)
@@ -43,11 +48,20 @@ test-dynamodb-local: tools ## the DynamoDB adapters, the counter worker under co
 test-cognito-local: node_modules ## the Cognito adapter against cognito-local (npm)
 	scripts/cognito-local.sh $(GO) test -count=1 -run TestProviderCognitoLocal ./internal/cognito/
 
+# Two made-up account ids for the packaged bus policy's check.
+SUBSCRIBERS := 111122223333,444455556666
+
 .PHONY: test-deploy
 test-deploy: build node_modules ## `serverless package` offline, then check the CloudFormation it generates
+	# Once with subscriber accounts in the param (the bus policy), then as a
+	# stage has it by default (none). The framework empties .serverless/ on
+	# every run, so this order keeps both.
+	SLS_OUT=.serverless-subscribers scripts/sls-package.sh --param="subscriberAccounts=$(SUBSCRIBERS)"
 	scripts/sls-package.sh
 	EVENTBOARD_CFN_TEMPLATE=$(CURDIR)/.serverless/cloudformation-template-update-stack.json EVENTBOARD_REQUIRE_CFN=1 \
 		$(GO) test -count=1 ./internal/local/manifest/cfn/
+	EVENTBOARD_CFN_TEMPLATE=$(CURDIR)/.serverless-subscribers/cloudformation-template-update-stack.json EVENTBOARD_REQUIRE_CFN=1 \
+		EVENTBOARD_CFN_SUBSCRIBERS=$(SUBSCRIBERS) $(GO) test -count=1 -run TestGeneratedTemplate ./internal/local/manifest/cfn/
 
 .PHONY: test-dlq
 test-dlq: ## the operators' DLQ scenario: the AWS CLI and 'eventboard dlq' against a running 'eventboard local'
@@ -82,13 +96,22 @@ fuzz: ## run each fuzz target for a while (FUZZTIME, default 30s)
 	$(GO) test -run XXX -fuzz FuzzMessageBody -fuzztime $${FUZZTIME:-30s} ./internal/counterworker/
 
 .PHONY: lint
-lint: ## gofmt, go vet, staticcheck, actionlint, go mod tidy
+lint: node_modules ## gofmt, go vet, staticcheck, actionlint, go mod tidy; the OpenAPI and AsyncAPI contracts
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 	$(GO) run $(ACTIONLINT)
 	$(GO) mod tidy -diff
+	npx --no-install redocly lint --format=stylish
+	node scripts/asyncapi-validate.cjs events/asyncapi.yaml
+
+# The API reference `eventboard local` serves at /local/docs: one HTML file
+# with Redoc inlined (no CDN), rebuilt when the contract changes.
+.PHONY: apidocs
+apidocs: $(APIDOCS)/index.html ## the rendered API reference, from api/openapi.yaml
+$(APIDOCS)/index.html: api/openapi.yaml redocly.yaml | node_modules
+	npx --no-install redocly build-docs eventboard --inlineBundle --output $@
 
 .PHONY: clean
 clean: ## remove build output and local data
-	rm -rf .build .serverless .eventboard
+	rm -rf .build .serverless .serverless-subscribers .eventboard

@@ -37,3 +37,5 @@
 //
 // The package depends on the standard library only.
 package events
+
+//go:generate go run ./internal/draft4/gen

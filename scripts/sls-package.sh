@@ -5,6 +5,10 @@
 #
 #   scripts/sls-package.sh            # stage "test"
 #   SLS_STAGE=dev scripts/sls-package.sh
+#   SLS_OUT=.serverless-subscribers scripts/sls-package.sh --param="subscriberAccounts=111122223333"
+#
+# Arguments are passed on to `serverless package`; SLS_OUT is the output
+# directory (default .serverless).
 #
 # Needs `npm ci` (for node_modules/.bin/serverless) and the function zips that
 # serverless.yml names as package.artifact (.build/<function>.zip): run
@@ -18,7 +22,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 stage="${SLS_STAGE:-test}"
-out=.serverless
+out="${SLS_OUT:-.serverless}"
 sls=node_modules/.bin/serverless
 
 if [[ ! -x "$sls" ]]; then
@@ -45,5 +49,5 @@ unset AWS_PROFILE AWS_SESSION_TOKEN AWS_DEFAULT_PROFILE
 export SLS_TELEMETRY_DISABLED=1 SLS_TRACKING_DISABLED=1 SLS_NOTIFICATIONS_MODE=off SLS_INTERACTIVE_SETUP_DISABLE=1 CI=1
 
 rm -rf "$out"
-"$sls" package --stage "$stage" --package "$out"
+"$sls" package --stage "$stage" --package "$out" "$@"
 echo "sls-package: wrote $out/cloudformation-template-update-stack.json (stage $stage)"

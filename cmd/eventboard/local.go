@@ -34,6 +34,7 @@ func runLocal(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	data := fs.String("data", defaultDataDir, "directory that keeps the stack's data across restarts")
 	config := fs.String("config", "serverless.yml", "the serverless.yml to run")
 	frontend := fs.String("frontend", "frontend/dist", "the built SPA to serve at /")
+	docs := fs.String("docs", ".build/apidocs", "the rendered API reference to serve at /local/docs (make apidocs)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -50,6 +51,7 @@ func runLocal(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		DataDir:     dataDir,
 		Manifest:    *config,
 		FrontendDir: *frontend,
+		DocsDir:     *docs,
 		Log:         log,
 		Console:     stdout,
 	})
@@ -73,6 +75,7 @@ func runLocal(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "Eventboard is running at http://%s (API under /api, data in %s)\n", *addr, dataDir)
 	fmt.Fprintf(stdout, "AWS endpoint (DynamoDB, SQS, EventBridge): %s, also in %s\n", stack.AWSEndpoint(), endpoint)
 	fmt.Fprintf(stdout, "  aws --endpoint-url \"$(cat %s)\" sqs list-queues   (any credentials; region %s)\n", endpoint, emulator.Region)
+	fmt.Fprintf(stdout, "API reference: http://%s/local/docs\n", *addr)
 	fmt.Fprintf(stdout, "Sign up at POST /api/auth/signup; confirmation codes show here and at /local/mailbox?username=NAME\n")
 	fmt.Fprintf(stdout, "Or get a token at once: go run ./cmd/eventboard token --user alice\n")
 

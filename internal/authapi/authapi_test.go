@@ -22,6 +22,7 @@ import (
 	"github.com/eventboard/eventboard/internal/counter"
 	"github.com/eventboard/eventboard/internal/httpapi"
 	"github.com/eventboard/eventboard/internal/inmem"
+	"github.com/eventboard/eventboard/internal/openapitest"
 )
 
 // fakeIDP is an auth.IdentityProvider that answers from its fields and
@@ -101,6 +102,7 @@ func invoke(t *testing.T, h httpapi.Handler, req events.APIGatewayV2HTTPRequest)
 	if err := json.Unmarshal(out, &resp); err != nil {
 		t.Fatal(err)
 	}
+	openapitest.CheckEvent(t, req, resp)
 	return resp
 }
 
@@ -221,8 +223,7 @@ func TestLogoutReportsAnOutageButClearsTheCookie(t *testing.T) {
 func TestRefreshReadsTheCookie(t *testing.T) {
 	t.Parallel()
 	idp := &fakeIDP{}
-	req := fixture(t, "logout.json")
-	req.RouteKey = "POST /api/auth/refresh"
+	req := fixture(t, "refresh.json")
 	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Refresh, req)
 	if resp.StatusCode != 200 || !strings.Contains(resp.Body, refreshedAccess) || len(resp.Cookies) != 1 || !strings.Contains(resp.Cookies[0], "eyJ1IjoiYWxpY2UiLCJ0IjoicmVmcmVzaC10b2tlbiJ9") {
 		t.Fatalf("refresh: %d %s %v", resp.StatusCode, resp.Body, resp.Cookies)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -22,9 +23,15 @@ func WriteMarkdown(w io.Writer, m Measurements, p Prices, base Estimate, growth 
 	s := base.Scenario
 	fmt.Fprintf(&b, `# What Eventboard costs on AWS
 
-Written by `+"`make bench`"+` (cmd/costmodel): do not edit by hand. Prices: %s list
-prices as of **%s** (internal/costmodel/prices.go), on-demand, without free
-tiers. Capacity and durations: measured on %s (%d runs of each route,
+Written by `+"`make bench`"+` (cmd/costmodel): do not edit by hand. Prices: AWS's
+%s on-demand list prices, checked against AWS's public pricing pages on
+**%s** (listed under "Prices" below). Beside each price in
+internal/costmodel/prices.go are the page it was read from and that page's
+date; where AWS's pages draw their rate tables in the browser, the figure
+was read from AWS's Price List entries or from dated copies of the page,
+named there. Free tiers are left out, except Cognito's 10,000 free monthly
+active users, which are part of the Lite plan's price. Capacity and
+durations: measured on %s (%d runs of each route,
 internal/lambdatest/measure_test.go, docs/measurements.json).
 
 ## The scenario
@@ -122,8 +129,50 @@ source's idle polls do not. Cognito is free up to 10,000 monthly active
 users and then the largest line: at 100× it outweighs the back end.
 docs/scaling.md says what has to change on the way.
 `)
+	writePrices(&b, p)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writePrices lists the unit prices p holds; their sources are beside
+// them in prices.go.
+func writePrices(b *strings.Builder, p Prices) {
+	fmt.Fprintf(b, "\n## Prices\n\n%s, checked on %s.\n\n| service | item | $ |\n|---|---|---|\n", p.Region, p.Date)
+	rows := []struct {
+		service, item string
+		usd           float64
+	}{
+		{"Lambda", "a million requests", p.LambdaRequestPerMillion},
+		{"Lambda", "a GB-second, arm64", p.LambdaArmGBSecond},
+		{"API Gateway", "a million HTTP API requests", p.HTTPAPIPerMillion},
+		{"DynamoDB", "a million write request units, on-demand", p.DynamoDBWritePerMillion},
+		{"DynamoDB", "a million read request units, on-demand", p.DynamoDBReadPerMillion},
+		{"DynamoDB", "a GB-month stored", p.DynamoDBStorageGBMonth},
+		{"DynamoDB", "a GB-month of point-in-time recovery", p.DynamoDBPITRGBMonth},
+		{"EventBridge", "a million custom events", p.EventBridgeEventsPerMillion},
+		{"EventBridge", "a GB archived", p.EventBridgeArchiveGB},
+		{"EventBridge", "a GB-month kept in the archive", p.EventBridgeArchiveStoragePerGBMo},
+		{"SQS", "a million standard requests", p.SQSPerMillion},
+		{"EventBridge Scheduler", "a million invocations", p.SchedulerPerMillion},
+		{"CloudFront", "a GB out, North America and Europe", p.CloudFrontPerGB},
+		{"CloudFront", "a million HTTPS requests", p.CloudFrontHTTPSPerMillion},
+		{"S3", "a thousand GETs", p.S3GetPerThousand},
+		{"S3", "a GB-month, Standard", p.S3StorageGBMonth},
+		{"CloudWatch Logs", "a GB ingested", p.CloudWatchLogsIngestPerGB},
+		{"CloudWatch Logs", "a GB-month stored", p.CloudWatchLogsStoragePerGBMo},
+	}
+	for _, r := range rows {
+		fmt.Fprintf(b, "| %s | %s | %s |\n", r.service, r.item, strconv.FormatFloat(r.usd, 'f', -1, 64))
+	}
+	from := 0.0
+	for i, t := range p.CognitoLiteMAU {
+		band := fmt.Sprintf("past %s", thousands(from))
+		if i < len(p.CognitoLiteMAU)-1 {
+			band = fmt.Sprintf("%s to %s", thousands(from+1), thousands(t.UpTo))
+			from = t.UpTo
+		}
+		fmt.Fprintf(b, "| Cognito (Lite) | a monthly active user, %s | %s |\n", band, strconv.FormatFloat(t.Rate, 'f', -1, 64))
+	}
 }
 
 func mixText(mix []Share) string {

@@ -75,6 +75,10 @@ type Scenario struct {
 	MemoryMB     float64 // every function's memory (serverless.yml)
 	LogBytes     float64 // CloudWatch log bytes per invocation (platform lines and ours)
 	LogRetention float64 // months kept (logRetentionInDays / 30)
+	// ArchiveRetention is how many months the event archive keeps what it
+	// archives (its RetentionDays / 30): the archive holds that many
+	// months of events once the stage has run that long.
+	ArchiveRetention float64
 
 	// The front door: page views of the SPA and what each transfers.
 	PageViews        float64
@@ -121,6 +125,7 @@ func Seed() Scenario {
 		MemoryMB:            256,
 		LogBytes:            900,
 		LogRetention:        1,
+		ArchiveRetention:    3,
 		PageViews:           3e5, // 30 visits per active user
 		PageBytes:           100e3,
 		AssetRequests:       2,
@@ -289,15 +294,15 @@ func Price(s Scenario, m Measurements, p Prices) (Estimate, error) {
 		workerWrites/1e6*p.DynamoDBWritePerMillion+workerReads/1e6*p.DynamoDBReadPerMillion, Pipeline)
 	add("DynamoDB (on-demand)", "storage and point-in-time recovery", s.StoredGB, "GB", s.StoredGB*(p.DynamoDBStorageGBMonth+p.DynamoDBPITRGBMonth), APIBackend)
 	add("EventBridge", "events published", published, "events", published/1e6*p.EventBridgeEventsPerMillion, Pipeline)
-	add("EventBridge", "archive", archived*1e3/1e9, "GB", archived*1e3/1e9*p.EventBridgeArchiveGB, Pipeline)
+	archiveGB := archived * 1e3 / 1e9
+	add("EventBridge", fmt.Sprintf("archive (processed, then kept %g months)", s.ArchiveRetention), archiveGB, "GB", archiveGB*(p.EventBridgeArchiveGB+s.ArchiveRetention*p.EventBridgeArchiveStoragePerGBMo), Pipeline)
 	// Per counted event: the rule's SendMessage, a receive and a delete.
 	sqs := 3*counted + s.SQSIdleReceives
 	add("SQS", "counter queue requests", sqs, "requests", sqs/1e6*p.SQSPerMillion, Pipeline)
 	add("EventBridge Scheduler", "sweeper and warmer", s.SweeperPerMonth+s.WarmerPerMonth, "invocations", (s.SweeperPerMonth+s.WarmerPerMonth)/1e6*p.SchedulerPerMillion, Pipeline)
 	logGB := allInvocations * s.LogBytes / 1e9
 	add("CloudWatch Logs", "ingestion and storage", logGB, "GB", logGB*(p.CloudWatchLogsIngestPerGB+s.LogRetention*p.CloudWatchLogsStoragePerGBMo), Logs)
-	billedMAU := math.Max(0, s.MAU-p.CognitoFreeMAU)
-	add("Cognito (Lite)", "monthly active users", s.MAU, "MAU", billedMAU*p.CognitoLiteMAU, FrontDoor)
+	add("Cognito (Lite)", "monthly active users", s.MAU, "MAU", Tiered(p.CognitoLiteMAU, s.MAU), FrontDoor)
 	cfRequests := apiRequests + s.PageViews*(1+s.AssetRequests)
 	cfGB := (s.PageViews*s.PageBytes + apiRequests*s.APIResponseBytes) / 1e9
 	add("CloudFront", "HTTPS requests", cfRequests, "requests", cfRequests/1e6*p.CloudFrontHTTPSPerMillion, FrontDoor)

@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/eventboard/eventboard/internal/costmodel"
 )
 
@@ -84,6 +87,12 @@ func TestPrice(t *testing.T) {
 		t.Errorf("100,000 MAU priced %v", l.USD)
 	}
 
+	// Every event published is archived (1 KB each) and kept three months.
+	archived := (seed.Requests*(0.15+0.03+0.02) + seed.NewUsers) * 1e3 / 1e9
+	if l := line(t, e, "EventBridge", "archive (processed, then kept 3 months)"); !near(l.USD, archived*(0.10+3*0.023)) {
+		t.Errorf("archive: %+v, want $%v", l, archived*(0.10+3*0.023))
+	}
+
 	delete(m.Routes, "GET /api/stats")
 	if _, err := costmodel.Price(seed, m, costmodel.USEast1); err == nil {
 		t.Error("priced a route that was not measured")
@@ -114,9 +123,51 @@ func TestWriteMarkdown(t *testing.T) {
 	if err := costmodel.WriteMarkdown(&b, m, costmodel.USEast1, e, nil); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{costmodel.USEast1.Date, "| GET /api/posts | 40% |", "### DynamoDB (on-demand)", "the seed's API back end, for the same traffic | 78 |", "## Growth"} {
+	for _, want := range []string{
+		costmodel.USEast1.Date, "| GET /api/posts | 40% |", "### DynamoDB (on-demand)", "the seed's API back end, for the same traffic | 78 |", "## Growth",
+		"## Prices", "| DynamoDB | a million write request units, on-demand | 0.625 |", "| Cognito (Lite) | a monthly active user, 100,001 to 1,000,000 | 0.0046 |",
+	} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("cost.md lacks %q", want)
 		}
+	}
+}
+
+func TestTiered(t *testing.T) {
+	t.Parallel()
+	tiers := []costmodel.Tier{{UpTo: 10, Rate: 0}, {UpTo: 100, Rate: 1}, {Rate: 0.5}}
+	tests := []struct {
+		name string
+		n    float64
+		want float64
+	}{
+		{"none", 0, 0},
+		{"inside the free band", 5, 0},
+		{"at the free band's end", 10, 0},
+		{"inside the second band", 50, 40},
+		{"at the second band's end", 100, 90},
+		{"past the last bound", 300, 190},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if diff := cmp.Diff(tt.want, costmodel.Tiered(tiers, tt.n), cmpopts.EquateApprox(0, 1e-9)); diff != "" {
+				t.Errorf("Tiered(%v) (-want +got):\n%s", tt.n, diff)
+			}
+		})
+	}
+}
+
+// The Lite plan's rate falls past 100,000 monthly active users; a flat
+// $0.0055 priced the 100× month's million users $810 too high.
+func TestCognitoLiteBandsPastAHundredThousand(t *testing.T) {
+	t.Parallel()
+	e, err := costmodel.Price(costmodel.Seed().Scaled(100), load(t, "testdata/measurements.json"), costmodel.USEast1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 90_000*0.0055 + 900_000*0.0046
+	if l := line(t, e, "Cognito (Lite)", "monthly active users"); !near(l.USD, want) {
+		t.Errorf("1,000,000 MAU priced $%v, want $%v", l.USD, want)
 	}
 }

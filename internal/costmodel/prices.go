@@ -1,64 +1,160 @@
 package costmodel
 
+import "math"
+
 // Prices are AWS's on-demand list prices in one region, in US dollars.
 // Free tiers are left out: the model prices what a stage costs once its
 // account's free tier is spent (the always-free allowances of Lambda,
-// SQS, CloudFront and Cognito would make the 1× total smaller still).
+// SQS, Scheduler, CloudFront and DynamoDB storage would make the 1× total
+// smaller still). Cognito's free band is the exception: it is part of the
+// Lite plan's price, not an account-wide allowance.
 type Prices struct {
-	// Date is when the table was taken from AWS's public pricing pages.
+	// Date is when the table was checked against AWS's public pricing pages.
 	Date   string
 	Region string
 
 	LambdaRequestPerMillion float64 // per million invocations
-	LambdaArmGBSecond       float64 // per GB-second, arm64
+	LambdaArmGBSecond       float64 // per GB-second, arm64, first 7.5 billion GB-s a month
 	HTTPAPIPerMillion       float64 // HTTP API requests, first 300 million a month
 
 	DynamoDBWritePerMillion float64 // on-demand write request units
 	DynamoDBReadPerMillion  float64 // on-demand read request units
-	DynamoDBStorageGBMonth  float64
+	DynamoDBStorageGBMonth  float64 // Standard table class
 	DynamoDBPITRGBMonth     float64 // continuous backups (point-in-time recovery)
 
-	EventBridgeEventsPerMillion  float64 // custom events published (64 KB chunks)
-	EventBridgeArchiveGB         float64 // events archived, per GB processed
-	SQSPerMillion                float64 // standard queue requests (64 KB chunks)
-	SchedulerPerMillion          float64 // EventBridge Scheduler invocations
-	CognitoLiteMAU               float64 // per monthly active user, Lite tier
-	CognitoFreeMAU               float64 // MAUs the user pool does not bill
-	CloudFrontPerGB              float64 // data out, North America and Europe, first 10 TB
-	CloudFrontHTTPSPerMillion    float64 // HTTPS requests, North America and Europe
-	S3GetPerThousand             float64 // GET requests (CloudFront's origin fetches)
-	S3StorageGBMonth             float64 // S3 Standard
-	CloudWatchLogsIngestPerGB    float64
-	CloudWatchLogsStoragePerGBMo float64
+	EventBridgeEventsPerMillion      float64 // custom events published (64 KB chunks)
+	EventBridgeArchiveGB             float64 // events archived, per GB processed
+	EventBridgeArchiveStoragePerGBMo float64 // events kept in the archive, per GB-month
+	SQSPerMillion                    float64 // standard queue requests (64 KB chunks)
+	SchedulerPerMillion              float64 // EventBridge Scheduler invocations
+	CognitoLiteMAU                   []Tier  // monthly active users of a Lite user pool
+	CloudFrontPerGB                  float64 // data out, North America and Europe, first 10 TB
+	CloudFrontHTTPSPerMillion        float64 // HTTPS requests, North America and Europe
+	S3GetPerThousand                 float64 // GET requests (CloudFront's origin fetches)
+	S3StorageGBMonth                 float64 // S3 Standard
+	CloudWatchLogsIngestPerGB        float64 // Standard log class
+	CloudWatchLogsStoragePerGBMo     float64
 }
 
-// USEast1 is the price table the model uses: us-east-1 (N. Virginia), as
-// AWS published it on the date below. Re-check it against the pricing
-// pages before quoting a figure, and update the date with it.
+// Tier is one band of a volume-tiered price: Rate for each unit past the
+// previous band's UpTo and up to this one's.
+type Tier struct {
+	UpTo float64
+	Rate float64
+}
+
+// Tiered prices n units on tiers, which must ascend in UpTo; units past the
+// last band are priced at its rate.
+func Tiered(tiers []Tier, n float64) float64 {
+	var usd, from float64
+	for i, t := range tiers {
+		upTo := t.UpTo
+		if i == len(tiers)-1 {
+			upTo = math.Inf(1)
+		}
+		if n <= from {
+			break
+		}
+		usd += (math.Min(n, upTo) - from) * t.Rate
+		from = upTo
+	}
+	return usd
+}
+
+// USEast1 is the price table the model uses: us-east-1 (N. Virginia),
+// checked on the date below against AWS's public pricing pages. Beside
+// each price: the page it was read from and the page's date where it shows
+// one. AWS's own pricing pages render their rate tables in the browser, so
+// their stored text often lacks the figures; where it did, the figure was
+// read from AWS's Price List entries or from dated third-party copies of
+// the page, named beside it. Re-check before quoting a figure, and update
+// the date with it.
 var USEast1 = Prices{
-	Date:   "2025-11-01",
+	Date:   "2026-12-01",
 	Region: "us-east-1",
 
+	// https://aws.amazon.com/lambda/pricing/ (its worked examples, as
+	// transcribed on 2026-09-20) and
+	// https://docs.aws.amazon.com/whitepapers/latest/how-aws-pricing-works/lambda.html
+	// (undated): $0.20 per million requests.
 	LambdaRequestPerMillion: 0.20,
-	LambdaArmGBSecond:       0.0000133334,
-	HTTPAPIPerMillion:       1.00,
+	// https://aws.amazon.com/lambda/pricing/ (Arm price table, not in the
+	// stored text); https://cloudchipr.com/blog/aws-lambda-pricing
+	// ("Ultimate Guide 2024": Arm, first 7.5 billion GB-s, $0.0000133334)
+	// and artillery's lib/platform/aws-lambda/prices.js (arm64 base rate,
+	// citing the AWS page).
+	LambdaArmGBSecond: 0.0000133334,
+	// https://docs.aws.amazon.com/whitepapers/latest/best-practices-api-gateway-private-apis-integration/cost-optimization.html
+	// (undated: HTTP APIs, us-east-1, first 300 million $1.00 a million,
+	// then $0.90); https://awsforengineers.com/blog/aws-api-gateway-pricing-explained
+	// (19 May 2025) agrees. AWS's page: https://aws.amazon.com/api-gateway/pricing/.
+	HTTPAPIPerMillion: 1.00,
 
-	// On-demand, after the November 2024 price cut.
+	// On-demand, after AWS halved on-demand throughput prices in November
+	// 2024: https://aws.amazon.com/dynamodb/pricing/on-demand/ (rates not
+	// in the stored text); https://airbyte.com/data-engineering-resources/dynamodb-pricing
+	// (21 July 2025: $0.625 a million WRU, $0.125 a million RRU, after the
+	// November 2024 cut).
 	DynamoDBWritePerMillion: 0.625,
 	DynamoDBReadPerMillion:  0.125,
-	DynamoDBStorageGBMonth:  0.25,
-	DynamoDBPITRGBMonth:     0.20,
+	// https://aws.amazon.com/dynamodb/pricing/ (undated: "prices start from
+	// $0.25 per GB-month", first 25 GB free).
+	DynamoDBStorageGBMonth: 0.25,
+	// https://finops.com.py/services/dynamodb/backups (undated: PITR
+	// $0.20 per GB-month of table size); the rate is not in the stored text
+	// of AWS's page.
+	DynamoDBPITRGBMonth: 0.20,
 
-	EventBridgeEventsPerMillion:  1.00,
-	EventBridgeArchiveGB:         0.10,
-	SQSPerMillion:                0.40,
-	SchedulerPerMillion:          1.00,
-	CognitoLiteMAU:               0.0055,
-	CognitoFreeMAU:               10000,
-	CloudFrontPerGB:              0.085,
-	CloudFrontHTTPSPerMillion:    1.00,
-	S3GetPerThousand:             0.0004,
-	S3StorageGBMonth:             0.023,
+	// https://aws.amazon.com/eventbridge/pricing/ (undated: custom events,
+	// each 64 KB chunk one event); https://cloudburn.io/blog/amazon-eventbridge-pricing
+	// (13 March 2026: $1.00 a million custom events).
+	EventBridgeEventsPerMillion: 1.00,
+	// https://cloudburn.io/blog/amazon-eventbridge-pricing (13 March 2026:
+	// archive $0.10 per GB processed and $0.023 per GB-month stored).
+	EventBridgeArchiveGB:             0.10,
+	EventBridgeArchiveStoragePerGBMo: 0.023,
+	// https://cloudburn.io/blog/amazon-sqs-pricing (14 March 2026: standard
+	// $0.40 a million requests up to 100 billion, first million free);
+	// AWS's page: https://aws.amazon.com/sqs/pricing/.
+	SQSPerMillion: 0.40,
+	// https://cloudburn.io/blog/amazon-eventbridge-pricing (13 March 2026:
+	// $1.00 a million invocations after 14 million free a month); AWS's
+	// Price List rows for Scheduler (effective 2025-01-01, mirrored at
+	// https://huggingface.co/datasets/labofsahil/aws-pricing-dataset) show
+	// the same 14 million free band.
+	SchedulerPerMillion: 1.00,
+	// The Lite plan (serverless.yml's UserPoolTier; new pools default to
+	// Essentials at $0.015 an MAU since November 2024):
+	// https://aws.amazon.com/cognito/pricing/ (its worked examples, as
+	// transcribed on 2026-09-20: 10,000 MAU free, $0.0055, "850,000 MAUs x
+	// $0.0046"). The bands past a million ($0.00325, then $0.0025 past ten
+	// million) are the user-pool bands Lite kept, seen only on third-party
+	// copies, not on AWS's stored page.
+	CognitoLiteMAU: []Tier{
+		{UpTo: 10_000, Rate: 0},
+		{UpTo: 100_000, Rate: 0.0055},
+		{UpTo: 1_000_000, Rate: 0.0046},
+		{UpTo: 10_000_000, Rate: 0.00325},
+		{Rate: 0.0025},
+	},
+	// https://aws.amazon.com/cloudfront/pricing (undated table: United
+	// States, Mexico and Canada, and Europe, first 10 TB $0.085 a GB).
+	CloudFrontPerGB: 0.085,
+	// AWS's Price List row "$0.0100 per 10,000 HTTPS Requests" (usage type
+	// US-Requests-Tier2-HTTPS, effective 2019-12-01), as quoted by public
+	// code, some of it checked against https://aws.amazon.com/cloudfront/pricing
+	// in 2026.
+	CloudFrontHTTPSPerMillion: 1.00,
+	// https://aws.amazon.com/s3/pricing/ (rates not in the stored text);
+	// https://devnotes.tech/understanding-aws-s3-pricing-a-complete-cost-breakdown-with-examples
+	// (undated: GET $0.0004 per 1,000, Standard $0.023 per GB-month).
+	S3GetPerThousand: 0.0004,
+	S3StorageGBMonth: 0.023,
+	// https://c3x.dev/blog/cloudwatch-logs-cost-optimization ("us-east-1,
+	// June 2026": Standard ingestion $0.50 a GB, storage $0.03 a GB-month);
+	// Lambda's logs are tiered since 1 May 2025 with $0.50 a GB for the
+	// first 10 TB (https://www.duckbillgroup.com/?p=9080). AWS's page:
+	// https://aws.amazon.com/cloudwatch/pricing/.
 	CloudWatchLogsIngestPerGB:    0.50,
 	CloudWatchLogsStoragePerGBMo: 0.03,
 }

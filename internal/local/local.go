@@ -47,6 +47,10 @@ type Options struct {
 	// FrontendDir is the built SPA; when it holds no index.html, / says how
 	// to build it.
 	FrontendDir string
+	// DocsDir holds the rendered API reference (index.html, built from
+	// api/openapi.yaml by `make apidocs`), served at /local/docs; when it
+	// holds none, /local/docs says how to build it.
+	DocsDir string
 	// Log receives the stack's and the functions' logs.
 	Log *slog.Logger
 	// Console shows what a developer must see at once, such as the
@@ -171,6 +175,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	identity.register(mux)
 	mux.Handle("POST /local/cognito-idp/", http.StripPrefix("/local/cognito-idp", pool.server))
 	mux.HandleFunc("GET /local/mailbox", pool.mailbox)
+	mux.Handle("GET /local/docs", docsHandler(opts.DocsDir))
 	mux.Handle("/", spaHandler(opts.FrontendDir))
 	s.handler = loopbackOnly(mux)
 	return s, nil
@@ -270,6 +275,20 @@ func newGateway(m *manifest.Manifest, fns *functions, id *Identity, log *slog.Lo
 		}
 	}
 	return apigw.New(cfg)
+}
+
+// docsHandler serves the API reference: one self-contained HTML file.
+func docsHandler(dir string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		index := filepath.Join(dir, "index.html")
+		if _, err := os.Stat(index); dir == "" || err != nil {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(http.StatusNotFound)
+			fmt.Fprintln(w, "The API reference is not built yet: run make apidocs (make run does). The contract itself is api/openapi.yaml.")
+			return
+		}
+		http.ServeFile(w, r, index)
+	})
 }
 
 // spaHandler serves the built SPA, answering index.html for client-side

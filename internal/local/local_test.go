@@ -18,6 +18,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/eventboard/eventboard/internal/local"
+	"github.com/eventboard/eventboard/internal/openapitest"
 	"github.com/eventboard/eventboard/internal/post"
 )
 
@@ -99,6 +100,7 @@ func (c *client) do(method, path, token string, body []byte, headers ...string) 
 	if err != nil {
 		c.t.Fatal(err)
 	}
+	openapitest.Check(c.t, req, body, resp, b)
 	return response{status: resp.StatusCode, header: resp.Header, body: b}
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/eventboard/eventboard/events/eventstest"
 	"github.com/eventboard/eventboard/internal/httpapi"
 	"github.com/eventboard/eventboard/internal/inmem"
+	"github.com/eventboard/eventboard/internal/openapitest"
 	"github.com/eventboard/eventboard/internal/outbox"
 	"github.com/eventboard/eventboard/internal/post"
 	"github.com/eventboard/eventboard/internal/postapi"
@@ -98,6 +99,7 @@ func invoke(t testing.TB, h httpapi.Handler, req events.APIGatewayV2HTTPRequest)
 	if ct := resp.Headers["Content-Type"]; !strings.HasPrefix(ct, "application/json") {
 		t.Errorf("Content-Type = %q, want application/json", ct)
 	}
+	openapitest.CheckEvent(t, req, resp)
 	return resp
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/eventboard/eventboard/internal/httpapi"
 	"github.com/eventboard/eventboard/internal/local/emulator"
 	"github.com/eventboard/eventboard/internal/local/manifest"
+	"github.com/eventboard/eventboard/internal/openapitest"
 	"github.com/eventboard/eventboard/internal/statsapi"
 )
 
@@ -66,7 +67,8 @@ func TestWiredStatsOnKumo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	payload, _ := json.Marshal(fixture(t, "get-stats.json"))
+	req := fixture(t, "get-stats.json")
+	payload, _ := json.Marshal(req)
 	out, err := lambda.NewHandler(httpapi.Lambda(slog.New(slog.DiscardHandler), h.Get)).Invoke(ctx, payload)
 	if err != nil {
 		t.Fatal(err)
@@ -75,6 +77,7 @@ func TestWiredStatsOnKumo(t *testing.T) {
 	if err := json.Unmarshal(out, &resp); err != nil || resp.StatusCode != 200 {
 		t.Fatalf("response %s: %v", out, err)
 	}
+	openapitest.CheckEvent(t, req, resp)
 	var got counter.Stats
 	if err := json.Unmarshal([]byte(resp.Body), &got); err != nil {
 		t.Fatal(err)

@@ -18,6 +18,7 @@ import (
 	"github.com/eventboard/eventboard/internal/counter"
 	"github.com/eventboard/eventboard/internal/httpapi"
 	"github.com/eventboard/eventboard/internal/inmem"
+	"github.com/eventboard/eventboard/internal/openapitest"
 	"github.com/eventboard/eventboard/internal/statsapi"
 )
 
@@ -57,6 +58,7 @@ func invoke(t testing.TB, counters counter.Reader, req events.APIGatewayV2HTTPRe
 	if ct := resp.Headers["Content-Type"]; !strings.HasPrefix(ct, "application/json") {
 		t.Errorf("Content-Type = %q, want application/json", ct)
 	}
+	openapitest.CheckEvent(t, req, resp)
 	return resp
 }
 

@@ -41,6 +41,10 @@ var NotProvisioned = map[string]string{
 	"AWS::CloudWatch::Alarm":       "metrics and alarms are not emulated",
 	"AWS::Logs::LogGroup":          "functions log to the local stack's logger",
 	"AWS::Events::Archive":         "kumo has no event archives (no CreateArchive)",
+	"AWS::Events::EventBusPolicy":  "the local bus has no other accounts to let in",
+	"AWS::EventSchemas::Registry":  "the schemas are in events/ (and asyncapi.yaml); no local registry",
+	"AWS::EventSchemas::Schema":    "the schemas are in events/ (and asyncapi.yaml); no local registry",
+	"AWS::SSM::Parameter":          "the local stack prints its endpoint and writes it to the data directory",
 }
 
 // Queue is a provisioned AWS::SQS::Queue.
