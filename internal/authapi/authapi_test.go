@@ -410,8 +410,7 @@ func TestFinding02_UnauthenticatedLogoutRevokesNothing(t *testing.T) {
 func TestFinding16_RefreshReplacesTheCookie(t *testing.T) {
 	t.Parallel()
 	idp := &fakeIDP{rotated: "rotated-token"}
-	req := fixture(t, "logout.json")
-	req.RouteKey = "POST /api/auth/refresh"
+	req := fixture(t, "refresh.json")
 	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Refresh, req)
 	if resp.StatusCode != 200 || len(resp.Cookies) != 1 {
 		t.Fatalf("refresh: %d %v", resp.StatusCode, resp.Cookies)

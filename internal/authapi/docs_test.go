@@ -35,6 +35,7 @@ func TestFinding09_SignUpAnswersAsDocumented(t *testing.T) {
 		}
 	}
 	req := fixture(t, "login.json")
+	req.RouteKey, req.RawPath, req.RequestContext.HTTP.Path = "POST /api/auth/signup", "/api/auth/signup", "/api/auth/signup"
 	req.Body = `{"username":"alice","email":"alice@example.com","password":"Corr3ct-Horse!"}`
 	resp := invoke(t, handlers(&fakeIDP{signUpErr: auth.ErrUsernameExists}, inmem.NewRevocations()).SignUp, req)
 	if resp.StatusCode != 409 || code(t, resp) != "USERNAME_EXISTS" {
