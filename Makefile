@@ -19,11 +19,35 @@ help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 .PHONY: run
-run: apidocs ## run the whole system locally at http://127.0.0.1:8080
+run: apidocs frontend/dist/index.html ## run the whole system locally at http://127.0.0.1:8080
 	$(GO) run ./cmd/eventboard local --docs $(APIDOCS)
 
+# The SPA is built when dist is missing or older than any of its sources.
+FRONTEND_SRC := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
+	frontend/index.html frontend/package.json frontend/package-lock.json frontend/tsconfig.json \
+	frontend/vite.config.ts frontend/scripts/bundle-size.mjs
+
+frontend/dist/index.html: frontend/node_modules $(FRONTEND_SRC)
+	cd frontend && npm run build
+
+frontend/node_modules: frontend/package.json frontend/package-lock.json
+	cd frontend && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch frontend/node_modules
+
+.PHONY: test-frontend
+test-frontend: frontend/node_modules ## the SPA's unit tests (vitest): API client, session, state
+	cd frontend && npm test
+
+.PHONY: test-browser
+test-browser: frontend/dist/index.html ## the SPA in Debian's chromium against a real `eventboard local`
+	scripts/install-tools.sh chromium
+	cd frontend && npm run test:browser
+
+.PHONY: frontend
+frontend: frontend/dist/index.html ## build the SPA into frontend/dist (when its sources changed)
+
 .PHONY: test
-test: lint test-unit test-dynamodb-local test-cognito-local test-deploy test-dlq ## every test tier (what CI runs)
+test: lint test-unit test-frontend test-dynamodb-local test-cognito-local test-deploy test-dlq test-browser ## every test tier (what CI runs)
 
 .PHONY: test-unit
 test-unit: ## unit, handler, kumo and local-stack tests, with the race detector
@@ -96,14 +120,15 @@ fuzz: ## run each fuzz target for a while (FUZZTIME, default 30s)
 	$(GO) test -run XXX -fuzz FuzzMessageBody -fuzztime $${FUZZTIME:-30s} ./internal/counterworker/
 
 .PHONY: lint
-lint: node_modules ## gofmt, go vet, staticcheck, actionlint, go mod tidy; the OpenAPI and AsyncAPI contracts
+lint: node_modules frontend/node_modules ## gofmt, go vet, staticcheck, go mod tidy; the OpenAPI and AsyncAPI contracts; actionlint; the SPA's types and API client
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
-	$(GO) run $(ACTIONLINT)
 	$(GO) mod tidy -diff
 	npx --no-install redocly lint --format=stylish
 	node scripts/asyncapi-validate.cjs events/asyncapi.yaml
+	$(GO) run $(ACTIONLINT) .github/workflows/*.yml
+	cd frontend && npm run --silent check:api && npx tsc -p .
 
 # The API reference `eventboard local` serves at /local/docs: one HTML file
 # with Redoc inlined (no CDN), rebuilt when the contract changes.

@@ -132,5 +132,8 @@ MD
       "$(awk -v b="$(stat -c %s ".build/$name/bootstrap")" 'BEGIN { print b / 1048576 }')" \
       "$(awk -v b="$(stat -c %s "$zip")" 'BEGIN { print b / 1048576 }')"
   done
+  echo
+  # The SPA's bundle sizes and the load times the browser tests measured.
+  node frontend/scripts/perf-report.mjs
 } > "$out"
 echo "wrote $out"

@@ -6,6 +6,7 @@
 #   dynamodb-local  AWS's DynamoDB Local jar, .tools/dynamodb-local/
 #   awscli          the AWS CLI, for the DLQ scenario (Debian package awscli,
 #                   only when no aws is on PATH; root)
+#   chromium        Debian's chromium, which the browser tests drive (root)
 # Usage: scripts/install-tools.sh [PART...]   (no PART: all of them)
 set -euo pipefail
 
@@ -32,6 +33,12 @@ install_rie() {
 		"github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$rie_version"
 }
 
+install_chromium() {
+	[[ -x /usr/bin/chromium ]] && return
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-dejavu-core
+}
+
 tmp=
 trap '[[ -z $tmp ]] || rm -rf "$tmp"' EXIT
 
@@ -53,6 +60,7 @@ for part in "$@"; do
 	rie) install_rie ;;
 	dynamodb-local) install_dynamodb_local ;;
 	awscli) install_awscli ;;
-	*) echo "install-tools.sh: unknown part $part (want os, rie, dynamodb-local or awscli)" >&2 && exit 2 ;;
+	chromium) install_chromium ;;
+	*) echo "install-tools.sh: unknown part $part (want os, rie, dynamodb-local, awscli or chromium)" >&2 && exit 2 ;;
 	esac
 done

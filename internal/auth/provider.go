@@ -59,6 +59,13 @@ type IdentityProvider interface {
 	GlobalSignOut(ctx context.Context, accessToken string) error
 	// RevokeToken revokes a refresh token and the tokens issued from it.
 	RevokeToken(ctx context.Context, refreshToken string) error
+	// ForgotPassword sends a confirmed user a code to reset their password
+	// with. For an unknown user it may succeed without sending anything
+	// (Cognito's PreventUserExistenceErrors) or fail with ErrNotAuthorized.
+	ForgotPassword(ctx context.Context, username string) error
+	// ConfirmForgotPassword sets username's password to newPassword when
+	// code is the one ForgotPassword sent.
+	ConfirmForgotPassword(ctx context.Context, username, code, newPassword string) error
 }
 
 // Errors an IdentityProvider returns. Their kinds and codes are what the

@@ -145,6 +145,50 @@ func (s *Service) Resend(ctx context.Context, username string) error {
 	}
 }
 
+// ForgotPassword sends a code to reset username's password to their
+// e-mail address. It succeeds alike for an unknown user, an unconfirmed
+// one and a throttled attempt (nothing is sent to them), so it does not
+// tell whether a username exists; only a fault of the provider is an error.
+func (s *Service) ForgotPassword(ctx context.Context, username string) error {
+	if !validUsername(username) {
+		return errUsername
+	}
+	err := s.idp.ForgotPassword(ctx, username)
+	switch {
+	case err == nil, errors.Is(err, ErrNotAuthorized), errors.Is(err, ErrInvalidParameter),
+		errors.Is(err, ErrUserNotConfirmed), errors.Is(err, ErrTooManyRequests):
+		return nil
+	default:
+		return fmt.Errorf("auth.ForgotPassword: %w", err)
+	}
+}
+
+// ResetPassword sets a new password with the code ForgotPassword sent.
+// Errors: INVALID_CODE, alike for a wrong or expired code and an unknown
+// user (it does not tell whether a username exists); WEAK_PASSWORD;
+// TOO_MANY_REQUESTS after too many wrong codes.
+func (s *Service) ResetPassword(ctx context.Context, username, code, newPassword string) error {
+	switch {
+	case !validUsername(username):
+		return errUsername
+	case code == "" || len(code) > MaxCodeLen:
+		return errCode
+	case utf8.RuneCountInString(newPassword) < MinPasswordLen || len(newPassword) > MaxPasswordLen:
+		return errPassword
+	}
+	err := s.idp.ConfirmForgotPassword(ctx, username, code, newPassword)
+	switch {
+	case errors.Is(err, ErrInvalidPassword):
+		return errPassword
+	case errors.Is(err, ErrCodeMismatch), errors.Is(err, ErrExpiredCode), errors.Is(err, ErrNotAuthorized),
+		errors.Is(err, ErrInvalidParameter), errors.Is(err, ErrUserNotConfirmed):
+		return errCode
+	case err != nil:
+		return fmt.Errorf("auth.ResetPassword: %w", err)
+	}
+	return nil
+}
+
 // Login signs in. A wrong password and an unknown user are the same
 // INVALID_CREDENTIALS; a challenge is its own 4xx (NEW_PASSWORD_REQUIRED or
 // LOGIN_CHALLENGE), never tokens-less success.

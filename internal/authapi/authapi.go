@@ -126,6 +126,52 @@ func (h *Handlers) Resend(ctx context.Context, req httpapi.Request) (httpapi.Res
 	})
 }
 
+// Forgot serves POST /api/auth/forgot: 202 whether or not the user exists;
+// a user who does gets a code to reset their password with.
+func (h *Handlers) Forgot(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	if err := h.checkOrigin(req); err != nil {
+		return httpapi.Response{}, err
+	}
+	var body resendRequest
+	if err := httpapi.DecodeJSON(req, &body); err != nil {
+		return httpapi.Response{}, err
+	}
+	if err := httpapi.Require(httpapi.Has("username", body.Username != nil)); err != nil {
+		return httpapi.Response{}, err
+	}
+	if err := h.svc.ForgotPassword(ctx, *body.Username); err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.JSON(http.StatusAccepted, map[string]string{
+		"message": "If that account exists, a code to reset its password is on its way.",
+	})
+}
+
+type resetRequest struct {
+	Username    *string `json:"username"`
+	Code        *string `json:"code"`
+	NewPassword *string `json:"newPassword"`
+}
+
+// Reset serves POST /api/auth/reset: 204 once the password is changed with
+// the code Forgot sent.
+func (h *Handlers) Reset(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	if err := h.checkOrigin(req); err != nil {
+		return httpapi.Response{}, err
+	}
+	var body resetRequest
+	if err := httpapi.DecodeJSON(req, &body); err != nil {
+		return httpapi.Response{}, err
+	}
+	if err := httpapi.Require(httpapi.Has("username", body.Username != nil), httpapi.Has("code", body.Code != nil), httpapi.Has("newPassword", body.NewPassword != nil)); err != nil {
+		return httpapi.Response{}, err
+	}
+	if err := h.svc.ResetPassword(ctx, *body.Username, *body.Code, *body.NewPassword); err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.NoContent(), nil
+}
+
 type loginRequest struct {
 	Username *string `json:"username"`
 	Password *string `json:"password"`

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/eventboard/eventboard/internal/auth"
 	"github.com/eventboard/eventboard/internal/authapi"
@@ -33,6 +34,7 @@ type fakeIDP struct {
 	refreshErr                                  error
 	rotated                                     string // the refresh token a refresh returns
 	signUpErr                                   error
+	forgotErr, resetErr                         error
 	calls                                       []string
 }
 
@@ -76,6 +78,15 @@ func (f *fakeIDP) GlobalSignOut(_ context.Context, at string) error {
 func (f *fakeIDP) RevokeToken(_ context.Context, rt string) error {
 	f.calls = append(f.calls, "RevokeToken "+rt)
 	return f.revokeErr
+}
+
+func (f *fakeIDP) ForgotPassword(_ context.Context, username string) error {
+	f.calls = append(f.calls, "ForgotPassword "+username)
+	return f.forgotErr
+}
+func (f *fakeIDP) ConfirmForgotPassword(_ context.Context, username, code, pw string) error {
+	f.calls = append(f.calls, "ConfirmForgotPassword "+username+" "+code+" "+pw)
+	return f.resetErr
 }
 
 func fixture(t *testing.T, name string) events.APIGatewayV2HTTPRequest {
@@ -424,5 +435,79 @@ func TestFinding16_RefreshReplacesTheCookie(t *testing.T) {
 		if !strings.Contains(resp.Cookies[0], attr) {
 			t.Errorf("new cookie %q lacks %s", resp.Cookies[0], attr)
 		}
+	}
+}
+
+// TestForgotAnswersAlikeForEveryUser: POST /api/auth/forgot tells nobody
+// whether a username exists, whatever the provider says about it; only an
+// outage is a 500, with no detail.
+func TestForgotAnswersAlikeForEveryUser(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		err        error
+		wantStatus int
+		wantCode   string
+	}{
+		{"sent", nil, 202, ""},
+		{"unknown user", auth.ErrNotAuthorized, 202, ""},
+		{"not confirmed", auth.ErrInvalidParameter, 202, ""},
+		{"throttled for this user", auth.ErrTooManyRequests, 202, ""},
+		{"outage", errors.New("dial tcp: connection refused"), 500, "INTERNAL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			idp := &fakeIDP{forgotErr: tt.err}
+			resp := invoke(t, handlers(idp, inmem.NewRevocations()).Forgot, fixture(t, "forgot.json"))
+			got := []any{resp.StatusCode, code(t, resp), idp.calls}
+			want := []any{tt.wantStatus, tt.wantCode, []string{"ForgotPassword alice"}}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			if strings.Contains(resp.Body, "connection refused") {
+				t.Errorf("internal detail in the body: %s", resp.Body)
+			}
+		})
+	}
+}
+
+func TestReset(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		body       string // "" keeps the fixture's
+		err        error
+		wantStatus int
+		wantCode   string
+		wantCalls  []string
+	}{
+		{name: "reset", wantStatus: 204, wantCalls: []string{"ConfirmForgotPassword alice 123456 N3w-battery-staple!"}},
+		{name: "wrong code", err: auth.ErrCodeMismatch, wantStatus: 400, wantCode: "INVALID_CODE", wantCalls: []string{"ConfirmForgotPassword alice 123456 N3w-battery-staple!"}},
+		{name: "unknown user answers like a wrong code", err: auth.ErrNotAuthorized, wantStatus: 400, wantCode: "INVALID_CODE", wantCalls: []string{"ConfirmForgotPassword alice 123456 N3w-battery-staple!"}},
+		{name: "expired code", err: auth.ErrExpiredCode, wantStatus: 400, wantCode: "INVALID_CODE", wantCalls: []string{"ConfirmForgotPassword alice 123456 N3w-battery-staple!"}},
+		{name: "policy", err: auth.ErrInvalidPassword, wantStatus: 400, wantCode: "WEAK_PASSWORD", wantCalls: []string{"ConfirmForgotPassword alice 123456 N3w-battery-staple!"}},
+		{name: "too many attempts", err: auth.ErrTooManyRequests, wantStatus: 429, wantCode: "TOO_MANY_REQUESTS", wantCalls: []string{"ConfirmForgotPassword alice 123456 N3w-battery-staple!"}},
+		{name: "short password never reaches the provider", body: `{"username":"alice","code":"123456","newPassword":"short"}`, wantStatus: 400, wantCode: "WEAK_PASSWORD"},
+		{name: "no code", body: `{"username":"alice","newPassword":"N3w-battery-staple!"}`, wantStatus: 400, wantCode: "MISSING_FIELD"},
+		{name: "empty code", body: `{"username":"alice","code":"","newPassword":"N3w-battery-staple!"}`, wantStatus: 400, wantCode: "INVALID_CODE"},
+		{name: "unknown field", body: `{"username":"alice","code":"1","newPassword":"N3w-battery-staple!","password":"x"}`, wantStatus: 400, wantCode: "UNKNOWN_FIELD"},
+		{name: "outage", err: errors.New("dial tcp: connection refused"), wantStatus: 500, wantCode: "INTERNAL", wantCalls: []string{"ConfirmForgotPassword alice 123456 N3w-battery-staple!"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			idp := &fakeIDP{resetErr: tt.err}
+			req := fixture(t, "reset.json")
+			if tt.body != "" {
+				req.Body = tt.body
+			}
+			resp := invoke(t, handlers(idp, inmem.NewRevocations()).Reset, req)
+			got := []any{resp.StatusCode, code(t, resp), idp.calls}
+			want := []any{tt.wantStatus, tt.wantCode, tt.wantCalls}
+			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -38,13 +38,15 @@ type Config struct {
 // binary links the one handler it serves.
 var route = lambdafn.Routes(wire)
 
-func SignUp() lambdafn.Function        { return route("signUp", (*Handlers).SignUp) }
-func ConfirmSignUp() lambdafn.Function { return route("confirmSignUp", (*Handlers).Confirm) }
-func ResendCode() lambdafn.Function    { return route("resendCode", (*Handlers).Resend) }
-func Login() lambdafn.Function         { return route("login", (*Handlers).Login) }
-func Refresh() lambdafn.Function       { return route("refresh", (*Handlers).Refresh) }
-func Logout() lambdafn.Function        { return route("logout", (*Handlers).Logout) }
-func MyInfo() lambdafn.Function        { return route("myInfo", (*Handlers).Me) }
+func SignUp() lambdafn.Function         { return route("signUp", (*Handlers).SignUp) }
+func ConfirmSignUp() lambdafn.Function  { return route("confirmSignUp", (*Handlers).Confirm) }
+func ResendCode() lambdafn.Function     { return route("resendCode", (*Handlers).Resend) }
+func ForgotPassword() lambdafn.Function { return route("forgotPassword", (*Handlers).Forgot) }
+func ResetPassword() lambdafn.Function  { return route("resetPassword", (*Handlers).Reset) }
+func Login() lambdafn.Function          { return route("login", (*Handlers).Login) }
+func Refresh() lambdafn.Function        { return route("refresh", (*Handlers).Refresh) }
+func Logout() lambdafn.Function         { return route("logout", (*Handlers).Logout) }
+func MyInfo() lambdafn.Function         { return route("myInfo", (*Handlers).Me) }
 
 func wire(_ context.Context, cfg Config, d lambdafn.Deps) (*Handlers, error) {
 	return Wire(cfg, cognito.NewAPIClient(d.AWS, d.Lookup), dynamo.NewClient(d.AWS, d.Lookup), d.Log)

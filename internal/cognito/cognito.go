@@ -4,8 +4,8 @@
 // It speaks the public (unauthenticated) part of the Cognito Identity
 // Provider API: SignUp, ConfirmSignUp, ResendConfirmationCode, InitiateAuth
 // (USER_PASSWORD_AUTH, and REFRESH_TOKEN_AUTH where GetTokensFromRefreshToken
-// is missing), GetTokensFromRefreshToken, GetUser, GlobalSignOut and
-// RevokeToken. When the app client has a secret, every call carries the
+// is missing), GetTokensFromRefreshToken, GetUser, GlobalSignOut,
+// RevokeToken, ForgotPassword and ConfirmForgotPassword. When the app client has a secret, every call carries the
 // SECRET_HASH (or ClientSecret) Cognito requires. Cognito's exceptions are
 // translated into the errors package auth declares; see docs/cognito.md for
 // where cognito-local and the local stack's Cognito differ from AWS and how
@@ -38,6 +38,8 @@ type API interface {
 	GetUser(ctx context.Context, in *cip.GetUserInput, optFns ...func(*cip.Options)) (*cip.GetUserOutput, error)
 	GlobalSignOut(ctx context.Context, in *cip.GlobalSignOutInput, optFns ...func(*cip.Options)) (*cip.GlobalSignOutOutput, error)
 	RevokeToken(ctx context.Context, in *cip.RevokeTokenInput, optFns ...func(*cip.Options)) (*cip.RevokeTokenOutput, error)
+	ForgotPassword(ctx context.Context, in *cip.ForgotPasswordInput, optFns ...func(*cip.Options)) (*cip.ForgotPasswordOutput, error)
+	ConfirmForgotPassword(ctx context.Context, in *cip.ConfirmForgotPasswordInput, optFns ...func(*cip.Options)) (*cip.ConfirmForgotPasswordOutput, error)
 }
 
 var (
@@ -238,6 +240,35 @@ func (c *Client) RevokeToken(ctx context.Context, refreshToken string) error {
 	}
 	_, err := c.api.RevokeToken(ctx, in)
 	return mapTokenError("cognito.RevokeToken", err)
+}
+
+// ForgotPassword implements auth.IdentityProvider: Cognito sends username a
+// code to reset their password with. With PreventUserExistenceErrors an
+// unknown user succeeds (nothing is sent); otherwise it is
+// ErrNotAuthorized. Also ErrInvalidParameter (no verified e-mail),
+// ErrTooManyRequests.
+func (c *Client) ForgotPassword(ctx context.Context, username string) error {
+	_, err := c.api.ForgotPassword(ctx, &cip.ForgotPasswordInput{
+		ClientId:   aws.String(c.clientID),
+		Username:   aws.String(username),
+		SecretHash: c.secretHash(username),
+	})
+	return mapError("cognito.ForgotPassword", err)
+}
+
+// ConfirmForgotPassword implements auth.IdentityProvider. Errors:
+// ErrCodeMismatch (also an unknown user, with PreventUserExistenceErrors),
+// ErrExpiredCode, ErrInvalidPassword (the pool's policy), ErrNotAuthorized,
+// ErrTooManyRequests.
+func (c *Client) ConfirmForgotPassword(ctx context.Context, username, code, newPassword string) error {
+	_, err := c.api.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{
+		ClientId:         aws.String(c.clientID),
+		Username:         aws.String(username),
+		ConfirmationCode: aws.String(code),
+		Password:         aws.String(newPassword),
+		SecretHash:       c.secretHash(username),
+	})
+	return mapError("cognito.ConfirmForgotPassword", err)
 }
 
 // tokens reads an authentication result: tokens, or the challenge the

@@ -36,6 +36,8 @@ type fakeAPI struct {
 	getUser    []*cip.GetUserInput
 	signOut    []*cip.GlobalSignOutInput
 	revoke     []*cip.RevokeTokenInput
+	forgot   []*cip.ForgotPasswordInput
+	reset    []*cip.ConfirmForgotPasswordInput
 
 	signUpOut   *cip.SignUpOutput
 	initiateOut *cip.InitiateAuthOutput
@@ -110,6 +112,16 @@ func (f *fakeAPI) GlobalSignOut(_ context.Context, in *cip.GlobalSignOutInput, _
 func (f *fakeAPI) RevokeToken(_ context.Context, in *cip.RevokeTokenInput, _ ...func(*cip.Options)) (*cip.RevokeTokenOutput, error) {
 	f.revoke = append(f.revoke, in)
 	return &cip.RevokeTokenOutput{}, f.err
+}
+
+func (f *fakeAPI) ForgotPassword(_ context.Context, in *cip.ForgotPasswordInput, _ ...func(*cip.Options)) (*cip.ForgotPasswordOutput, error) {
+	f.forgot = append(f.forgot, in)
+	return &cip.ForgotPasswordOutput{}, f.err
+}
+
+func (f *fakeAPI) ConfirmForgotPassword(_ context.Context, in *cip.ConfirmForgotPasswordInput, _ ...func(*cip.Options)) (*cip.ConfirmForgotPasswordOutput, error) {
+	f.reset = append(f.reset, in)
+	return &cip.ConfirmForgotPasswordOutput{}, f.err
 }
 
 const (
@@ -214,6 +226,18 @@ func TestSecretOnEveryCall(t *testing.T) {
 			secret: sent{SecretHash: aws.String(aliceHash)},
 		},
 		{
+			name:   "ForgotPassword",
+			call:   func(c *cognito.Client) error { return c.ForgotPassword(ctx, "alice") },
+			sent:   func(f *fakeAPI) sent { return sent{SecretHash: f.forgot[0].SecretHash} },
+			secret: sent{SecretHash: aws.String(aliceHash)},
+		},
+		{
+			name:   "ConfirmForgotPassword",
+			call:   func(c *cognito.Client) error { return c.ConfirmForgotPassword(ctx, "alice", "123456", "N3w!pass") },
+			sent:   func(f *fakeAPI) sent { return sent{SecretHash: f.reset[0].SecretHash} },
+			secret: sent{SecretHash: aws.String(aliceHash)},
+		},
+		{
 			name:   "Login",
 			call:   func(c *cognito.Client) error { _, err := c.Login(ctx, "alice", "Passw0rd!"); return err },
 			sent:   func(f *fakeAPI) sent { return sent{AuthParams: f.initiate[0].AuthParameters} },
@@ -294,6 +318,19 @@ func TestRequests(t *testing.T) {
 	}
 	if got := [2]string{aws.ToString(api.revoke[0].ClientId), aws.ToString(api.revoke[0].Token)}; got != [2]string{clientID, "refresh"} {
 		t.Errorf("RevokeToken sent %q", got)
+	}
+	if err := c.ForgotPassword(ctx, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	if got := [2]string{aws.ToString(api.forgot[0].ClientId), aws.ToString(api.forgot[0].Username)}; got != [2]string{clientID, "alice"} {
+		t.Errorf("ForgotPassword sent %q", got)
+	}
+	if err := c.ConfirmForgotPassword(ctx, "alice", "123456", "N3w!pass"); err != nil {
+		t.Fatal(err)
+	}
+	r := api.reset[0]
+	if got := [4]string{aws.ToString(r.ClientId), aws.ToString(r.Username), aws.ToString(r.ConfirmationCode), aws.ToString(r.Password)}; got != [4]string{clientID, "alice", "123456", "N3w!pass"} {
+		t.Errorf("ConfirmForgotPassword sent %q", got)
 	}
 }
 

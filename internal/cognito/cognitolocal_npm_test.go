@@ -18,13 +18,14 @@ import (
 // cognitoLocalGaps are where cognito-local 5.3.0 departs from Cognito
 // (docs/cognito.md).
 var cognitoLocalGaps = cognitotest.Gaps{
-	NoResendConfirmationCode:    "cognito-local 5.3.0 lacks ResendConfirmationCode",
-	NoGlobalSignOut:             "cognito-local 5.3.0 lacks GlobalSignOut",
-	CaseSensitiveUsernames:      "cognito-local 5.3.0 ignores UsernameConfiguration.CaseSensitive=false",
-	NoPasswordPolicy:            "cognito-local 5.3.0 does not enforce the password policy",
-	NoSecretHashCheck:           "cognito-local 5.3.0 does not check SECRET_HASH",
-	EmailUnverifiedAfterConfirm: "cognito-local 5.3.0 leaves email_verified false after ConfirmSignUp",
-	RevokeKeepsAccessTokens:     "cognito-local 5.3.0 revokes only the refresh token (its access tokens have no origin_jti)",
+	NoResendConfirmationCode:          "cognito-local 5.3.0 lacks ResendConfirmationCode",
+	NoGlobalSignOut:                   "cognito-local 5.3.0 lacks GlobalSignOut",
+	CaseSensitiveUsernames:            "cognito-local 5.3.0 ignores UsernameConfiguration.CaseSensitive=false",
+	NoPasswordPolicy:                  "cognito-local 5.3.0 does not enforce the password policy",
+	NoSecretHashCheck:                 "cognito-local 5.3.0 does not check SECRET_HASH",
+	EmailUnverifiedAfterConfirm:       "cognito-local 5.3.0 leaves email_verified false after ConfirmSignUp",
+	RevokeKeepsAccessTokens:           "cognito-local 5.3.0 revokes only the refresh token (its access tokens have no origin_jti)",
+	ForgotPasswordRevealsUnknownUsers: "cognito-local 5.3.0 answers UserNotFoundException for an unknown user",
 }
 
 // TestProviderCognitoLocal runs the adapter contract against cognito-local,

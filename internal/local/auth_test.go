@@ -339,3 +339,34 @@ func TestAuthorizerRefusals(t *testing.T) {
 		t.Errorf("refused tokens wrote: %d posts", len(page.Posts))
 	}
 }
+// TestForgotAndResetPassword runs the reset through the gateway, the
+// functions and the local user pool: the code reaches the mailbox, the old
+// password stops working, and an unknown user is answered like a known one.
+func TestForgotAndResetPassword(t *testing.T) {
+	t.Parallel()
+	c := startStack(t)
+	c.signUpAndConfirm(t, "forgetful")
+	const newPassword = "N3w-battery-staple!"
+
+	for _, username := range []string{"forgetful", "nobody"} {
+		r := c.do("POST", "/api/auth/forgot", "", jsonBody(map[string]string{"username": username}))
+		r.want(t, 202, "")
+	}
+	code := c.code(t, "forgetful")
+	reset := func(username, code string) response {
+		return c.do("POST", "/api/auth/reset", "", jsonBody(map[string]string{"username": username, "code": code, "newPassword": newPassword}))
+	}
+	wrong := "000000"
+	if code == wrong {
+		wrong = "111111"
+	}
+	reset("forgetful", wrong).want(t, 400, "INVALID_CODE")
+	reset("nobody", code).want(t, 400, "INVALID_CODE")
+	reset("forgetful", code).want(t, 204, "")
+
+	login := func(pw string) response {
+		return c.do("POST", "/api/auth/login", "", jsonBody(map[string]string{"username": "forgetful", "password": pw}))
+	}
+	login(password).want(t, 401, "INVALID_CREDENTIALS")
+	login(newPassword).want(t, 200, "")
+}

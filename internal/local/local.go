@@ -106,7 +106,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	if opts.Console == nil {
 		opts.Console = io.Discard
 	}
-	m, err := manifest.Load(opts.Manifest, manifest.Options{Stage: opts.Stage, Region: emulator.Region})
+	m, err := manifest.Load(opts.Manifest, manifest.Options{Stage: opts.Stage, Region: emulator.Region, ParamsStage: "local"})
 	if err != nil {
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
@@ -176,7 +176,12 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	mux.Handle("POST /local/cognito-idp/", http.StripPrefix("/local/cognito-idp", pool.server))
 	mux.HandleFunc("GET /local/mailbox", pool.mailbox)
 	mux.Handle("GET /local/docs", docsHandler(opts.DocsDir))
-	mux.Handle("/", spaHandler(opts.FrontendDir))
+	headers, err := siteHeaders(m)
+	if err != nil {
+		s.kumo.Close()
+		return nil, fmt.Errorf("local.Start: %w", err)
+	}
+	mux.Handle("/", withSiteHeaders(headers, spaHandler(opts.FrontendDir)))
 	s.handler = loopbackOnly(mux)
 	return s, nil
 }

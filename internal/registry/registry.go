@@ -35,6 +35,8 @@ var All = []Entry{
 	{authapi.SignUp(), "./api/signup"},
 	{authapi.ConfirmSignUp(), "./api/confirm"},
 	{authapi.ResendCode(), "./api/resend"},
+	{authapi.ForgotPassword(), "./api/forgot"},
+	{authapi.ResetPassword(), "./api/reset"},
 	{authapi.Login(), "./api/login"},
 	{authapi.Refresh(), "./api/refresh"},
 	{authapi.Logout(), "./api/logout"},

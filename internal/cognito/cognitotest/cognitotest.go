@@ -71,6 +71,10 @@ type Gaps struct {
 	// RevokeKeepsAccessTokens: access tokens issued from a revoked refresh
 	// token still work.
 	RevokeKeepsAccessTokens string
+	// ForgotPasswordRevealsUnknownUsers: ForgotPassword and
+	// ConfirmForgotPassword fail with UserNotFoundException for an unknown
+	// user, although the app client prevents user existence errors.
+	ForgotPasswordRevealsUnknownUsers string
 }
 
 // The passwords the suite signs up with: one that AWS's default policy
@@ -78,6 +82,7 @@ type Gaps struct {
 // one it refuses.
 const (
 	strongPassword = "Str0ng!Passw0rd"
+	resetPassword  = "R3set!Passw0rd"
 	weakPassword   = "weak"
 	tempPassword   = "Temp0rary!Pass"
 )
@@ -310,6 +315,51 @@ func (s *suite) run(t *testing.T) {
 		if !errors.Is(err, auth.ErrChallenge) {
 			t.Errorf("Login error %v is not ErrChallenge", err)
 		}
+	})
+
+	t.Run("ForgotPassword", func(t *testing.T) {
+		forgetful, forgetfulEmail := s.user("forgetful")
+		if _, err := s.c.SignUp(t.Context(), forgetful, forgetfulEmail, strongPassword); err != nil {
+			t.Fatalf("SignUp: %v", err)
+		}
+		if err := s.c.ConfirmSignUp(t.Context(), forgetful, s.target.Code(t, forgetful)); err != nil {
+			t.Fatalf("ConfirmSignUp: %v", err)
+		}
+		if err := s.c.ForgotPassword(t.Context(), forgetful); err != nil {
+			t.Fatalf("ForgotPassword: %v", err)
+		}
+		code := s.target.Code(t, forgetful)
+		err := s.c.ConfirmForgotPassword(t.Context(), forgetful, otherCode(code), resetPassword)
+		wantErr(t, "ConfirmForgotPassword with a wrong code", err, auth.ErrCodeMismatch)
+		// Without a policy the weak password would be set: only ask where
+		// the server checks it.
+		if s.target.Gaps.NoPasswordPolicy == "" {
+			err := s.c.ConfirmForgotPassword(t.Context(), forgetful, code, weakPassword)
+			wantErr(t, "ConfirmForgotPassword with a weak password", err, auth.ErrInvalidPassword)
+		}
+		if err := s.c.ConfirmForgotPassword(t.Context(), forgetful, code, resetPassword); err != nil {
+			t.Fatalf("ConfirmForgotPassword: %v", err)
+		}
+		_, err = s.c.Login(t.Context(), forgetful, strongPassword)
+		wantErr(t, "Login with the password before the reset", err, auth.ErrNotAuthorized)
+		if _, err := s.c.Login(t.Context(), forgetful, resetPassword); err != nil {
+			t.Errorf("Login with the new password: %v", err)
+		}
+
+		t.Run("UnknownUser", func(t *testing.T) {
+			nobody, _ := s.user("nobody")
+			forgot := s.c.ForgotPassword(t.Context(), nobody)
+			reset := s.c.ConfirmForgotPassword(t.Context(), nobody, "123456", resetPassword)
+			if gap := s.target.Gaps.ForgotPasswordRevealsUnknownUsers; gap != "" {
+				wantErr(t, "ForgotPassword of an unknown user", forgot, auth.ErrNotAuthorized)
+				wantErr(t, "ConfirmForgotPassword of an unknown user", reset, auth.ErrNotAuthorized)
+				t.Skip(gap)
+			}
+			if forgot != nil {
+				t.Errorf("ForgotPassword of an unknown user = %v, want success (no enumeration)", forgot)
+			}
+			wantErr(t, "ConfirmForgotPassword of an unknown user", reset, auth.ErrCodeMismatch)
+		})
 	})
 
 	if s.target.ClientSecret != "" {

@@ -18,7 +18,7 @@
 // SignUp, ConfirmSignUp, ResendConfirmationCode, InitiateAuth
 // (USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH), RespondToAuthChallenge
 // (NEW_PASSWORD_REQUIRED), GetUser, GlobalSignOut, RevokeToken,
-// AdminCreateUser, AdminConfirmSignUp, AdminGetUser and AdminDeleteUser. Any
+// ForgotPassword, ConfirmForgotPassword, AdminCreateUser, AdminConfirmSignUp, AdminGetUser and AdminDeleteUser. Any
 // other operation is answered with HTTP 400 UnknownOperationException.
 // Errors are HTTP 400 (500 for InternalErrorException) with
 // {"__type": "<Exception>", "message": "…"} and the x-amzn-ErrorType header.
@@ -34,7 +34,13 @@
 //     confirmed. Current status is CONFIRMED";
 //   - ResendConfirmationCode for an unknown user answers with a simulated
 //     CodeDeliveryDetails; for a confirmed user it fails with
-//     InvalidParameterException "User is already confirmed.".
+//     InvalidParameterException "User is already confirmed.";
+//   - ForgotPassword for an unknown user answers with a simulated
+//     CodeDeliveryDetails too, and ConfirmForgotPassword fails for them like
+//     a wrong code, CodeMismatchException. ConfirmForgotPassword does not
+//     invoke the post confirmation trigger (Cognito does, with triggerSource
+//     PostConfirmation_ConfirmForgotPassword, which Eventboard's function
+//     returns untouched).
 //
 // A client secret (Config.ClientSecret) makes every call need SECRET_HASH =
 // Base64(HMAC_SHA256(secret, username+clientId)), and RevokeToken the secret.

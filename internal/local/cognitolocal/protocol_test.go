@@ -25,7 +25,7 @@ func TestProtocol(t *testing.T) {
 	}{
 		{name: "any path serves the API", path: "/some/prefix/", target: "AWSCognitoIdentityProviderService.ResendConfirmationCode",
 			body: `{"ClientId":"eventboardlocalclient","Username":"nobody"}`, wantStatus: 200},
-		{name: "unknown operation", target: "AWSCognitoIdentityProviderService.ForgotPassword", body: `{}`,
+		{name: "unknown operation", target: "AWSCognitoIdentityProviderService.ChangePassword", body: `{}`,
 			wantStatus: 400, wantType: "UnknownOperationException"},
 		{name: "another service", target: "DynamoDB_20120810.ListTables", body: `{}`,
 			wantStatus: 400, wantType: "UnknownOperationException"},

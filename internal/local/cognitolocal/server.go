@@ -173,6 +173,8 @@ var operations = map[string]operation{
 	"GetUser":                   handler(opGetUser),
 	"GlobalSignOut":             handler(opGlobalSignOut),
 	"RevokeToken":               handler(opRevokeToken),
+	"ForgotPassword":            handler(opForgotPassword),
+	"ConfirmForgotPassword":     handler(opConfirmForgotPassword),
 	"AdminCreateUser":           handler(opAdminCreateUser),
 	"AdminConfirmSignUp":        handler(opAdminConfirmSignUp),
 	"AdminGetUser":              handler(opAdminGetUser),

@@ -36,21 +36,24 @@ type state struct {
 }
 
 type user struct {
-	Username      string            `json:"username"` // as first written
-	Sub           string            `json:"sub"`
-	Status        string            `json:"status"`
-	PasswordHash  string            `json:"passwordHash"`
-	Attributes    map[string]string `json:"attributes"` // besides sub
-	Code          *code             `json:"code,omitempty"`
-	Created       time.Time         `json:"created"`
-	Modified      time.Time         `json:"modified"`
-	TempPwExpires time.Time         `json:"temporaryPasswordExpires,omitzero"`
+	Username     string            `json:"username"` // as first written
+	Sub          string            `json:"sub"`
+	Status       string            `json:"status"`
+	PasswordHash string            `json:"passwordHash"`
+	Attributes   map[string]string `json:"attributes"` // besides sub
+	Code         *code             `json:"code,omitempty"`
+	// ResetCode is the code ForgotPassword sent a confirmed user.
+	ResetCode     *code     `json:"resetCode,omitempty"`
+	Created       time.Time `json:"created"`
+	Modified      time.Time `json:"modified"`
+	TempPwExpires time.Time `json:"temporaryPasswordExpires,omitzero"`
 	// SignedOut is the last GlobalSignOut: access tokens issued before it
 	// are revoked even when their sign-in is unknown here.
 	SignedOut time.Time `json:"signedOut,omitzero"`
 }
 
-// code is the one valid confirmation code of an unconfirmed user.
+// code is the one valid confirmation code of an unconfirmed user, or the
+// one valid password reset code of a confirmed one.
 type code struct {
 	Value   string    `json:"value"`
 	Expires time.Time `json:"expires"`

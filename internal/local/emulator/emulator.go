@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/sivchari/kumo"
@@ -16,14 +18,23 @@ import (
 const Region = "us-east-1"
 
 // Config returns an SDK config for an emulator: static credentials, the
-// local region, and no retries, so a fault in a test shows at once. It is
-// for the stack's own clients and tests: functions build theirs as on AWS,
-// with the SDK's default retryer (package lambdafn).
+// local region, and a retryer that retries only a dropped or refused
+// connection, so an error the emulator answers (a throttle, a conflict, an
+// injected fault) shows at once while a busy machine closing a kept-alive
+// connection does not fail a test. It is for the stack's own clients and
+// tests: functions build theirs as on AWS, with the SDK's default retryer
+// (package lambdafn).
 func Config() aws.Config {
 	return aws.Config{
-		Region:           Region,
-		Credentials:      credentials.NewStaticCredentialsProvider("local", "local", ""),
-		RetryMaxAttempts: 1,
+		Region:      Region,
+		Credentials: credentials.NewStaticCredentialsProvider("local", "local", ""),
+		Retryer: func() aws.Retryer {
+			return retry.NewStandard(func(o *retry.StandardOptions) {
+				o.MaxAttempts = 3
+				o.Retryables = []retry.IsErrorRetryable{retry.RetryableConnectionError{}}
+				o.RateLimiter = ratelimit.None
+			})
+		},
 	}
 }
 

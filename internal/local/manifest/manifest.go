@@ -18,6 +18,11 @@ type Options struct {
 	// Params are --param="name=value" options; they win over the params
 	// section of the file.
 	Params map[string]string
+	// ParamsStage names the params group ${param:…} reads instead of the
+	// stage's own (then params.default still applies). The local stack's
+	// tests run stages of their own, for table names, with the params of
+	// the local stage.
+	ParamsStage string
 	// LookupEnv answers ${env:NAME}; nil means os.LookupEnv.
 	LookupEnv func(name string) (string, bool)
 }

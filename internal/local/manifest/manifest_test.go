@@ -153,6 +153,38 @@ func TestLoadServerlessYML(t *testing.T) {
 	}
 }
 
+// TestCORSOnlyForTheLocalStage: only the local stage lets the Vite dev
+// server's origins call the API.
+func TestCORSOnlyForTheLocalStage(t *testing.T) {
+	t.Parallel()
+	vite := &manifest.CORS{
+		AllowedOrigins:   []string{"http://127.0.0.1:5173", "http://localhost:5173"},
+		AllowedHeaders:   []string{"Authorization", "Content-Type", "Idempotency-Key"},
+		AllowedMethods:   []string{"GET", "POST", "PUT", "DELETE"},
+		AllowCredentials: true,
+		MaxAge:           600,
+	}
+	for _, tc := range []struct {
+		stage string
+		want  *manifest.CORS
+	}{
+		{stage: "local", want: vite},
+		{stage: "dev", want: nil},
+		{stage: "prod", want: nil},
+	} {
+		t.Run(tc.stage, func(t *testing.T) {
+			t.Parallel()
+			m, err := manifest.Load(serverlessYML, manifest.Options{Stage: tc.stage})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, m.CORS); diff != "" {
+				t.Errorf("CORS (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestLoadServerlessYMLDefaultStage(t *testing.T) {
 	t.Parallel()
 	m, err := manifest.Load(serverlessYML, manifest.Options{})

@@ -336,8 +336,8 @@ func (r *resolver) optionOrProvider(option, key, fallback string) (any, error) {
 	return s, nil
 }
 
-// param is ${param:name}: Options.Params, then params.<stage>, then
-// params.default.
+// param is ${param:name}: Options.Params, then params.<stage> (or
+// params.<Options.ParamsStage>), then params.default.
 func (r *resolver) param(name string) (any, error) {
 	if name == "" {
 		return nil, fmt.Errorf("%w: the param source needs a parameter name", ErrVariable)
@@ -345,13 +345,16 @@ func (r *resolver) param(name string) (any, error) {
 	if v, ok := r.opts.Params[name]; ok {
 		return v, nil
 	}
-	stage, err := r.stage()
-	if err != nil {
-		return nil, err
-	}
-	st, ok := stage.(string)
-	if !ok {
-		return nil, fmt.Errorf("%w: the stage is not known offline", ErrNeedsAWS)
+	st := r.opts.ParamsStage
+	if st == "" {
+		stage, err := r.stage()
+		if err != nil {
+			return nil, err
+		}
+		var ok bool
+		if st, ok = stage.(string); !ok {
+			return nil, fmt.Errorf("%w: the stage is not known offline", ErrNeedsAWS)
+		}
 	}
 	for _, group := range []string{st, "default"} {
 		v, found, err := r.lookup([]string{"params", group, name})

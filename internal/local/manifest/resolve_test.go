@@ -111,6 +111,18 @@ func TestParseResolvesVariables(t *testing.T) {
 			want: "default-value",
 		},
 		{
+			name: "param from the params of another stage",
+			yaml: "params:\n  local: {p: local-value}\n  default: {p: default-value}\ncustom:\n  x: ${param:p}\n  s: ${sls:stage}\n",
+			opts: manifest.Options{Stage: "test7", ParamsStage: "local"},
+			want: "local-value",
+		},
+		{
+			name: "params of another stage fall back to the default ones",
+			yaml: "params:\n  default: {p: default-value}\ncustom:\n  x: ${param:p}\n",
+			opts: manifest.Options{Stage: "test7", ParamsStage: "local"},
+			want: "default-value",
+		},
+		{
 			name: "param option wins",
 			yaml: "params:\n  default: {p: default-value}\ncustom:\n  x: ${param:p}\n",
 			opts: manifest.Options{Params: map[string]string{"p": "cli"}},

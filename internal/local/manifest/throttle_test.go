@@ -25,6 +25,7 @@ func TestThrottlingFromServerlessYML(t *testing.T) {
 		Routes: map[string]manifest.Throttle{
 			"POST /api/auth/signup": auth, "POST /api/auth/confirm": auth, "POST /api/auth/resend": auth,
 			"POST /api/auth/login": auth, "POST /api/auth/refresh": auth, "POST /api/auth/logout": auth,
+			"POST /api/auth/forgot": auth, "POST /api/auth/reset": auth,
 		},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -125,8 +125,8 @@ func TestProvisionRefusesWhatItCannotMap(t *testing.T) {
 			name: "a resource type nobody emulates",
 			resources: `
     Bucket:
-      Type: AWS::S3::Bucket`,
-			want: "does not emulate AWS::S3::Bucket",
+      Type: AWS::Kinesis::Stream`,
+			want: "does not emulate AWS::Kinesis::Stream",
 		},
 		{
 			name: "a queue property",

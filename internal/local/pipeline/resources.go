@@ -45,6 +45,14 @@ var NotProvisioned = map[string]string{
 	"AWS::EventSchemas::Registry":  "the schemas are in events/ (and asyncapi.yaml); no local registry",
 	"AWS::EventSchemas::Schema":    "the schemas are in events/ (and asyncapi.yaml); no local registry",
 	"AWS::SSM::Parameter":          "the local stack prints its endpoint and writes it to the data directory",
+	// The SPA's hosting: the local stack serves frontend/dist itself, on
+	// the API's origin, as CloudFront does.
+	"AWS::S3::Bucket":                        "the local stack serves frontend/dist itself",
+	"AWS::S3::BucketPolicy":                  "the local stack serves frontend/dist itself",
+	"AWS::CloudFront::Distribution":          "the local stack serves the SPA and /api on one origin itself",
+	"AWS::CloudFront::OriginAccessControl":   "the local stack serves frontend/dist itself",
+	"AWS::CloudFront::Function":              "the local stack answers index.html for the SPA's routes itself",
+	"AWS::CloudFront::ResponseHeadersPolicy": "the local stack sets the SPA's security headers itself",
 }
 
 // Queue is a provisioned AWS::SQS::Queue.

@@ -62,11 +62,13 @@ var leastPrivilege = map[string][]cfn.Permission{
 	)...),
 	// The auth functions call only Cognito's public, token-authorized API,
 	// which takes no IAM permission.
-	"signUp":        withLogs("SignUpLogGroup"),
-	"confirmSignUp": withLogs("ConfirmSignUpLogGroup"),
-	"resendCode":    withLogs("ResendCodeLogGroup"),
-	"login":         withLogs("LoginLogGroup"),
-	"refresh":       withLogs("RefreshLogGroup"),
+	"signUp":         withLogs("SignUpLogGroup"),
+	"confirmSignUp":  withLogs("ConfirmSignUpLogGroup"),
+	"resendCode":     withLogs("ResendCodeLogGroup"),
+	"forgotPassword": withLogs("ForgotPasswordLogGroup"),
+	"resetPassword":  withLogs("ResetPasswordLogGroup"),
+	"login":          withLogs("LoginLogGroup"),
+	"refresh":        withLogs("RefreshLogGroup"),
 	"myInfo": withLogs("MyInfoLogGroup",
 		cfn.Permission{Action: "dynamodb:BatchGetItem", Resource: "${CounterTable.Arn}"},
 	),
@@ -414,6 +416,8 @@ func TestGeneratedTemplate(t *testing.T) {
 			t.Errorf("%s trust = %v, want Scheduler only", schedulerRole, trust)
 		}
 	})
+
+	t.Run("site", func(t *testing.T) { checkSite(t, tmpl) })
 
 	t.Run("cors", func(t *testing.T) {
 		api := tmpl.Resources["HttpApi"].Properties

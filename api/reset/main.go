@@ -1,0 +1,9 @@
+// Command reset is the Lambda behind POST /api/auth/reset: set a new password with the code.
+package main
+
+import (
+	"github.com/eventboard/eventboard/internal/authapi"
+	"github.com/eventboard/eventboard/internal/lambdafn"
+)
+
+func main() { lambdafn.Main(authapi.ResetPassword()) }

@@ -1,0 +1,222 @@
+package cfn_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/eventboard/eventboard/internal/local/manifest/cfn"
+)
+
+// CloudFront's managed policies the site's behaviours use.
+const (
+	cachingOptimized          = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+	cachingDisabled           = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+	allViewerExceptHostHeader = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+)
+
+// checkSite holds the SPA's hosting to the design: one private bucket that
+// only the distribution reads (origin access control), a distribution whose
+// default behaviour serves the SPA with index.html for its routes and whose
+// /api/* behaviour forwards to the HTTP API uncached with Authorization,
+// cookies and query strings, security headers on both, and the outputs the
+// frontend deploy needs.
+func checkSite(t *testing.T, tmpl *cfn.Template) {
+	t.Helper()
+	one := func(typ string) (string, map[string]any) {
+		t.Helper()
+		ids := tmpl.ResourcesOfType(typ)
+		if len(ids) != 1 {
+			t.Fatalf("%s resources = %v, want exactly one", typ, ids)
+		}
+		return ids[0], tmpl.Resources[ids[0]].Properties
+	}
+	_, oac := one("AWS::CloudFront::OriginAccessControl")
+	distID, dist := one("AWS::CloudFront::Distribution")
+	headersID, headers := one("AWS::CloudFront::ResponseHeadersPolicy")
+	routingID, routing := one("AWS::CloudFront::Function")
+	// The site's bucket is the default behaviour's origin (the framework
+	// adds a deployment bucket of its own).
+	cfg := mapAt(dist, "DistributionConfig")
+	var bucketID string
+	for _, o := range listAt(cfg, "Origins") {
+		if om := o.(map[string]any); om["Id"] == targetOf(mapAt(cfg, "DefaultCacheBehavior")) {
+			bucketID = strings.TrimSuffix(strings.TrimPrefix(render(t, om["DomainName"]), "${"), ".RegionalDomainName}")
+		}
+	}
+	if tmpl.Resources[bucketID].Type != "AWS::S3::Bucket" {
+		t.Fatalf("the default behaviour's origin is not a bucket of the template: %q", bucketID)
+	}
+	bucket := tmpl.Resources[bucketID].Properties
+	var policy map[string]any
+	for _, id := range tmpl.ResourcesOfType("AWS::S3::BucketPolicy") {
+		if p := tmpl.Resources[id].Properties; render(t, p["Bucket"]) == "${"+bucketID+"}" {
+			policy = p
+		}
+	}
+	if policy == nil {
+		t.Fatalf("no bucket policy on %s", bucketID)
+	}
+
+	t.Run("bucket is private", func(t *testing.T) {
+		want := map[string]any{"BlockPublicAcls": true, "BlockPublicPolicy": true, "IgnorePublicAcls": true, "RestrictPublicBuckets": true}
+		if diff := cmp.Diff(want, bucket["PublicAccessBlockConfiguration"]); diff != "" {
+			t.Errorf("PublicAccessBlockConfiguration (-want +got):\n%s", diff)
+		}
+		if _, ok := bucket["WebsiteConfiguration"]; ok {
+			t.Error("the bucket is a public website endpoint; CloudFront must read it through OAC")
+		}
+		var allows []string
+		for _, st := range listAt(mapAt(policy, "PolicyDocument"), "Statement") {
+			s := st.(map[string]any)
+			if s["Effect"] != "Allow" {
+				continue
+			}
+			source := render(t, mapAt(mapAt(s, "Condition"), "StringEquals")["AWS:SourceArn"])
+			allows = append(allows, fmt.Sprint(s["Principal"], " ", s["Action"], " if source is ", source))
+		}
+		want1 := fmt.Sprintf("map[Service:cloudfront.amazonaws.com] s3:GetObject if source is arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${%s}", distID)
+		if diff := cmp.Diff([]string{want1}, allows); diff != "" {
+			t.Errorf("the bucket policy's Allow statements (-want +got):\n%s", diff)
+		}
+	})
+
+	t.Run("origins", func(t *testing.T) {
+		origins := map[string]map[string]any{}
+		for _, o := range listAt(cfg, "Origins") {
+			om := o.(map[string]any)
+			origins[om["Id"].(string)] = om
+		}
+		site, api := origins[targetOf(mapAt(cfg, "DefaultCacheBehavior"))], origins[targetOf(apiBehavior(t, cfg))]
+		if site == nil || api == nil {
+			t.Fatalf("origins %v lack the behaviours' targets", origins)
+		}
+		if got := render(t, site["DomainName"]); got != "${"+bucketID+".RegionalDomainName}" {
+			t.Errorf("the default behaviour's origin is %s, want the bucket's regional domain", got)
+		}
+		if got := render(t, site["OriginAccessControlId"]); !strings.HasSuffix(got, ".Id}") || oac["OriginAccessControlConfig"].(map[string]any)["OriginAccessControlOriginType"] != "s3" {
+			t.Errorf("the site origin's access control is %s, want the S3 origin access control", got)
+		}
+		if got := render(t, api["DomainName"]); got != "${HttpApi}.execute-api.${AWS::Region}.amazonaws.com" {
+			t.Errorf("the /api/* origin is %s, want the HTTP API", got)
+		}
+		if p := mapAt(api, "CustomOriginConfig")["OriginProtocolPolicy"]; p != "https-only" {
+			t.Errorf("the API origin's protocol policy is %v, want https-only", p)
+		}
+	})
+
+	t.Run("behaviours", func(t *testing.T) {
+		def := mapAt(cfg, "DefaultCacheBehavior")
+		api := apiBehavior(t, cfg)
+		got := map[string]any{
+			"default cache policy":   def["CachePolicyId"],
+			"default viewer":         def["ViewerProtocolPolicy"],
+			"default headers":        render(t, def["ResponseHeadersPolicyId"]),
+			"default function":       render(t, listAt(def, "FunctionAssociations")[0].(map[string]any)["FunctionARN"]),
+			"default function event": listAt(def, "FunctionAssociations")[0].(map[string]any)["EventType"],
+			"api cache policy":       api["CachePolicyId"],
+			"api origin requests":    api["OriginRequestPolicyId"],
+			"api methods":            api["AllowedMethods"],
+			"api headers":            render(t, api["ResponseHeadersPolicyId"]),
+			"api functions":          api["FunctionAssociations"],
+			"api viewer":             api["ViewerProtocolPolicy"],
+		}
+		want := map[string]any{
+			"default cache policy":   cachingOptimized,
+			"default viewer":         "redirect-to-https",
+			"default headers":        "${" + headersID + "}",
+			"default function":       "${" + routingID + ".FunctionARN}",
+			"default function event": "viewer-request",
+			"api cache policy":       cachingDisabled,
+			"api origin requests":    allViewerExceptHostHeader,
+			"api methods":            []any{"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"},
+			"api headers":            "${" + headersID + "}",
+			"api functions":          nil,
+			"api viewer":             "https-only",
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("behaviours (-want +got):\n%s", diff)
+		}
+		if _, ok := cfg["CustomErrorResponses"]; ok {
+			t.Error("CustomErrorResponses would turn the API's 403 and 404 into index.html; the SPA's routes are the routing function's")
+		}
+		code, _ := routing["FunctionCode"].(string)
+		if !strings.Contains(code, `"/index.html"`) {
+			t.Errorf("the routing function does not answer index.html:\n%s", code)
+		}
+	})
+
+	t.Run("security headers", func(t *testing.T) {
+		sec := mapAt(mapAt(headers, "ResponseHeadersPolicyConfig"), "SecurityHeadersConfig")
+		csp, _ := mapAt(sec, "ContentSecurityPolicy")["ContentSecurityPolicy"].(string)
+		directives := map[string]string{}
+		for _, d := range strings.Split(csp, ";") {
+			name, value, _ := strings.Cut(strings.TrimSpace(d), " ")
+			directives[name] = value
+		}
+		scripts, ok := directives["script-src"]
+		if !ok {
+			scripts = directives["default-src"]
+		}
+		if scripts == "" || strings.Contains(scripts, "unsafe-inline") || strings.Contains(scripts, "unsafe-eval") || strings.Contains(scripts, "*") {
+			t.Errorf("script-src %q: want only the site's own scripts", scripts)
+		}
+		if directives["frame-ancestors"] != "'none'" {
+			t.Errorf("frame-ancestors %q, want 'none'", directives["frame-ancestors"])
+		}
+		if age, _ := mapAt(sec, "StrictTransportSecurity")["AccessControlMaxAgeSec"].(float64); age < 31536000 {
+			t.Errorf("HSTS max-age %v, want a year or more", age)
+		}
+		if mapAt(sec, "ContentTypeOptions") == nil {
+			t.Error("no X-Content-Type-Options: nosniff")
+		}
+	})
+
+	t.Run("outputs", func(t *testing.T) {
+		got := map[string]string{}
+		for _, name := range []string{"SiteUrl", "SiteBucketName", "SiteDistributionId"} {
+			out, _ := tmpl.Outputs[name].(map[string]any)
+			got[name] = render(t, out["Value"])
+		}
+		want := map[string]string{
+			"SiteUrl":            "https://${" + distID + ".DomainName}",
+			"SiteBucketName":     "${" + bucketID + "}",
+			"SiteDistributionId": "${" + distID + "}",
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("outputs (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func apiBehavior(t *testing.T, cfg map[string]any) map[string]any {
+	t.Helper()
+	for _, b := range listAt(cfg, "CacheBehaviors") {
+		if bm := b.(map[string]any); bm["PathPattern"] == "/api/*" {
+			return bm
+		}
+	}
+	t.Fatal("no /api/* cache behaviour")
+	return nil
+}
+
+func targetOf(behavior map[string]any) string {
+	id, _ := behavior["TargetOriginId"].(string)
+	return id
+}
+
+func listAt(m map[string]any, key string) []any {
+	l, _ := m[key].([]any)
+	return l
+}
+
+func render(t *testing.T, v any) string {
+	t.Helper()
+	s, err := cfn.Render(v)
+	if err != nil {
+		t.Errorf("render %v: %v", v, err)
+	}
+	return s
+}

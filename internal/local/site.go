@@ -1,0 +1,75 @@
+package local
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/eventboard/eventboard/internal/local/manifest"
+)
+
+// siteHeaders are the security headers serverless.yml's CloudFront
+// response-headers policy adds to every answer of the deployed site, read
+// from that policy, so the SPA meets the same Content-Security-Policy on a
+// laptop as on AWS. A manifest without such a policy yields none.
+func siteHeaders(m *manifest.Manifest) (http.Header, error) {
+	h := http.Header{}
+	for id, r := range m.Resources {
+		if r.Type != "AWS::CloudFront::ResponseHeadersPolicy" {
+			continue
+		}
+		sec, _ := dig(r.Properties, "ResponseHeadersPolicyConfig", "SecurityHeadersConfig").(map[string]any)
+		if csp, ok := dig(sec, "ContentSecurityPolicy", "ContentSecurityPolicy").(string); ok {
+			h.Set("Content-Security-Policy", csp)
+		}
+		if _, ok := sec["ContentTypeOptions"]; ok {
+			h.Set("X-Content-Type-Options", "nosniff")
+		}
+		if opt, ok := dig(sec, "FrameOptions", "FrameOption").(string); ok {
+			h.Set("X-Frame-Options", strings.ToUpper(opt))
+		}
+		if p, ok := dig(sec, "ReferrerPolicy", "ReferrerPolicy").(string); ok {
+			h.Set("Referrer-Policy", p)
+		}
+		if age, ok := asInt(dig(sec, "StrictTransportSecurity", "AccessControlMaxAgeSec")); ok {
+			v := fmt.Sprintf("max-age=%d", age)
+			if sub, _ := dig(sec, "StrictTransportSecurity", "IncludeSubdomains").(bool); sub {
+				v += "; includeSubDomains"
+			}
+			h.Set("Strict-Transport-Security", v)
+		}
+		if len(h) == 0 {
+			return nil, fmt.Errorf("siteHeaders: %s has no security headers the local stack knows", id)
+		}
+	}
+	return h, nil
+}
+
+// withSiteHeaders adds h to every answer of next, and the cache headers
+// deploy-frontend.yml gives the files: content-hashed assets are kept for
+// a year, everything else (index.html) is revalidated on every load.
+func withSiteHeaders(h http.Header, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range h {
+			w.Header()[k] = v
+		}
+		if strings.HasPrefix(r.URL.Path, "/assets/") {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "no-cache")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// dig walks nested mappings by key; nil when a step is missing.
+func dig(v any, keys ...string) any {
+	for _, k := range keys {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
+}
