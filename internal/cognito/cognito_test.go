@@ -36,8 +36,8 @@ type fakeAPI struct {
 	getUser    []*cip.GetUserInput
 	signOut    []*cip.GlobalSignOutInput
 	revoke     []*cip.RevokeTokenInput
-	forgot   []*cip.ForgotPasswordInput
-	reset    []*cip.ConfirmForgotPasswordInput
+	forgot     []*cip.ForgotPasswordInput
+	reset      []*cip.ConfirmForgotPasswordInput
 
 	signUpOut   *cip.SignUpOutput
 	initiateOut *cip.InitiateAuthOutput
