@@ -339,6 +339,7 @@ func TestAuthorizerRefusals(t *testing.T) {
 		t.Errorf("refused tokens wrote: %d posts", len(page.Posts))
 	}
 }
+
 // TestForgotAndResetPassword runs the reset through the gateway, the
 // functions and the local user pool: the code reaches the mailbox, the old
 // password stops working, and an unknown user is answered like a known one.
