@@ -19,14 +19,15 @@ type Kind int
 // The kinds of error. The zero value is Internal, so an error that was never
 // classified is never mistaken for the client's fault.
 const (
-	Internal        Kind = iota // a fault of ours; the detail is logged, never shown
-	Invalid                     // the request is malformed or fails validation
-	TooLarge                    // the request body is larger than allowed
-	Unauthorized                // the caller is not authenticated
-	Forbidden                   // the caller is authenticated but may not do this
-	NotFound                    // the thing asked for does not exist
-	Conflict                    // the request conflicts with the current state
-	TooManyRequests             // the caller must slow down
+	Internal             Kind = iota // a fault of ours; the detail is logged, never shown
+	Invalid                          // the request is malformed or fails validation
+	TooLarge                         // the request body is larger than allowed
+	Unauthorized                     // the caller is not authenticated
+	Forbidden                        // the caller is authenticated but may not do this
+	NotFound                         // the thing asked for does not exist
+	Conflict                         // the request conflicts with the current state
+	TooManyRequests                  // the caller must slow down
+	UnsupportedMediaType             // the request body is not in a format the API reads
 )
 
 // String names the kind, for logs.
@@ -46,6 +47,8 @@ func (k Kind) String() string {
 		return "conflict"
 	case TooManyRequests:
 		return "too_many_requests"
+	case UnsupportedMediaType:
+		return "unsupported_media_type"
 	default:
 		return "internal"
 	}

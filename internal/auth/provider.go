@@ -18,7 +18,7 @@ import (
 type Tokens struct {
 	AccessToken  string
 	IDToken      string
-	RefreshToken string // empty on refresh: Cognito does not rotate it
+	RefreshToken string // on refresh: the rotated one, or empty when there is none
 	ExpiresIn    int    // seconds the access token is valid
 }
 

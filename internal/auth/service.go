@@ -234,42 +234,88 @@ func (s *Service) Refresh(ctx context.Context, username, refreshToken string) (T
 	return t, nil
 }
 
-// Logout ends a session. refreshToken and session come from the refresh
-// cookie (either may be empty); accessToken from the Authorization header
-// (may be empty, expired or revoked). It revokes the refresh token, signs the
-// user out everywhere when the access token is still valid, and records both
-// so the API refuses the session's access tokens at once. Tokens that are
-// already invalid are not an error: logging out twice is fine.
-func (s *Service) Logout(ctx context.Context, refreshToken, cookieOriginJTI, accessToken string) error {
+// Logout ends the sessions of the tokens a caller holds: accessToken (from
+// the Authorization header) and refreshToken (from the refresh cookie, with
+// the username its SECRET_HASH needs). Any of them may be empty, expired,
+// revoked or made up. Nothing is recorded for a token the provider does not
+// accept, so only a holder of a live token of a session can end it: nobody
+// can sign out someone else, and an unauthenticated caller writes nothing.
+//
+// For a live access token it records the token's own session and the user's
+// sign-out (to the millisecond, so a token issued earlier in the same second
+// is refused too), and signs the user out of every device. For a live
+// refresh token it records the session the provider says the token belongs
+// to (a refresh proves it) and revokes the token. Tokens that are already
+// invalid are not an error: logging out twice is fine.
+func (s *Service) Logout(ctx context.Context, username, refreshToken, accessToken string) error {
 	now := s.now()
 	until := now.Add(s.revokeFor)
-	if refreshToken != "" {
-		if err := s.idp.RevokeToken(ctx, refreshToken); err != nil && !errors.Is(err, ErrNotAuthorized) && !errors.Is(err, ErrInvalidParameter) {
-			return fmt.Errorf("auth.Logout: revoke: %w", err)
-		}
-	}
-	if cookieOriginJTI != "" {
-		if err := s.revocations.RevokeSession(ctx, cookieOriginJTI, until); err != nil {
+	if accessToken != "" && len(accessToken) <= MaxTokenLen {
+		if err := s.endAccessSession(ctx, accessToken, now, until); err != nil {
 			return fmt.Errorf("auth.Logout: %w", err)
 		}
 	}
-	if accessToken == "" {
-		return nil
+	if refreshToken != "" && len(refreshToken) <= MaxTokenLen && validUsername(username) {
+		if err := s.endRefreshSession(ctx, username, refreshToken, until); err != nil {
+			return fmt.Errorf("auth.Logout: %w", err)
+		}
 	}
-	// Only a token the provider still accepts tells us whose it is; an
-	// expired or revoked one can no longer write anyway.
+	return nil
+}
+
+// MaxTokenLen bounds the tokens the service passes to the provider (Cognito's
+// are about 1–2 KB; API Gateway caps a header at 10 KB).
+const MaxTokenLen = 8 << 10
+
+// invalidToken reports whether err says the provider does not accept a token.
+func invalidToken(err error) bool {
+	return errors.Is(err, ErrNotAuthorized) || errors.Is(err, ErrInvalidParameter)
+}
+
+func (s *Service) endAccessSession(ctx context.Context, accessToken string, now, until time.Time) error {
 	user, err := s.idp.GetUser(ctx, accessToken)
-	if errors.Is(err, ErrNotAuthorized) || errors.Is(err, ErrInvalidParameter) {
+	if invalidToken(err) {
+		return nil // expired or revoked: it can no longer write anyway
+	}
+	if err != nil {
+		return err
+	}
+	if sess, ok := TokenSession(accessToken); ok && sess.Sub == user.Sub && sess.OriginJTI != "" {
+		if err := s.revocations.RevokeSession(ctx, sess.OriginJTI, until); err != nil {
+			return err
+		}
+	}
+	if err := s.revocations.RevokeUser(ctx, user.Sub, now, until); err != nil {
+		return err
+	}
+	if err := s.idp.GlobalSignOut(ctx, accessToken); err != nil && !errors.Is(err, ErrNotAuthorized) && !errors.Is(err, ErrUnsupported) {
+		return fmt.Errorf("sign out: %w", err)
+	}
+	return nil
+}
+
+func (s *Service) endRefreshSession(ctx context.Context, username, refreshToken string, until time.Time) error {
+	// The cookie is not signed, so what it could say about its session is
+	// not trusted: a refresh proves the token and names its session.
+	t, err := s.idp.Refresh(ctx, username, refreshToken)
+	if invalidToken(err) {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("auth.Logout: %w", err)
+		return err
 	}
-	if err := s.revocations.RevokeUser(ctx, user.Sub, now, until); err != nil {
-		return fmt.Errorf("auth.Logout: %w", err)
+	if sess, ok := TokenSession(t.AccessToken); ok && sess.OriginJTI != "" {
+		if err := s.revocations.RevokeSession(ctx, sess.OriginJTI, until); err != nil {
+			return err
+		}
 	}
-	if err := s.idp.GlobalSignOut(ctx, accessToken); err != nil && !errors.Is(err, ErrNotAuthorized) && !errors.Is(err, ErrUnsupported) {
-		return fmt.Errorf("auth.Logout: sign out: %w", err)
+	for _, rt := range []string{refreshToken, t.RefreshToken} {
+		if rt == "" {
+			continue
+		}
+		if err := s.idp.RevokeToken(ctx, rt); err != nil && !invalidToken(err) {
+			return fmt.Errorf("revoke: %w", err)
+		}
 	}
 	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/eventboard/eventboard/internal/apperr"
@@ -23,12 +25,27 @@ type Handlers struct {
 	counters     counter.ValueReader
 	cookieMaxAge time.Duration
 	log          *slog.Logger
+	siteOrigins  []string // trusted besides the API's own host
 }
 
 // New returns the handlers; counters gives GET /api/myinfo its postCount,
 // and the refresh cookie lives for cookieMaxAge.
 func New(svc *auth.Service, counters counter.ValueReader, cookieMaxAge time.Duration, log *slog.Logger) *Handlers {
 	return &Handlers{svc: svc, counters: counters, cookieMaxAge: cookieMaxAge, log: log}
+}
+
+// TrustOrigins sets the site origins, besides the API's own host, whose
+// pages may call the state-changing auth routes (httpapi.CheckOrigin), and
+// returns h.
+func (h *Handlers) TrustOrigins(origins []string) *Handlers {
+	h.siteOrigins = slices.DeleteFunc(slices.Clone(origins), func(o string) bool { return strings.TrimSpace(o) == "" })
+	return h
+}
+
+// checkOrigin refuses a request to a route that signs in, out or up that a
+// page of another site sent (login CSRF, forced logout).
+func (h *Handlers) checkOrigin(req httpapi.Request) error {
+	return httpapi.CheckOrigin(req, h.siteOrigins)
 }
 
 type signUpRequest struct {
@@ -45,6 +62,9 @@ type signUpResponse struct {
 
 // SignUp serves POST /api/auth/signup: 201, and a code goes to the e-mail.
 func (h *Handlers) SignUp(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	if err := h.checkOrigin(req); err != nil {
+		return httpapi.Response{}, err
+	}
 	var body signUpRequest
 	if err := httpapi.DecodeJSON(req, &body); err != nil {
 		return httpapi.Response{}, err
@@ -66,6 +86,9 @@ type confirmRequest struct {
 
 // Confirm serves POST /api/auth/confirm: 204.
 func (h *Handlers) Confirm(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	if err := h.checkOrigin(req); err != nil {
+		return httpapi.Response{}, err
+	}
 	var body confirmRequest
 	if err := httpapi.DecodeJSON(req, &body); err != nil {
 		return httpapi.Response{}, err
@@ -85,6 +108,9 @@ type resendRequest struct {
 
 // Resend serves POST /api/auth/resend: 202 whether or not the user exists.
 func (h *Handlers) Resend(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	if err := h.checkOrigin(req); err != nil {
+		return httpapi.Response{}, err
+	}
 	var body resendRequest
 	if err := httpapi.DecodeJSON(req, &body); err != nil {
 		return httpapi.Response{}, err
@@ -103,6 +129,9 @@ func (h *Handlers) Resend(ctx context.Context, req httpapi.Request) (httpapi.Res
 // Forgot serves POST /api/auth/forgot: 202 whether or not the user exists;
 // a user who does gets a code to reset their password with.
 func (h *Handlers) Forgot(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	if err := h.checkOrigin(req); err != nil {
+		return httpapi.Response{}, err
+	}
 	var body resendRequest
 	if err := httpapi.DecodeJSON(req, &body); err != nil {
 		return httpapi.Response{}, err
@@ -127,6 +156,9 @@ type resetRequest struct {
 // Reset serves POST /api/auth/reset: 204 once the password is changed with
 // the code Forgot sent.
 func (h *Handlers) Reset(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	if err := h.checkOrigin(req); err != nil {
+		return httpapi.Response{}, err
+	}
 	var body resetRequest
 	if err := httpapi.DecodeJSON(req, &body); err != nil {
 		return httpapi.Response{}, err
@@ -157,6 +189,9 @@ type tokensResponse struct {
 // Login serves POST /api/auth/login: 200 with the access and ID tokens, and
 // the refresh token in the cookie.
 func (h *Handlers) Login(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	if err := h.checkOrigin(req); err != nil {
+		return httpapi.Response{}, err
+	}
 	var body loginRequest
 	if err := httpapi.DecodeJSON(req, &body); err != nil {
 		return httpapi.Response{}, err
@@ -172,14 +207,19 @@ func (h *Handlers) Login(ctx context.Context, req httpapi.Request) (httpapi.Resp
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	resp.Cookies = []string{refreshCookie(session{Username: *body.Username, RefreshToken: t.RefreshToken, OriginJTI: originJTI(t.AccessToken)}, h.cookieMaxAge)}
+	resp.Cookies = []string{refreshCookie(session{Username: *body.Username, RefreshToken: t.RefreshToken}, h.cookieMaxAge)}
 	resp.Headers["Cache-Control"] = "no-store"
 	return resp, nil
 }
 
-// Refresh serves POST /api/auth/refresh: 200 with new access and ID tokens;
-// the cookie is kept. Without a usable cookie it answers 401 and clears it.
+// Refresh serves POST /api/auth/refresh: 200 with new access and ID tokens,
+// and the cookie replaced, holding the new refresh token Cognito's rotation
+// issued (the same one when a retry within the grace period got none).
+// Without a usable cookie it answers 401 and clears it.
 func (h *Handlers) Refresh(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	if err := h.checkOrigin(req); err != nil {
+		return httpapi.Response{}, err
+	}
 	s, ok, err := readSession(req.Cookies)
 	if !ok || err != nil {
 		return withCleared(req, auth.ErrInvalidRefresh), nil
@@ -195,16 +235,24 @@ func (h *Handlers) Refresh(ctx context.Context, req httpapi.Request) (httpapi.Re
 	if err != nil {
 		return httpapi.Response{}, err
 	}
+	if t.RefreshToken != "" { // rotated: the old one stops working soon
+		s.RefreshToken = t.RefreshToken
+	}
+	resp.Cookies = []string{refreshCookie(s, h.cookieMaxAge)}
 	resp.Headers["Cache-Control"] = "no-store"
 	return resp, nil
 }
 
-// Logout serves POST /api/auth/logout: it revokes the refresh token of the
-// cookie, signs out the access token's user when the token is still valid,
-// and clears the cookie; 204 every time, however stale what it was given.
+// Logout serves POST /api/auth/logout: it ends the sessions of the live
+// tokens it was given (auth.Service.Logout: the bearer token's, the
+// cookie's) and clears the cookie; 204 every time, however stale or made up
+// what it was given, and nothing is recorded for tokens that are not live.
 func (h *Handlers) Logout(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	if err := h.checkOrigin(req); err != nil {
+		return httpapi.Response{}, err
+	}
 	s, _, _ := readSession(req.Cookies) // a garbled cookie is cleared all the same
-	err := h.svc.Logout(ctx, s.RefreshToken, s.OriginJTI, httpapi.BearerToken(req))
+	err := h.svc.Logout(ctx, s.Username, s.RefreshToken, httpapi.BearerToken(req))
 	if err != nil {
 		// The cookie goes regardless; the error (a provider or table
 		// outage) is still reported, since the session may live on.

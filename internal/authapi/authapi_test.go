@@ -2,6 +2,7 @@ package authapi_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -30,21 +31,42 @@ import (
 type fakeIDP struct {
 	login                                       auth.Tokens
 	loginErr, revokeErr, getUserErr, signOutErr error
+	refreshErr                                  error
+	rotated                                     string // the refresh token a refresh returns
+	signUpErr                                   error
 	forgotErr, resetErr                         error
 	calls                                       []string
 }
 
-func (f *fakeIDP) SignUp(context.Context, string, string, string) (string, error) { return "sub", nil }
-func (f *fakeIDP) ConfirmSignUp(context.Context, string, string) error            { return nil }
-func (f *fakeIDP) ResendConfirmationCode(context.Context, string) error           { return nil }
+func (f *fakeIDP) SignUp(context.Context, string, string, string) (string, error) {
+	return "sub", f.signUpErr
+}
+func (f *fakeIDP) ConfirmSignUp(context.Context, string, string) error  { return nil }
+func (f *fakeIDP) ResendConfirmationCode(context.Context, string) error { return nil }
 func (f *fakeIDP) Login(context.Context, string, string) (auth.Tokens, error) {
 	f.calls = append(f.calls, "Login")
 	return f.login, f.loginErr
 }
 func (f *fakeIDP) Refresh(_ context.Context, username, rt string) (auth.Tokens, error) {
 	f.calls = append(f.calls, "Refresh "+username+" "+rt)
-	return auth.Tokens{AccessToken: "new-access", IDToken: "new-id", ExpiresIn: 900}, nil
+	if f.refreshErr != nil {
+		return auth.Tokens{}, f.refreshErr
+	}
+	return auth.Tokens{AccessToken: refreshedAccess, IDToken: "new-id", RefreshToken: f.rotated, ExpiresIn: 900}, nil
 }
+
+// fakeJWT returns a token shaped like a JWT carrying claims, unsigned: the
+// handlers read claims only from tokens the provider accepted.
+func fakeJWT(claims map[string]any) string {
+	b, _ := json.Marshal(claims)
+	enc := base64.RawURLEncoding.EncodeToString
+	return enc([]byte(`{"alg":"RS256"}`)) + "." + enc(b) + ".c2ln"
+}
+
+// refreshedAccess is what the fake provider answers a refresh with: a token
+// of the cookie's sign-in, origin-cookie.
+var refreshedAccess = fakeJWT(map[string]any{"sub": "sub-alice", "origin_jti": "origin-cookie", "token_use": "access", "iat": 1})
+
 func (f *fakeIDP) GetUser(_ context.Context, at string) (auth.User, error) {
 	f.calls = append(f.calls, "GetUser "+at)
 	return auth.User{Username: "alice", Sub: "sub-alice"}, f.getUserErr
@@ -95,8 +117,13 @@ func invoke(t *testing.T, h httpapi.Handler, req events.APIGatewayV2HTTPRequest)
 	return resp
 }
 
+// siteOrigin is the SPA's origin in the fixtures: CloudFront's, not the
+// API's host.
+const siteOrigin = "https://eventboard.example.com"
+
 func handlers(idp auth.IdentityProvider, rev auth.Revocations) *authapi.Handlers {
-	return authapi.New(auth.NewService(idp, rev, time.Hour), inmem.NewCounters(), 30*24*time.Hour, slog.New(slog.DiscardHandler))
+	h := authapi.New(auth.NewService(idp, rev, time.Hour), inmem.NewCounters(), 30*24*time.Hour, slog.New(slog.DiscardHandler))
+	return h.TrustOrigins([]string{siteOrigin})
 }
 
 func code(t *testing.T, resp events.APIGatewayV2HTTPResponse) string {
@@ -157,16 +184,21 @@ func TestLogout(t *testing.T) {
 	t.Parallel()
 	idp := &fakeIDP{}
 	rev := inmem.NewRevocations()
-	resp := invoke(t, handlers(idp, rev).Logout, fixture(t, "logout.json"))
+	bearer := fakeJWT(map[string]any{"sub": "sub-alice", "origin_jti": "origin-bearer", "token_use": "access", "iat": time.Now().Unix()})
+	req := fixture(t, "logout.json")
+	req.Headers["authorization"] = "Bearer " + bearer
+	resp := invoke(t, handlers(idp, rev).Logout, req)
 	if resp.StatusCode != 204 || len(resp.Cookies) != 1 || !strings.Contains(resp.Cookies[0], "Max-Age=0") {
 		t.Fatalf("logout: %d %v", resp.StatusCode, resp.Cookies)
 	}
-	want := []string{"RevokeToken refresh-token", "GetUser access-token", "GlobalSignOut access-token"}
+	want := []string{"GetUser " + bearer, "GlobalSignOut " + bearer, "Refresh alice refresh-token", "RevokeToken refresh-token"}
 	if diff := cmp.Diff(want, idp.calls); diff != "" {
 		t.Errorf("calls (-want +got):\n%s", diff)
 	}
-	if revoked, _ := rev.IsRevoked(context.Background(), auth.Session{Sub: "other", OriginJTI: "origin-1", IssuedAt: time.Now()}); !revoked {
-		t.Error("the cookie's session was not revoked")
+	for _, jti := range []string{"origin-bearer", "origin-cookie"} {
+		if revoked, _ := rev.IsRevoked(context.Background(), auth.Session{Sub: "other", OriginJTI: jti, IssuedAt: time.Now()}); !revoked {
+			t.Errorf("session %s was not revoked", jti)
+		}
 	}
 	if revoked, _ := rev.IsRevoked(context.Background(), auth.Session{Sub: "sub-alice", OriginJTI: "x", IssuedAt: time.Now().Add(-time.Minute)}); !revoked {
 		t.Error("the user was not signed out everywhere")
@@ -175,7 +207,7 @@ func TestLogout(t *testing.T) {
 
 func TestLogoutWithExpiredTokenAndStaleCookie(t *testing.T) {
 	t.Parallel()
-	idp := &fakeIDP{revokeErr: auth.ErrNotAuthorized, getUserErr: auth.ErrNotAuthorized}
+	idp := &fakeIDP{revokeErr: auth.ErrNotAuthorized, getUserErr: auth.ErrNotAuthorized, refreshErr: auth.ErrNotAuthorized}
 	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Logout, fixture(t, "logout.json"))
 	if resp.StatusCode != 204 || len(resp.Cookies) != 1 {
 		t.Fatalf("logout: %d %s", resp.StatusCode, resp.Body)
@@ -204,7 +236,7 @@ func TestRefreshReadsTheCookie(t *testing.T) {
 	idp := &fakeIDP{}
 	req := fixture(t, "refresh.json")
 	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Refresh, req)
-	if resp.StatusCode != 200 || !strings.Contains(resp.Body, "new-access") || len(resp.Cookies) != 0 {
+	if resp.StatusCode != 200 || !strings.Contains(resp.Body, refreshedAccess) || len(resp.Cookies) != 1 || !strings.Contains(resp.Cookies[0], "eyJ1IjoiYWxpY2UiLCJ0IjoicmVmcmVzaC10b2tlbiJ9") {
 		t.Fatalf("refresh: %d %s %v", resp.StatusCode, resp.Body, resp.Cookies)
 	}
 	if diff := cmp.Diff([]string{"Refresh alice refresh-token"}, idp.calls); diff != "" {
@@ -257,6 +289,152 @@ func TestMeIncludesPostCount(t *testing.T) {
 	resp = me(failingCounters{})
 	if resp.StatusCode != 500 || code(t, resp) != "INTERNAL" || strings.Contains(resp.Body, "AccessDenied") {
 		t.Errorf("unreadable counters: %d %s", resp.StatusCode, resp.Body)
+	}
+}
+
+// A cross-site text/plain form could log a victim in to the attacker's
+// account, or log them out: Content-Type and Origin were never checked.
+func TestFinding05_CrossSiteAuthRequestsRefused(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, fixture string
+		headers       map[string]string
+		status        int
+		code          string
+	}{
+		{"login from another site", "login.json", map[string]string{"origin": "https://evil.example"}, 403, "FORBIDDEN_ORIGIN"},
+		{"login as a text/plain form", "login.json", map[string]string{"content-type": "text/plain"}, 415, "UNSUPPORTED_MEDIA_TYPE"},
+		{"login without a content type", "login.json", map[string]string{"content-type": ""}, 415, "UNSUPPORTED_MEDIA_TYPE"},
+		{"logout from another site", "logout.json", map[string]string{"origin": "https://evil.example"}, 403, "FORBIDDEN_ORIGIN"},
+		{"logout from an opaque origin", "logout.json", map[string]string{"origin": "null"}, 403, "FORBIDDEN_ORIGIN"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			idp := &fakeIDP{login: auth.Tokens{AccessToken: accessToken, RefreshToken: "r"}}
+			rev := inmem.NewRevocations()
+			h := handlers(idp, rev)
+			req := fixture(t, tc.fixture)
+			for k, v := range tc.headers {
+				req.Headers[k] = v
+			}
+			fn := h.Login
+			if tc.fixture == "logout.json" {
+				fn = h.Logout
+			}
+			resp := invoke(t, fn, req)
+			if resp.StatusCode != tc.status || code(t, resp) != tc.code {
+				t.Errorf("got %d %s, want %d %s", resp.StatusCode, resp.Body, tc.status, tc.code)
+			}
+			if len(idp.calls) != 0 || len(resp.Cookies) != 0 {
+				t.Errorf("a refused request acted: calls %v, cookies %v", idp.calls, resp.Cookies)
+			}
+		})
+	}
+}
+
+// recordingRevocations counts what is written to the revocations table.
+type recordingRevocations struct {
+	auth.Revocations
+	writes []string
+}
+
+func (r *recordingRevocations) RevokeSession(ctx context.Context, jti string, until time.Time) error {
+	r.writes = append(r.writes, "session "+jti)
+	return r.Revocations.RevokeSession(ctx, jti, until)
+}
+
+func (r *recordingRevocations) RevokeUser(ctx context.Context, sub string, at, until time.Time) error {
+	r.writes = append(r.writes, "user "+sub)
+	return r.Revocations.RevokeUser(ctx, sub, at, until)
+}
+
+// A logout without the refresh cookie left the bearer token's own session
+// alive, and the sign-out mark was in whole seconds: a token minted in the
+// same second kept writing.
+func TestFinding01_LogoutRevokesTheBearerTokensOwnSessionToTheMillisecond(t *testing.T) {
+	t.Parallel()
+	rev := inmem.NewRevocations()
+	now := time.Now()
+	bearer := fakeJWT(map[string]any{"sub": "sub-alice", "origin_jti": "origin-bearer", "token_use": "access", "iat": now.Unix()})
+	req := fixture(t, "logout.json")
+	req.Cookies = nil
+	req.Headers["authorization"] = "Bearer " + bearer
+	if resp := invoke(t, handlers(&fakeIDP{}, rev).Logout, req); resp.StatusCode != 204 {
+		t.Fatalf("logout: %d %s", resp.StatusCode, resp.Body)
+	}
+	ctx := context.Background()
+	// The bearer token itself, issued this very second.
+	if revoked, _ := rev.IsRevoked(ctx, auth.Session{Sub: "sub-alice", OriginJTI: "origin-bearer", IssuedAt: time.Unix(now.Unix(), 0)}); !revoked {
+		t.Error("the bearer token's session still writes")
+	}
+	// Another sign-in of the user, issued earlier in the same second.
+	if revoked, _ := rev.IsRevoked(ctx, auth.Session{Sub: "sub-alice", OriginJTI: "origin-other", IssuedAt: time.Unix(now.Unix(), 0)}); !revoked {
+		t.Error("a token issued in the logout's second still writes")
+	}
+}
+
+// Anyone could revoke another user's session with a hand-made cookie naming
+// the victim's origin_jti, and every such call wrote a record.
+func TestFinding02_UnauthenticatedLogoutRevokesNothing(t *testing.T) {
+	t.Parallel()
+	forged := func(o string) string {
+		b, _ := json.Marshal(map[string]string{"u": "mallory", "t": "junk", "o": o})
+		return "eventboard_refresh=" + base64.RawURLEncoding.EncodeToString(b)
+	}
+	for _, tc := range []struct {
+		name    string
+		cookies []string
+		bearer  string
+	}{
+		{"cookie naming the victim's session", []string{forged("victim-origin-jti")}, ""},
+		{"cookie with a 7,000-character session", []string{forged(strings.Repeat("o", 7000))}, ""},
+		{"made-up bearer token", nil, "Bearer " + fakeJWT(map[string]any{"sub": "victim", "origin_jti": "victim-origin-jti"})},
+		{"bare token", nil, fakeJWT(map[string]any{"sub": "victim", "origin_jti": "victim-origin-jti"})},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			idp := &fakeIDP{getUserErr: auth.ErrNotAuthorized, refreshErr: auth.ErrNotAuthorized}
+			rev := &recordingRevocations{Revocations: inmem.NewRevocations()}
+			req := fixture(t, "logout.json")
+			req.Cookies = tc.cookies
+			delete(req.Headers, "authorization")
+			if tc.bearer != "" {
+				req.Headers["authorization"] = tc.bearer
+			}
+			resp := invoke(t, handlers(idp, rev).Logout, req)
+			if resp.StatusCode != 204 {
+				t.Errorf("logout: %d %s", resp.StatusCode, resp.Body)
+			}
+			if len(rev.writes) != 0 {
+				t.Errorf("an unauthenticated logout wrote %v", rev.writes)
+			}
+			if revoked, _ := rev.IsRevoked(context.Background(), auth.Session{Sub: "victim", OriginJTI: "victim-origin-jti", IssuedAt: time.Now()}); revoked {
+				t.Error("the victim's session was revoked")
+			}
+		})
+	}
+}
+
+// The refresh token never rotated, so a stolen refresh cookie worked for 30
+// days: the cookie is now replaced on every refresh with the token Cognito's
+// rotation issued.
+func TestFinding16_RefreshReplacesTheCookie(t *testing.T) {
+	t.Parallel()
+	idp := &fakeIDP{rotated: "rotated-token"}
+	req := fixture(t, "refresh.json")
+	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Refresh, req)
+	if resp.StatusCode != 200 || len(resp.Cookies) != 1 {
+		t.Fatalf("refresh: %d %v", resp.StatusCode, resp.Cookies)
+	}
+	req.Cookies = []string{strings.Split(resp.Cookies[0], ";")[0]}
+	invoke(t, handlers(idp, inmem.NewRevocations()).Refresh, req)
+	if want := "Refresh alice rotated-token"; idp.calls[len(idp.calls)-1] != want {
+		t.Errorf("the next refresh sent %q, want %q (the rotated token from the new cookie)", idp.calls[len(idp.calls)-1], want)
+	}
+	for _, attr := range []string{"HttpOnly", "Secure", "SameSite=Strict", "Path=/api/auth", "Max-Age=2592000"} {
+		if !strings.Contains(resp.Cookies[0], attr) {
+			t.Errorf("new cookie %q lacks %s", resp.Cookies[0], attr)
+		}
 	}
 }
 

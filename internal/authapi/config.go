@@ -29,6 +29,9 @@ type Config struct {
 	// RevokeFor is how long sign-outs are remembered: at least the longest
 	// access-token lifetime.
 	RevokeFor time.Duration `env:"REVOKE_FOR, default=24h"`
+	// SiteOrigins are the origins, besides the API's own host, whose pages
+	// may call the state-changing auth routes.
+	SiteOrigins []string `env:"SITE_ORIGINS"`
 }
 
 // The auth functions, named as in serverless.yml. Each is a function, so a
@@ -63,5 +66,6 @@ func Wire(cfg Config, idp cognito.API, db *dynamodb.Client, log *slog.Logger) (*
 	if err != nil {
 		return nil, err
 	}
-	return New(auth.NewService(provider, revocations, cfg.RevokeFor), counters, cfg.RefreshCookieMaxAge, log), nil
+	h := New(auth.NewService(provider, revocations, cfg.RevokeFor), counters, cfg.RefreshCookieMaxAge, log)
+	return h.TrustOrigins(cfg.SiteOrigins), nil
 }

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"time"
-
-	"github.com/golang-jwt/jwt/v5"
 )
 
 // CookieName is the refresh cookie. It is scoped to /api/auth, so only the
@@ -16,14 +14,17 @@ const CookieName = "eventboard_refresh"
 // cookiePath limits where the browser sends the refresh cookie.
 const cookiePath = "/api/auth"
 
-// session is what the refresh cookie carries: the refresh token, the
-// username its SECRET_HASH needs, and the sign-in's origin_jti so a logout
-// without an access token can still revoke the session's access tokens.
+// session is what the refresh cookie carries: the refresh token and the
+// username its SECRET_HASH needs. Nothing else: the cookie is not signed, so
+// the API trusts nothing in it that Cognito does not check (cookies of
+// earlier versions also held an "o", which is ignored).
 type session struct {
 	Username     string `json:"u"`
 	RefreshToken string `json:"t"`
-	OriginJTI    string `json:"o,omitempty"`
 }
+
+// maxCookieLen bounds the decoded cookie: browsers keep 4 KiB a cookie.
+const maxCookieLen = 4 << 10
 
 // refreshCookie returns the Set-Cookie value that stores s for maxAge.
 func refreshCookie(s session, maxAge time.Duration) string {
@@ -68,7 +69,7 @@ func readSession(cookies []string) (s session, ok bool, err error) {
 				continue
 			}
 			raw, derr := base64.RawURLEncoding.DecodeString(c.Value)
-			if derr != nil || len(raw) > 8<<10 {
+			if derr != nil || len(raw) > maxCookieLen {
 				return session{}, true, errGarbled
 			}
 			if jerr := json.Unmarshal(raw, &s); jerr != nil || s.Username == "" || s.RefreshToken == "" {
@@ -85,18 +86,3 @@ type garbledError struct{}
 func (garbledError) Error() string { return "authapi: garbled refresh cookie" }
 
 var errGarbled error = garbledError{}
-
-// originJTI returns the origin_jti (or, from providers that lack it, the
-// jti) of an access token the provider has just issued. The token comes
-// straight from the provider, so its signature needs no check here.
-func originJTI(accessToken string) string {
-	claims := jwt.MapClaims{}
-	if _, _, err := jwt.NewParser().ParseUnverified(accessToken, claims); err != nil {
-		return ""
-	}
-	if v, ok := claims["origin_jti"].(string); ok && v != "" {
-		return v
-	}
-	v, _ := claims["jti"].(string)
-	return v
-}

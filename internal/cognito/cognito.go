@@ -3,7 +3,8 @@
 //
 // It speaks the public (unauthenticated) part of the Cognito Identity
 // Provider API: SignUp, ConfirmSignUp, ResendConfirmationCode, InitiateAuth
-// (USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH), GetUser, GlobalSignOut,
+// (USER_PASSWORD_AUTH, and REFRESH_TOKEN_AUTH where GetTokensFromRefreshToken
+// is missing), GetTokensFromRefreshToken, GetUser, GlobalSignOut,
 // RevokeToken, ForgotPassword and ConfirmForgotPassword. When the app client has a secret, every call carries the
 // SECRET_HASH (or ClientSecret) Cognito requires. Cognito's exceptions are
 // translated into the errors package auth declares; see docs/cognito.md for
@@ -33,6 +34,7 @@ type API interface {
 	ConfirmSignUp(ctx context.Context, in *cip.ConfirmSignUpInput, optFns ...func(*cip.Options)) (*cip.ConfirmSignUpOutput, error)
 	ResendConfirmationCode(ctx context.Context, in *cip.ResendConfirmationCodeInput, optFns ...func(*cip.Options)) (*cip.ResendConfirmationCodeOutput, error)
 	InitiateAuth(ctx context.Context, in *cip.InitiateAuthInput, optFns ...func(*cip.Options)) (*cip.InitiateAuthOutput, error)
+	GetTokensFromRefreshToken(ctx context.Context, in *cip.GetTokensFromRefreshTokenInput, optFns ...func(*cip.Options)) (*cip.GetTokensFromRefreshTokenOutput, error)
 	GetUser(ctx context.Context, in *cip.GetUserInput, optFns ...func(*cip.Options)) (*cip.GetUserOutput, error)
 	GlobalSignOut(ctx context.Context, in *cip.GlobalSignOutInput, optFns ...func(*cip.Options)) (*cip.GlobalSignOutOutput, error)
 	RevokeToken(ctx context.Context, in *cip.RevokeTokenInput, optFns ...func(*cip.Options)) (*cip.RevokeTokenOutput, error)
@@ -155,16 +157,30 @@ func (c *Client) Login(ctx context.Context, username, password string) (auth.Tok
 	if err != nil {
 		return auth.Tokens{}, mapLoginError("cognito.Login", err)
 	}
-	return tokens("cognito.Login", out)
+	return tokens("cognito.Login", out.AuthenticationResult, out.ChallengeName)
 }
 
-// Refresh implements auth.IdentityProvider with REFRESH_TOKEN_AUTH. When the
-// app client has a secret, username must be the user's Cognito username (the
-// username claim of their access token, not an alias such as the e-mail):
-// the SECRET_HASH is computed over it. A revoked, expired or foreign refresh
-// token gives ErrNotAuthorized. Cognito does not rotate refresh tokens, so
-// Tokens.RefreshToken is usually empty.
+// Refresh implements auth.IdentityProvider with GetTokensFromRefreshToken,
+// which serves app clients with and without refresh-token rotation: with
+// rotation (serverless.yml turns it on), Tokens.RefreshToken is the new
+// refresh token, and the one given stops working after the client's grace
+// period. A revoked, expired or foreign refresh token gives
+// ErrNotAuthorized. Emulators without the operation (cognito-local) get
+// REFRESH_TOKEN_AUTH instead, which never rotates; with an app client
+// secret it needs username, the user's Cognito username, for the
+// SECRET_HASH.
 func (c *Client) Refresh(ctx context.Context, username, refreshToken string) (auth.Tokens, error) {
+	in := &cip.GetTokensFromRefreshTokenInput{ClientId: aws.String(c.clientID), RefreshToken: aws.String(refreshToken)}
+	if c.secret != "" {
+		in.ClientSecret = aws.String(c.secret)
+	}
+	out, err := c.api.GetTokensFromRefreshToken(ctx, in)
+	if err == nil {
+		return tokens("cognito.Refresh", out.AuthenticationResult, "")
+	}
+	if err := mapError("cognito.Refresh", err); !errors.Is(err, auth.ErrUnsupported) {
+		return auth.Tokens{}, err
+	}
 	params := map[string]string{"REFRESH_TOKEN": refreshToken}
 	if h := c.secretHash(username); h != nil {
 		if username == "" {
@@ -173,7 +189,7 @@ func (c *Client) Refresh(ctx context.Context, username, refreshToken string) (au
 		params["SECRET_HASH"] = *h
 		params["USERNAME"] = username
 	}
-	out, err := c.api.InitiateAuth(ctx, &cip.InitiateAuthInput{
+	refreshed, err := c.api.InitiateAuth(ctx, &cip.InitiateAuthInput{
 		ClientId:       aws.String(c.clientID),
 		AuthFlow:       types.AuthFlowTypeRefreshTokenAuth,
 		AuthParameters: params,
@@ -181,7 +197,7 @@ func (c *Client) Refresh(ctx context.Context, username, refreshToken string) (au
 	if err != nil {
 		return auth.Tokens{}, mapError("cognito.Refresh", err)
 	}
-	return tokens("cognito.Refresh", out)
+	return tokens("cognito.Refresh", refreshed.AuthenticationResult, refreshed.ChallengeName)
 }
 
 // GetUser implements auth.IdentityProvider. An access token that is
@@ -255,12 +271,12 @@ func (c *Client) ConfirmForgotPassword(ctx context.Context, username, code, newP
 	return mapError("cognito.ConfirmForgotPassword", err)
 }
 
-// tokens reads an InitiateAuth answer: tokens, or a challenge.
-func tokens(op string, out *cip.InitiateAuthOutput) (auth.Tokens, error) {
-	res := out.AuthenticationResult
+// tokens reads an authentication result: tokens, or the challenge the
+// answer had instead.
+func tokens(op string, res *types.AuthenticationResultType, challenge types.ChallengeNameType) (auth.Tokens, error) {
 	if res == nil {
-		if out.ChallengeName != "" {
-			return auth.Tokens{}, fmt.Errorf("%s: %w", op, &auth.ChallengeError{Name: string(out.ChallengeName)})
+		if challenge != "" {
+			return auth.Tokens{}, fmt.Errorf("%s: %w", op, &auth.ChallengeError{Name: string(challenge)})
 		}
 		return auth.Tokens{}, fmt.Errorf("%s: answer with neither tokens nor a challenge", op)
 	}

@@ -29,11 +29,15 @@ type fakeAPI struct {
 	confirm  []*cip.ConfirmSignUpInput
 	resend   []*cip.ResendConfirmationCodeInput
 	initiate []*cip.InitiateAuthInput
-	getUser  []*cip.GetUserInput
-	signOut  []*cip.GlobalSignOutInput
-	revoke   []*cip.RevokeTokenInput
-	forgot   []*cip.ForgotPasswordInput
-	reset    []*cip.ConfirmForgotPasswordInput
+	refresh  []*cip.GetTokensFromRefreshTokenInput
+	// refreshErr, when set, is GetTokensFromRefreshToken's answer (an
+	// emulator without the operation).
+	refreshErr error
+	getUser    []*cip.GetUserInput
+	signOut    []*cip.GlobalSignOutInput
+	revoke     []*cip.RevokeTokenInput
+	forgot     []*cip.ForgotPasswordInput
+	reset      []*cip.ConfirmForgotPasswordInput
 
 	signUpOut   *cip.SignUpOutput
 	initiateOut *cip.InitiateAuthOutput
@@ -73,6 +77,19 @@ func (f *fakeAPI) InitiateAuth(_ context.Context, in *cip.InitiateAuthInput, _ .
 	}
 	return &cip.InitiateAuthOutput{AuthenticationResult: &types.AuthenticationResultType{
 		AccessToken: aws.String("access"), IdToken: aws.String("id"), RefreshToken: aws.String("refresh"), ExpiresIn: 900,
+	}}, nil
+}
+
+func (f *fakeAPI) GetTokensFromRefreshToken(_ context.Context, in *cip.GetTokensFromRefreshTokenInput, _ ...func(*cip.Options)) (*cip.GetTokensFromRefreshTokenOutput, error) {
+	f.refresh = append(f.refresh, in)
+	if f.refreshErr != nil {
+		return nil, f.refreshErr
+	}
+	if f.err != nil {
+		return nil, f.err
+	}
+	return &cip.GetTokensFromRefreshTokenOutput{AuthenticationResult: &types.AuthenticationResultType{
+		AccessToken: aws.String("access"), IdToken: aws.String("id"), RefreshToken: aws.String("rotated"), ExpiresIn: 900,
 	}}, nil
 }
 
@@ -230,9 +247,8 @@ func TestSecretOnEveryCall(t *testing.T) {
 		{
 			name:   "Refresh",
 			call:   func(c *cognito.Client) error { _, err := c.Refresh(ctx, "alice", "refresh-token"); return err },
-			sent:   func(f *fakeAPI) sent { return sent{AuthParams: f.initiate[0].AuthParameters} },
-			secret: sent{AuthParams: map[string]string{"REFRESH_TOKEN": "refresh-token", "USERNAME": "alice", "SECRET_HASH": aliceHash}},
-			none:   sent{AuthParams: map[string]string{"REFRESH_TOKEN": "refresh-token"}},
+			sent:   func(f *fakeAPI) sent { return sent{ClientSecret: f.refresh[0].ClientSecret} },
+			secret: sent{ClientSecret: aws.String(secret)},
 		},
 		{
 			name:   "RevokeToken",
@@ -281,11 +297,15 @@ func TestRequests(t *testing.T) {
 	if _, err := c.Login(ctx, "alice", "pw"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Refresh(ctx, "", "r"); err != nil {
+	got, err := c.Refresh(ctx, "", "r")
+	if err != nil {
 		t.Fatalf("Refresh without username or secret: %v", err)
 	}
-	if got := [2]types.AuthFlowType{api.initiate[0].AuthFlow, api.initiate[1].AuthFlow}; got != [2]types.AuthFlowType{types.AuthFlowTypeUserPasswordAuth, types.AuthFlowTypeRefreshTokenAuth} {
-		t.Errorf("auth flows = %q", got)
+	if len(api.initiate) != 1 || api.initiate[0].AuthFlow != types.AuthFlowTypeUserPasswordAuth || aws.ToString(api.refresh[0].RefreshToken) != "r" || aws.ToString(api.refresh[0].ClientId) != clientID {
+		t.Errorf("Login and Refresh sent %+v and %+v", api.initiate, api.refresh)
+	}
+	if got.RefreshToken != "rotated" {
+		t.Errorf("Refresh dropped the rotated refresh token: %+v", got)
 	}
 	if err := c.GlobalSignOut(ctx, "access"); err != nil {
 		t.Fatal(err)
@@ -322,15 +342,28 @@ func attrs(as []types.AttributeType) map[string]string {
 	return m
 }
 
-func TestRefreshWithSecretNeedsUsername(t *testing.T) {
+// Finding 16: the refresh token never rotated. Refresh asks for rotation's
+// GetTokensFromRefreshToken, and only an emulator without it
+// (cognito-local) gets REFRESH_TOKEN_AUTH, which needs the username for the
+// secret hash.
+func TestFinding16_RefreshRotatesWhereCognitoCan(t *testing.T) {
 	t.Parallel()
-	api := &fakeAPI{}
-	_, err := newClient(t, api, secret).Refresh(context.Background(), "", "refresh-token")
-	if !errors.Is(err, auth.ErrInvalidParameter) {
-		t.Errorf("Refresh = %v, want ErrInvalidParameter", err)
+	unsupported := &smithy.GenericAPIError{Code: "Unsupported", Message: "Cognito Local unsupported feature: GetTokensFromRefreshToken"}
+	api := &fakeAPI{refreshErr: unsupported}
+	got, err := newClient(t, api, secret).Refresh(context.Background(), "alice", "refresh-token")
+	if err != nil || len(api.initiate) != 1 || api.initiate[0].AuthFlow != types.AuthFlowTypeRefreshTokenAuth || got.AccessToken != "access" {
+		t.Fatalf("fallback: %+v, %v, sent %+v", got, err, api.initiate)
 	}
-	if len(api.initiate) != 0 {
-		t.Error("Refresh called Cognito without a username for the secret hash")
+	if diff := cmp.Diff(map[string]string{"REFRESH_TOKEN": "refresh-token", "USERNAME": "alice", "SECRET_HASH": aliceHash}, api.initiate[0].AuthParameters); diff != "" {
+		t.Errorf("fallback params (-want +got):\n%s", diff)
+	}
+	api = &fakeAPI{refreshErr: unsupported}
+	if _, err := newClient(t, api, secret).Refresh(context.Background(), "", "refresh-token"); !errors.Is(err, auth.ErrInvalidParameter) || len(api.initiate) != 0 {
+		t.Errorf("fallback without a username: %v, sent %d", err, len(api.initiate))
+	}
+	api = &fakeAPI{refreshErr: &types.NotAuthorizedException{Message: aws.String("Invalid Refresh Token")}}
+	if _, err := newClient(t, api, "").Refresh(context.Background(), "", "old"); !errors.Is(err, auth.ErrNotAuthorized) || len(api.initiate) != 0 {
+		t.Errorf("a refused token: %v, fell back %d times", err, len(api.initiate))
 	}
 }
 

@@ -97,6 +97,24 @@ func runRevocations(t *testing.T, db *dynamodb.Client) {
 	}
 	check("alice signed out everywhere", map[string]bool{"bob": true, "alice": true})
 
+	// Finding 1: a sign-out at 12:00:00.900 refuses a token whose iat says
+	// 12:00:00, and a later sign-in's token is untouched.
+	dave := time.Date(2026, 11, 25, 12, 0, 0, 900_000_000, time.UTC)
+	if err := r.RevokeUser(ctx, "dave", dave, now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		iat  time.Time
+		want bool
+	}{
+		{time.Unix(dave.Unix(), 0), true},
+		{time.Unix(dave.Unix()+1, 0), false},
+	} {
+		if got, _ := r.IsRevoked(ctx, auth.Session{Sub: "dave", OriginJTI: "jti-d", IssuedAt: tc.iat}); got != tc.want {
+			t.Errorf("token issued at %v after a sign-out at %v: revoked %v, want %v", tc.iat, dave, got, tc.want)
+		}
+	}
+
 	if err := r.RevokeSession(ctx, "jti-expired", now.Add(-time.Second)); err != nil {
 		t.Fatal(err)
 	}

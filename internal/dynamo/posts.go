@@ -215,17 +215,16 @@ func (s *PostStore) Delete(ctx context.Context, id, authorID string, version int
 	return nil
 }
 
-// transact writes change and the outbox record of ev in one transaction.
-// The change is the transaction's first item, so its cancellation reason
-// comes first.
-func (s *PostStore) transact(ctx context.Context, ev outbox.Record, change types.TransactWriteItem) error {
+// transact writes change (and more items, if any) and the outbox record of
+// ev in one transaction. The change is the transaction's first item, so its
+// cancellation reason comes first; the outbox record is last.
+func (s *PostStore) transact(ctx context.Context, ev outbox.Record, change types.TransactWriteItem, more ...types.TransactWriteItem) error {
 	rec, err := s.outbox.Put(ev)
 	if err != nil {
 		return err
 	}
-	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
-		TransactItems: []types.TransactWriteItem{change, rec},
-	})
+	items := append(append([]types.TransactWriteItem{change}, more...), rec)
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 	return err
 }
 

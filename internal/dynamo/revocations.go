@@ -43,6 +43,12 @@ func NewRevocations(db RevocationsAPI, table string) (*Revocations, error) {
 const (
 	attrPK        = "pk"
 	attrExpiresAt = "expiresAt"
+	// attrSignedOutMs is when the user last signed out everywhere, in Unix
+	// milliseconds: a token's iat is in whole seconds, and one issued in the
+	// second of a sign-out must count as before it.
+	attrSignedOutMs = "signedOutAtMs"
+	// attrSignedOut is the same in seconds, as written before
+	// attrSignedOutMs; still read until such records expire.
 	attrSignedOut = "signedOutAt"
 )
 
@@ -61,8 +67,8 @@ func (r *Revocations) RevokeSession(ctx context.Context, originJTI string, until
 	return nil
 }
 
-// RevokeUser implements auth.Revocations. A later sign-out wins over an
-// earlier one whatever order they arrive in.
+// RevokeUser implements auth.Revocations, to the millisecond. A later
+// sign-out wins over an earlier one whatever order they arrive in.
 func (r *Revocations) RevokeUser(ctx context.Context, sub string, at, until time.Time) error {
 	_, err := r.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:           &r.table,
@@ -70,11 +76,11 @@ func (r *Revocations) RevokeUser(ctx context.Context, sub string, at, until time
 		UpdateExpression:    aws.String("SET #at = :at, #exp = :exp"),
 		ConditionExpression: aws.String("attribute_not_exists(#at) OR #at < :at"),
 		ExpressionAttributeNames: map[string]string{
-			"#at":  attrSignedOut,
+			"#at":  attrSignedOutMs,
 			"#exp": attrExpiresAt,
 		},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":at":  epoch(at),
+			":at":  &types.AttributeValueMemberN{Value: strconv.FormatInt(at.UnixMilli(), 10)},
 			":exp": epoch(until),
 		},
 	})
@@ -110,7 +116,7 @@ func (r *Revocations) IsRevoked(ctx context.Context, s auth.Session) (bool, erro
 			case pk == nil:
 			case pk.Value == "session#"+s.OriginJTI:
 				return true, nil
-			case s.IssuedAt.Unix() < number(item[attrSignedOut]):
+			case s.IssuedAt.UnixMilli() < number(item[attrSignedOutMs]), s.IssuedAt.Unix() < number(item[attrSignedOut]):
 				return true, nil
 			}
 		}

@@ -25,7 +25,8 @@ var ErrUnauthorized = apperr.New(apperr.Unauthorized, "UNAUTHORIZED", "A valid a
 // CallerFrom returns the caller from the claims API Gateway's JWT authorizer
 // put in the request. The authorizer has verified the token; this checks
 // again that it was an access token with a subject, so a misconfigured route
-// fails closed (ErrUnauthorized) instead of acting for nobody.
+// fails closed (ErrUnauthorized) instead of acting for nobody, and that the
+// Authorization header has the one form ParseBearer accepts.
 func CallerFrom(req Request) (Caller, error) {
 	if req.RequestContext.Authorizer == nil || req.RequestContext.Authorizer.JWT == nil {
 		return Caller{}, ErrUnauthorized
@@ -39,11 +40,17 @@ func CallerFrom(req Request) (Caller, error) {
 	if err != nil {
 		return Caller{}, ErrUnauthorized
 	}
+	// API Gateway's authorizer takes a bare token, and checks the first of
+	// repeated headers: the handler accepts only the form it reads itself.
+	token, ok := ParseBearer(Header(req, "authorization"))
+	if !ok {
+		return Caller{}, ErrUnauthorized
+	}
 	c.Session = auth.Session{Sub: c.Sub, OriginJTI: claims["origin_jti"], IssuedAt: time.Unix(iat, 0)}
 	if c.Session.OriginJTI == "" { // tokens from some emulators lack it
 		c.Session.OriginJTI = claims["jti"]
 	}
-	c.AccessToken = BearerToken(req)
+	c.AccessToken = token
 	return c, nil
 }
 
@@ -71,15 +78,33 @@ func Authenticate(ctx context.Context, req Request, sessions SessionChecker) (Ca
 	return c, nil
 }
 
-// BearerToken returns the token of the Authorization header, or "".
+// BearerToken returns the token of the request's Authorization header when
+// it has the one form ParseBearer accepts, or "".
 func BearerToken(req Request) string {
-	h := req.Headers["authorization"]
-	if h == "" {
-		h = req.Headers["Authorization"]
+	token, _ := ParseBearer(Header(req, "authorization"))
+	return token
+}
+
+// maxBearerLen bounds a token: API Gateway refuses headers over 10 KB.
+const maxBearerLen = 8 << 10
+
+// ParseBearer reads an Authorization header value. It accepts exactly one
+// form: the scheme "Bearer" (in any case), one space, and a token made only
+// of the characters of a JWT (base64url and dots), at most 8 KiB. A bare
+// token, a tab, extra spaces, or two headers joined by a comma (as API
+// Gateway joins repeated headers) are refused, so the local gateway's
+// authorizer and every Lambda read the header the same way: both use this.
+func ParseBearer(header string) (token string, ok bool) {
+	const scheme = "bearer "
+	if len(header) <= len(scheme) || len(header) > len(scheme)+maxBearerLen || !strings.EqualFold(header[:len(scheme)], scheme) {
+		return "", false
 	}
-	scheme, token, ok := strings.Cut(strings.TrimSpace(h), " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return ""
+	token = header[len(scheme):]
+	for i := 0; i < len(token); i++ {
+		c := token[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return "", false
+		}
 	}
-	return strings.TrimSpace(token)
+	return token, true
 }

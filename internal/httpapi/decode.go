@@ -3,14 +3,16 @@ package httpapi
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
-	"io"
+	"mime"
+	"net/url"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/eventboard/eventboard/internal/apperr"
 )
@@ -42,13 +44,20 @@ func Body(req Request) ([]byte, error) {
 
 var errTooLarge = apperr.Errorf(apperr.TooLarge, "PAYLOAD_TOO_LARGE", "The request body must be at most %d bytes.", MaxBodyBytes)
 
-// DecodeJSON decodes the request body, one JSON object, into dst (a pointer
-// to a struct), strictly: the body must be valid UTF-8 (escaped lone
-// surrogates included), hold no unknown fields (a key must be a field's JSON
-// name exactly, case included) and nothing after the object, and every field
-// must have its declared type. Failures are apperr.Invalid (INVALID_JSON,
-// INVALID_FIELD_TYPE, UNKNOWN_FIELD) or apperr.TooLarge.
+// DecodeJSON decodes the request body, one JSON object, into dst, strictly:
+// the request must say Content-Type: application/json (a browser cannot send
+// that cross-site without a CORS preflight, so a form on another site cannot
+// post here); the body must be valid UTF-8 (escaped lone surrogates
+// included), name every member exactly as dst's json tags do (case
+// included), name none twice, hold no unknown member and nothing after the
+// object, and every member must have its declared type. Failures are
+// apperr.UnsupportedMediaType (UNSUPPORTED_MEDIA_TYPE), apperr.Invalid
+// (INVALID_JSON, INVALID_UTF8, INVALID_FIELD_TYPE, UNKNOWN_FIELD,
+// DUPLICATE_FIELD) or apperr.TooLarge.
 func DecodeJSON(req Request, dst any) error {
+	if err := RequireJSON(req); err != nil {
+		return err
+	}
 	b, err := Body(req)
 	if err != nil {
 		return err
@@ -59,77 +68,86 @@ func DecodeJSON(req Request, dst any) error {
 	if !utf8.Valid(b) || hasLoneSurrogate(b) {
 		return apperr.New(apperr.Invalid, "INVALID_UTF8", "The request body must be valid UTF-8.")
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
+	// go-json-experiment is strict where encoding/json is lenient: names
+	// match case-sensitively and a duplicate name is an error (encoding/json
+	// takes the last and matches "TITLE" to "title").
+	if err := json.Unmarshal(b, dst, json.RejectUnknownMembers(true)); err != nil {
 		return decodeError(err)
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return apperr.New(apperr.Invalid, "INVALID_JSON", "The request body must hold exactly one JSON object.")
-	}
-	return exactKeys(b, dst)
+	return nil
 }
 
-// exactKeys returns UNKNOWN_FIELD for a key of the object in b that is not
-// the JSON name of one of dst's fields: encoding/json matches keys to
-// fields without regard to case, so it would take {"Content": …} for
-// "content", a field the body does not have.
-func exactKeys(b []byte, dst any) error {
-	t := reflect.TypeOf(dst)
-	for t != nil && t.Kind() == reflect.Pointer {
-		t = t.Elem()
+// ErrUnsupportedMediaType is the answer to a body that is not declared as
+// JSON.
+var ErrUnsupportedMediaType = apperr.New(apperr.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", "The request body must be JSON, sent with Content-Type: application/json.")
+
+// RequireJSON refuses (ErrUnsupportedMediaType) a request whose
+// Content-Type is not application/json, optionally with charset=utf-8.
+func RequireJSON(req Request) error {
+	mt, params, err := mime.ParseMediaType(Header(req, "content-type"))
+	if err != nil || mt != "application/json" {
+		return ErrUnsupportedMediaType
 	}
-	if t == nil || t.Kind() != reflect.Struct {
-		return nil
-	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(b, &obj); err != nil {
-		return nil // not an object (null): the decoder has accepted it already
-	}
-	names := make(map[string]bool, t.NumField())
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "" {
-			name = f.Name
-		}
-		names[name] = name != "-"
-	}
-	keys := make([]string, 0, len(obj))
-	for k := range obj {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if !names[k] {
-			return apperr.Errorf(apperr.Invalid, "UNKNOWN_FIELD", "Field %q is not part of this request.", k)
+	for k, v := range params {
+		if k != "charset" || !strings.EqualFold(v, "utf-8") {
+			return ErrUnsupportedMediaType
 		}
 	}
 	return nil
 }
 
+// Header returns the named request header, whatever the case of its name
+// in the event (API Gateway sends names in lower case; hand-made events may
+// not), or "".
+func Header(req Request, name string) string {
+	if v, ok := req.Headers[strings.ToLower(name)]; ok {
+		return v
+	}
+	for k, v := range req.Headers {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	return ""
+}
+
 func decodeError(err error) error {
-	var typeErr *json.UnmarshalTypeError
+	var semErr *json.SemanticError
+	var synErr *jsontext.SyntacticError
 	switch {
-	case errors.As(err, &typeErr) && typeErr.Field == "":
+	case errors.As(err, &synErr) && errors.Is(synErr.Err, jsontext.ErrDuplicateName):
+		return apperr.Errorf(apperr.Invalid, "DUPLICATE_FIELD", "Field %q appears more than once.", synErr.JSONPointer.LastToken())
+	case errors.As(err, &semErr) && errors.Is(semErr.Err, json.ErrUnknownName):
+		return apperr.Errorf(apperr.Invalid, "UNKNOWN_FIELD", "Field %q is not part of this request.", semErr.JSONPointer.LastToken())
+	case errors.As(err, &semErr) && semErr.JSONPointer == "" && semErr.GoType != nil:
 		return apperr.New(apperr.Invalid, "INVALID_JSON", "The request body must be a JSON object.")
-	case errors.As(err, &typeErr):
-		return apperr.Errorf(apperr.Invalid, "INVALID_FIELD_TYPE", "Field %q must be a JSON %s.", typeErr.Field, jsonType(typeErr.Type.Kind().String()))
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		field, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-		return apperr.Errorf(apperr.Invalid, "UNKNOWN_FIELD", "Field %q is not part of this request.", field)
+	case errors.As(err, &semErr) && semErr.GoType != nil:
+		field := topField(semErr.JSONPointer)
+		return apperr.Errorf(apperr.Invalid, "INVALID_FIELD_TYPE", "Field %q must be a JSON %s.", field, jsonType(semErr.GoType))
 	default:
 		return apperr.New(apperr.Invalid, "INVALID_JSON", "The request body is not valid JSON.")
 	}
 }
 
-func jsonType(goKind string) string {
-	switch goKind {
-	case "string", "ptr":
+// topField is the first name of a JSON pointer: the request field a nested
+// error is in.
+func topField(p jsontext.Pointer) string {
+	for tok := range p.Tokens() {
+		return tok
+	}
+	return ""
+}
+
+func jsonType(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
 		return "string"
-	case "int", "int64", "int32", "uint", "uint64", "float64":
+	case reflect.Int, reflect.Int64, reflect.Int32, reflect.Uint, reflect.Uint64, reflect.Float64:
 		return "number"
-	case "bool":
+	case reflect.Bool:
 		return "boolean"
 	default:
 		return "value of the documented type"
@@ -179,11 +197,39 @@ func hex4(b []byte, at int) (rune, bool) {
 	return rune(n), true
 }
 
+// ErrInvalidQuery is the answer to a query string that cannot be read
+// unambiguously.
+var ErrInvalidQuery = apperr.New(apperr.Invalid, "INVALID_QUERY", "The query string is malformed: use name=value pairs joined by &, each name once, percent-encoded.")
+
+// Query returns the request's query parameters, read strictly from the
+// query string as the client sent it (rawQueryString): a malformed escape
+// ("%zz"), a ";" separator or a name given twice is ErrInvalidQuery, where
+// a lenient reader would drop the pair or pick one value and serve a page
+// the client did not ask for. Events without a raw query string (made by
+// hand) fall back to queryStringParameters.
+func Query(req Request) (map[string]string, error) {
+	if req.RawQueryString == "" {
+		return req.QueryStringParameters, nil
+	}
+	values, err := url.ParseQuery(req.RawQueryString)
+	if err != nil {
+		return nil, ErrInvalidQuery
+	}
+	out := make(map[string]string, len(values))
+	for name, vs := range values {
+		if len(vs) != 1 {
+			return nil, ErrInvalidQuery
+		}
+		out[name] = vs[0]
+	}
+	return out, nil
+}
+
 // QueryInt returns the named query parameter as an int, or def when absent.
 // A present value that is not a decimal integer of at most nine digits is
 // the invalid error given.
-func QueryInt(req Request, name string, def int, invalid error) (int, error) {
-	v, ok := req.QueryStringParameters[name]
+func QueryInt(query map[string]string, name string, def int, invalid error) (int, error) {
+	v, ok := query[name]
 	if !ok {
 		return def, nil
 	}

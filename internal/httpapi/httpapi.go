@@ -53,6 +53,8 @@ func Status(k apperr.Kind) int {
 		return http.StatusConflict
 	case apperr.TooManyRequests:
 		return http.StatusTooManyRequests
+	case apperr.UnsupportedMediaType:
+		return http.StatusUnsupportedMediaType
 	default:
 		return http.StatusInternalServerError
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/eventboard/eventboard/internal/outbox"
 	"github.com/eventboard/eventboard/internal/post"
@@ -17,14 +18,16 @@ var _ post.Store = (*PostStore)(nil)
 // PostStore is a post.Store in memory. It is safe for concurrent use.
 type PostStore struct {
 	mu     sync.RWMutex
+	claims map[string]post.Claim
 	posts  map[string]post.Post
 	ids    []string // ascending; UUIDv7 order is creation order
 	outbox *Outbox
+	now    func() time.Time
 }
 
 // NewPostStore returns an empty store recording events in outbox.
 func NewPostStore(outbox *Outbox) *PostStore {
-	return &PostStore{posts: map[string]post.Post{}, outbox: outbox}
+	return &PostStore{posts: map[string]post.Post{}, claims: map[string]post.Claim{}, outbox: outbox, now: time.Now}
 }
 
 // Create implements post.Store.
@@ -34,6 +37,24 @@ func (s *PostStore) Create(_ context.Context, p post.Post, ev outbox.Record) err
 	if _, ok := s.posts[p.ID]; ok {
 		return post.ErrExists
 	}
+	s.posts[p.ID] = p
+	s.outbox.put(ev)
+	i, _ := slices.BinarySearch(s.ids, p.ID)
+	s.ids = slices.Insert(s.ids, i, p.ID)
+	return nil
+}
+
+// CreateOnce implements post.Store.
+func (s *PostStore) CreateOnce(_ context.Context, p post.Post, ev outbox.Record, c post.Claim) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if prior, ok := s.claims[c.Key]; ok && s.now().Before(prior.Expires) {
+		return &post.ClaimedError{Claim: prior}
+	}
+	if _, ok := s.posts[p.ID]; ok {
+		return post.ErrExists
+	}
+	s.claims[c.Key] = c
 	s.posts[p.ID] = p
 	s.outbox.put(ev)
 	i, _ := slices.BinarySearch(s.ids, p.ID)

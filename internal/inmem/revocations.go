@@ -49,5 +49,5 @@ func (r *Revocations) IsRevoked(_ context.Context, s auth.Session) (bool, error)
 		return true, nil
 	}
 	at, ok := r.signedOut[s.Sub]
-	return ok && s.IssuedAt.Before(at.Truncate(time.Second)), nil
+	return ok && s.IssuedAt.Before(at), nil
 }

@@ -12,24 +12,6 @@ import (
 	"github.com/eventboard/eventboard/internal/local/pipeline"
 )
 
-// loopbackOnly serves h only to requests addressed to a loopback host name
-// (localhost, 127.0.0.1, ::1), so a web page from elsewhere cannot reach
-// the stack's dev endpoints through DNS rebinding; others get 403.
-func loopbackOnly(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		host, _, err := net.SplitHostPort(r.Host)
-		if err != nil {
-			host = r.Host
-		}
-		ip := net.ParseIP(host)
-		if host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-			writeJSON(w, http.StatusForbidden, map[string]string{"code": "LOOPBACK_ONLY", "message": "dev endpoints answer only to loopback host names"})
-			return
-		}
-		h.ServeHTTP(w, r)
-	})
-}
-
 // serveInvokeAPI serves svc's Lambda Invoke API on a loopback port of its
 // own and returns its URL. The stack's own port serves it too, but the
 // stack cannot know that port's URL (tests serve the handler themselves).
@@ -38,7 +20,7 @@ func (s *Stack) serveInvokeAPI(svc *lambdasvc.Service) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("lambda invoke endpoint: %w", err)
 	}
-	s.invokeAPI = &http.Server{Handler: svc.InvokeAPI(s.opts.Log), ReadHeaderTimeout: 10 * time.Second}
+	s.invokeAPI = &http.Server{Handler: loopbackOnly(svc.InvokeAPI(s.opts.Log)), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.invokeAPI.Serve(ln) }()
 	return "http://" + ln.Addr().String(), nil
 }

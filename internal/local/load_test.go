@@ -20,6 +20,7 @@ import (
 
 	"github.com/eventboard/eventboard/internal/counter"
 	"github.com/eventboard/eventboard/internal/dynamo"
+	"github.com/eventboard/eventboard/internal/local"
 	"github.com/eventboard/eventboard/internal/local/emulator"
 	"github.com/eventboard/eventboard/internal/local/jwtauth"
 	"github.com/eventboard/eventboard/internal/post"
@@ -38,7 +39,7 @@ func TestLoadGetPost(t *testing.T) {
 	const clients = 32
 	duration := 5 * time.Second
 
-	c := startStack(t)
+	c := startStackWith(t, local.Options{Unthrottled: true}) // measure the stack, not the buckets
 	r := c.do("POST", "/api/posts", c.token("alice"), jsonBody(map[string]string{"title": "load", "content": strings.Repeat("x", 500)}))
 	r.want(t, http.StatusCreated, "")
 	var p post.Post
@@ -196,7 +197,7 @@ func TestLoadPipelineLatency(t *testing.T) {
 		t.Skip("a load run; `make bench` runs it (EVENTBOARD_LOAD=1)")
 	}
 	const posts = 1000
-	c := startStack(t)
+	c := startStackWith(t, local.Options{Unthrottled: true}) // measure the stack, not the buckets
 	token := c.token("latency")
 	table, _ := c.stack.Manifest().Table("CounterTable")
 	counters, err := dynamo.NewCounters(emulator.DynamoDB(c.stack.AWSEndpoint()), table.Name, "")

@@ -69,6 +69,10 @@ type Options struct {
 	// IdleReclaim is how long a function's execution environment stays
 	// warm while idle; lambdasvc.DefaultIdleReclaim if zero.
 	IdleReclaim time.Duration
+	// Unthrottled turns off the gateway's throttling (serverless.yml's
+	// stage and route buckets), for load runs that measure the stack
+	// rather than the buckets.
+	Unthrottled bool
 }
 
 // Faults wrap the parts of the stack where AWS can fail. A nil field
@@ -178,7 +182,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		s.close()
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
-	gw, err := newGateway(m, s.functions, identity, opts.Log)
+	gw, err := newGateway(m, s.functions, identity, opts.Log, !opts.Unthrottled)
 	if err != nil {
 		s.pipeline.Stop()
 		s.close()
@@ -188,12 +192,12 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	mux.Handle("/api/", gw)
 	identity.register(mux)
 	mux.Handle("POST /local/cognito-idp/", http.StripPrefix("/local/cognito-idp", pool.server))
-	mux.Handle("GET /local/mailbox", loopbackOnly(http.HandlerFunc(pool.mailbox)))
-	mux.Handle("GET /local/docs", loopbackOnly(docsHandler(opts.DocsDir)))
-	mux.Handle("POST /2015-03-31/functions/", loopbackOnly(svc.InvokeAPI(opts.Log)))
-	mux.Handle("GET /local/functions", loopbackOnly(svc.StatusHandler()))
-	mux.Handle("GET /local/schedules", loopbackOnly(http.HandlerFunc(s.listSchedules)))
-	mux.Handle("POST /local/schedules/{name}/fire", loopbackOnly(http.HandlerFunc(s.fireSchedule)))
+	mux.Handle("GET /local/mailbox", http.HandlerFunc(pool.mailbox))
+	mux.Handle("GET /local/docs", docsHandler(opts.DocsDir))
+	mux.Handle("POST /2015-03-31/functions/", svc.InvokeAPI(opts.Log))
+	mux.Handle("GET /local/functions", svc.StatusHandler())
+	mux.Handle("GET /local/schedules", http.HandlerFunc(s.listSchedules))
+	mux.Handle("POST /local/schedules/{name}/fire", http.HandlerFunc(s.fireSchedule))
 	headers, err := siteHeaders(m)
 	if err != nil {
 		s.pipeline.Stop()
@@ -201,7 +205,9 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
 	mux.Handle("/", withSiteHeaders(headers, spaHandler(opts.FrontendDir)))
-	s.handler = mux
+	// Every path, dev endpoints included, answers only to loopback host
+	// names.
+	s.handler = loopbackOnly(mux)
 	return s, nil
 }
 
@@ -270,17 +276,31 @@ func createTables(ctx context.Context, db *dynamodb.Client, tables []manifest.Ta
 }
 
 // newGateway builds the API Gateway emulator from serverless.yml's routes.
-func newGateway(m *manifest.Manifest, fns *functions, id *Identity, log *slog.Logger) (*apigw.Gateway, error) {
+func newGateway(m *manifest.Manifest, fns *functions, id *Identity, log *slog.Logger, throttled bool) (*apigw.Gateway, error) {
 	cfg := apigw.Config{Invoker: fns, Authorizer: id, Log: log}
+	throttling, err := m.Throttling()
+	if err != nil {
+		return nil, err
+	}
+	if !throttled {
+		throttling = manifest.Throttling{}
+	}
+	if d := throttling.Default; d != nil {
+		cfg.DefaultThrottle = &apigw.Throttle{Rate: d.Rate, Burst: d.Burst}
+	}
 	for _, fn := range m.Functions {
 		for _, r := range fn.Routes {
-			cfg.Routes = append(cfg.Routes, apigw.Route{
+			route := apigw.Route{
 				Method:     r.Method,
 				Path:       r.Path,
 				Function:   fn.Name,
 				Authorized: r.Authorizer != "",
 				Scopes:     r.Scopes,
-			})
+			}
+			if t, ok := throttling.Routes[r.Key()]; ok {
+				route.Throttle = &apigw.Throttle{Rate: t.Rate, Burst: t.Burst}
+			}
+			cfg.Routes = append(cfg.Routes, route)
 		}
 	}
 	if c := m.CORS; c != nil {

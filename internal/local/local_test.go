@@ -38,11 +38,13 @@ func startStack(t *testing.T) *client {
 	return startStackWith(t, local.Options{})
 }
 
-// startStackWith starts a stack with opts, filling in the stage, address,
-// data directory and serverless.yml.
+// startStackWith starts a stack with opts, filling in the stage (unless
+// set), address, data directory and serverless.yml.
 func startStackWith(t *testing.T, opts local.Options) *client {
 	t.Helper()
-	opts.Stage = fmt.Sprintf("test%d", stages.Add(1))
+	if opts.Stage == "" {
+		opts.Stage = fmt.Sprintf("test%d", stages.Add(1))
+	}
 	opts.Addr = "127.0.0.1:8080"
 	opts.DataDir = t.TempDir()
 	opts.Manifest = "../../serverless.yml"
@@ -83,7 +85,7 @@ func (c *client) do(method, path, token string, body []byte, headers ...string) 
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
-		if headers[i] == "Host" {
+		if headers[i] == "Host" { // net/http sends req.Host, not a Host header
 			req.Host = headers[i+1]
 			continue
 		}
@@ -247,9 +249,11 @@ func TestBadInputChangesNothing(t *testing.T) {
 	}
 }
 
+// CORS is open on the local stage only, for a frontend dev server on its
+// own port; deployed stages share one origin and have none.
 func TestCORS(t *testing.T) {
 	t.Parallel()
-	c := startStack(t)
+	c := startStackWith(t, local.Options{Stage: "local"})
 	r := c.do("OPTIONS", "/api/posts", "", nil,
 		"Origin", "http://localhost:5173", "Access-Control-Request-Method", "POST")
 	if r.status != http.StatusNoContent || r.header.Get("Access-Control-Allow-Origin") != "http://localhost:5173" ||

@@ -17,6 +17,7 @@ import (
 
 	"github.com/eventboard/eventboard/internal/counter"
 	"github.com/eventboard/eventboard/internal/dynamo"
+	"github.com/eventboard/eventboard/internal/local"
 	"github.com/eventboard/eventboard/internal/local/emulator"
 	"github.com/eventboard/eventboard/internal/local/jwtauth"
 	loadtest "github.com/eventboard/eventboard/internal/local/load"
@@ -34,7 +35,7 @@ func TestLoadSteps(t *testing.T) {
 	if docs == "" {
 		t.Skip("a load run; `make load` runs it (EVENTBOARD_LOAD_DOCS=docs)")
 	}
-	c := startStack(t)
+	c := startStackWith(t, local.Options{Unthrottled: true}) // measure the stack, not the buckets
 	const writers = 20
 	var ws []loadtest.Writer
 	var readIDs []string

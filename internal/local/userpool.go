@@ -7,8 +7,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/eventboard/eventboard/internal/local/cognitolocal"
 	"github.com/eventboard/eventboard/internal/local/manifest"
@@ -38,7 +41,10 @@ func newUserPool(m *manifest.Manifest, id *Identity, dataDir string, console io.
 		Issuer:   id.Issuer(),
 		Signer:   id.Signer(),
 		Mail: func(msg cognitolocal.Message) {
-			line := fmt.Sprintf("Confirmation code for %s <%s>: %s   (also at /local/mailbox?username=%s)", msg.Username, msg.Email, msg.Code, msg.Username)
+			// Usernames and addresses are the caller's text: escape what a
+			// terminal would act on rather than print.
+			line := fmt.Sprintf("Confirmation code for %s <%s>: %s   (also at /local/mailbox?username=%s)",
+				printable(msg.Username), printable(msg.Email), printable(msg.Code), url.QueryEscape(msg.Username))
 			bar := strings.Repeat("─", len([]rune(line))+2)
 			fmt.Fprintf(console, "┌%s┐\n│ %s │\n└%s┘\n", bar, line, bar)
 		},
@@ -52,6 +58,7 @@ func newUserPool(m *manifest.Manifest, id *Identity, dataDir string, console io.
 	if ttl, ok := clientTokenValidity(m, "RefreshToken"); ok {
 		cfg.RefreshTokenTTL = ttl
 	}
+	cfg.RotateRefreshTokens, cfg.RefreshGracePeriod = clientRotation(m)
 	if fn, ok := triggerFunction(m, "PostConfirmation"); ok {
 		cfg.PostConfirmation = func(ctx context.Context, event []byte) ([]byte, error) {
 			return invoke(ctx, fn, event)
@@ -106,6 +113,21 @@ func clientTokenValidity(m *manifest.Manifest, token string) (time.Duration, boo
 	return time.Duration(n) * u, true
 }
 
+// clientRotation reads the app client's RefreshTokenRotation: whether
+// refreshes rotate the refresh token, and how long the old one still works.
+func clientRotation(m *manifest.Manifest) (bool, time.Duration) {
+	res, ok := m.Resources["UserPoolClient"]
+	if !ok {
+		return false, 0
+	}
+	rot, _ := res.Properties["RefreshTokenRotation"].(map[string]any)
+	if rot["Feature"] != "ENABLED" {
+		return false, 0
+	}
+	grace, _ := asInt(rot["RetryGracePeriodSeconds"])
+	return true, time.Duration(grace) * time.Second
+}
+
 func asInt(v any) (int, bool) {
 	switch n := v.(type) {
 	case int:
@@ -144,4 +166,19 @@ func (p *userPool) mailbox(w http.ResponseWriter, r *http.Request) {
 		out.Messages = append(out.Messages, message(m))
 	}
 	_ = json.NewEncoder(w).Encode(out)
+}
+
+// printable returns s with every rune a terminal could act on or that would
+// hide or reorder text (C0 and C1 controls such as ESC, line and paragraph
+// separators, bidi and other format characters) written as a \u escape.
+func printable(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) || r == utf8.RuneError {
+			fmt.Fprintf(&b, "\\u%04X", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -225,15 +225,15 @@ func TestDevEndpointsAnswerOnlyLoopbackHosts(t *testing.T) {
 	t.Parallel()
 	c := startStack(t)
 	for _, path := range []string{"/local/functions", "/local/schedules", "/local/mailbox?username=x"} {
-		for host, want := range map[string]int{"evil.example": http.StatusForbidden, "localhost:8080": http.StatusOK, "127.0.0.1": http.StatusOK} {
+		for host, want := range map[string]int{"evil.example": http.StatusMisdirectedRequest, "localhost:8080": http.StatusOK, "127.0.0.1": http.StatusOK} {
 			r := c.do("GET", path, "", nil, "Host", host)
-			if r.status == http.StatusForbidden != (want == http.StatusForbidden) {
+			if r.status == http.StatusMisdirectedRequest != (want == http.StatusMisdirectedRequest) {
 				t.Errorf("GET %s with Host %s: %d, want %d", path, host, r.status, want)
 			}
 		}
 	}
 	r := c.do("POST", "/2015-03-31/functions/listPosts/invocations", "", []byte(`{}`), "Host", "evil.example")
-	if r.status != http.StatusForbidden {
+	if r.status != http.StatusMisdirectedRequest {
 		t.Errorf("Invoke API with a foreign Host: %d", r.status)
 	}
 	if r := c.do("POST", "/local/schedules/nope/fire", "", nil); r.status != http.StatusNotFound || !strings.Contains(string(r.body), "SCHEDULE_NOT_FOUND") {

@@ -15,6 +15,7 @@ import (
 	"github.com/eventboard/eventboard/internal/dynamo"
 	"github.com/eventboard/eventboard/internal/eventbus"
 	"github.com/eventboard/eventboard/internal/lambdafn"
+	"github.com/eventboard/eventboard/internal/logging"
 	"github.com/eventboard/eventboard/internal/outbox"
 	"github.com/eventboard/eventboard/internal/publishing"
 )
@@ -23,6 +24,8 @@ import (
 type Config struct {
 	config.Runtime
 	config.Outbox
+	// Stage is the dimension of the backlog metric the alarm watches.
+	Stage string `env:"STAGE, default=local"`
 	// MinAge leaves young records to the request that wrote them.
 	MinAge   time.Duration `env:"SWEEP_MIN_AGE, default=30s"`
 	PageSize int           `env:"SWEEP_PAGE_SIZE, default=100"`
@@ -45,12 +48,22 @@ func Wire(cfg Config, db *dynamodb.Client, eb eventbus.API, log *slog.Logger) (l
 	return New(relay, cfg, log), nil
 }
 
+// BacklogMetric is the metric each sweep reports (namespace Eventboard,
+// dimension Stage): the events it found but could not publish. A sweep that
+// could not even read the outbox reports nothing, and the alarm treats the
+// missing data point as a breach, as it does when the sweeper stops.
+const BacklogMetric = "OutboxBacklog"
+
 // New returns the handler sweeping through relay. An error makes the
 // invocation fail (and show in the function's error metric); the next run
 // tries again.
 func New(relay *outbox.Relay, cfg Config, log *slog.Logger) lambdafn.Schedule[outbox.SweepResult] {
 	return func(ctx context.Context, _ json.RawMessage) (outbox.SweepResult, error) {
 		res, err := relay.Sweep(ctx, cfg.MinAge, cfg.PageSize)
+		if err == nil || res.Found > 0 {
+			backlog := logging.EMF(time.Now(), "Eventboard", map[string]string{"Stage": cfg.Stage}, BacklogMetric, float64(res.Found-res.Published))
+			log.InfoContext(ctx, "outbox backlog", backlog...)
+		}
 		if err != nil {
 			log.ErrorContext(ctx, "sweep failed", "found", res.Found, "published", res.Published, "error", err)
 			return res, err

@@ -1,8 +1,11 @@
 package outboxsweeper_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"log/slog"
 	"testing"
 	"time"
@@ -10,6 +13,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/eventboard/eventboard/internal/inmem"
+	"github.com/eventboard/eventboard/internal/logging"
 	"github.com/eventboard/eventboard/internal/outbox"
 	"github.com/eventboard/eventboard/internal/outboxsweeper"
 )
@@ -48,4 +52,72 @@ func TestSweepThroughTheEntryPoint(t *testing.T) {
 	if res.Found != 1 || res.Published != 1 || len(b.got) != 1 || b.got[0] != "old" || ob.Len() != 1 {
 		t.Errorf("result %+v, published %v, left %d", res, b.got, ob.Len())
 	}
+}
+
+type failingBus struct{}
+
+func (failingBus) Publish(context.Context, []outbox.Record) ([]string, error) {
+	return nil, errors.New("eventbridge: PutEvents: service unavailable")
+}
+
+// If PutEvents broke, events piled up in the outbox and nothing told anyone:
+// every sweep now logs the backlog as an embedded CloudWatch metric, which
+// OutboxBacklogAlarm watches.
+func TestFinding13_SweeperReportsTheOutboxBacklogAsAMetric(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		bus     outbox.Bus
+		backlog float64
+	}{
+		{"publish works", &bus{}, 0},
+		{"publish fails", failingBus{}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ob := inmem.NewOutbox()
+			old := time.Now().Add(-time.Hour)
+			inmem.SeedOutbox(ob,
+				outbox.Record{EventID: "a", Detail: []byte(`{}`), OccurredAt: old},
+				outbox.Record{EventID: "b", Detail: []byte(`{}`), OccurredAt: old},
+			)
+			var buf bytes.Buffer
+			log := logging.New(&buf, slog.LevelInfo, "outboxSweeper")
+			h := outboxsweeper.New(outbox.NewRelay(tc.bus, ob, slog.New(slog.DiscardHandler)), outboxsweeper.Config{MinAge: time.Second, PageSize: 10, Stage: "prod"}, log)
+			_, _ = h(context.Background(), nil)
+			line := metricLine(t, &buf)
+			var meta struct {
+				CloudWatchMetrics []struct {
+					Namespace  string
+					Dimensions [][]string
+					Metrics    []struct{ Name, Unit string }
+				}
+			}
+			if err := json.Unmarshal(line["_aws"], &meta); err != nil {
+				t.Fatal(err)
+			}
+			want := `[{"Namespace":"Eventboard","Dimensions":[["Stage"]],"Metrics":[{"Name":"OutboxBacklog","Unit":"Count"}]}]`
+			got, _ := json.Marshal(meta.CloudWatchMetrics)
+			if string(got) != want || string(line["Stage"]) != `"prod"` || string(line["OutboxBacklog"]) != fmt.Sprint(tc.backlog) {
+				t.Errorf("metric line = %s %s %s, want backlog %v", got, line["Stage"], line["OutboxBacklog"], tc.backlog)
+			}
+		})
+	}
+}
+
+// metricLine returns the log line that carries an embedded metric.
+func metricLine(t *testing.T, buf *bytes.Buffer) map[string]json.RawMessage {
+	t.Helper()
+	dec := json.NewDecoder(buf)
+	for dec.More() {
+		var line map[string]json.RawMessage
+		if err := dec.Decode(&line); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := line["_aws"]; ok {
+			return line
+		}
+	}
+	t.Fatal("no log line carries an embedded metric")
+	return nil
 }

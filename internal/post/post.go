@@ -52,26 +52,31 @@ type Draft struct {
 	Content string
 }
 
-// Normalize validates d and returns it in the form it is stored: the title
-// trimmed of surrounding white space, the content as given. It returns an
-// apperr.Invalid error naming the first field that breaks a rule.
+// Normalize validates d against the text rules (text.go) and the limits,
+// and returns it in the form it is stored: the title trimmed of surrounding
+// white space, the content as given. It returns an apperr.Invalid error
+// (INVALID_TITLE, INVALID_CONTENT) naming the first field that breaks a rule.
 func (d Draft) Normalize() (Draft, error) {
 	title := strings.TrimSpace(d.Title)
 	switch n := utf8.RuneCountInString(title); {
 	case !utf8.ValidString(d.Title):
 		return Draft{}, apperr.New(apperr.Invalid, "INVALID_TITLE", "title must be valid UTF-8 text.")
-	case n == 0:
+	case n == 0 || !hasVisible(title):
 		return Draft{}, apperr.New(apperr.Invalid, "INVALID_TITLE", "title must not be empty.")
 	case n > MaxTitleLen:
 		return Draft{}, apperr.Errorf(apperr.Invalid, "INVALID_TITLE", "title must be at most %d characters.", MaxTitleLen)
+	case !all(title, titleRune):
+		return Draft{}, apperr.New(apperr.Invalid, "INVALID_TITLE", "title must be one line without control or bidirectional formatting characters.")
 	}
 	switch n := utf8.RuneCountInString(d.Content); {
 	case !utf8.ValidString(d.Content):
 		return Draft{}, apperr.New(apperr.Invalid, "INVALID_CONTENT", "content must be valid UTF-8 text.")
-	case strings.TrimSpace(d.Content) == "":
+	case !hasVisible(d.Content):
 		return Draft{}, apperr.New(apperr.Invalid, "INVALID_CONTENT", "content must not be empty.")
 	case n > MaxContentLen:
 		return Draft{}, apperr.Errorf(apperr.Invalid, "INVALID_CONTENT", "content must be at most %d characters.", MaxContentLen)
+	case !all(d.Content, contentRune):
+		return Draft{}, apperr.New(apperr.Invalid, "INVALID_CONTENT", "content must not hold control characters other than tabs and line breaks.")
 	}
 	return Draft{Title: title, Content: d.Content}, nil
 }
@@ -99,6 +104,10 @@ type Page struct {
 //     never brought back.
 type Store interface {
 	Create(ctx context.Context, p Post, ev outbox.Record) error
+	// CreateOnce is Create that also records c in the same atomic write.
+	// When a claim of c.Key exists and has not expired, it writes nothing
+	// and returns a *ClaimedError holding that claim.
+	CreateOnce(ctx context.Context, p Post, ev outbox.Record, c Claim) error
 	Get(ctx context.Context, id string) (Post, error)
 	List(ctx context.Context, limit int, after string) (posts []Post, next string, err error)
 	Update(ctx context.Context, p Post, expectedVersion int, ev outbox.Record) error

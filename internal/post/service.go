@@ -61,14 +61,48 @@ func NewService(store Store, relay Relay, producer string, opts ...Option) *Serv
 }
 
 // Create validates d and stores it as a new post by author, at version 1.
-func (s *Service) Create(ctx context.Context, author Author, d Draft) (Post, error) {
-	d, err := d.Normalize()
-	if err != nil {
-		return Post{}, err
+// With an idempotency key (the client's Idempotency-Key; "" for none), a
+// repeat of the same key by the same author within IdempotencyTTL creates
+// nothing: with the same draft it returns the post the key created (replayed
+// is true, and no event is emitted again), with another draft it is
+// ErrIdempotencyKeyReused. ErrInvalidIdempotencyKey for a malformed key.
+func (s *Service) Create(ctx context.Context, author Author, d Draft, idempotencyKey string) (p Post, replayed bool, err error) {
+	if idempotencyKey != "" && !validIdempotencyKey(idempotencyKey) {
+		return Post{}, false, ErrInvalidIdempotencyKey
 	}
+	d, err = d.Normalize()
+	if err != nil {
+		return Post{}, false, err
+	}
+	p, ev, err := s.draftPost(ctx, author, d)
+	if err != nil {
+		return Post{}, false, err
+	}
+	if idempotencyKey == "" {
+		err = s.store.Create(ctx, p, ev)
+	} else {
+		claim := Claim{Key: author.ID + "#" + idempotencyKey, Digest: d.digest(), PostID: p.ID, Expires: p.CreatedAt.Add(IdempotencyTTL)}
+		err = s.store.CreateOnce(ctx, p, ev, claim)
+		if prior, ok := asClaimed(err); ok {
+			if prior.Digest != claim.Digest {
+				return Post{}, false, ErrIdempotencyKeyReused
+			}
+			earlier, err := s.Get(ctx, prior.PostID)
+			return earlier, err == nil, err
+		}
+	}
+	if err != nil {
+		return Post{}, false, fmt.Errorf("post.Create %s: %w", p.ID, err)
+	}
+	s.publish(ctx, ev)
+	return p, false, nil
+}
+
+// draftPost returns the new post d becomes and its PostCreated event.
+func (s *Service) draftPost(ctx context.Context, author Author, d Draft) (Post, outbox.Record, error) {
 	id, err := s.newID()
 	if err != nil {
-		return Post{}, fmt.Errorf("post.Create: new id: %w", err)
+		return Post{}, outbox.Record{}, fmt.Errorf("post.Create: new id: %w", err)
 	}
 	now := s.now().UTC().Truncate(time.Millisecond)
 	p := Post{
@@ -85,13 +119,9 @@ func (s *Service) Create(ctx context.Context, author Author, d Draft) (Post, err
 		PostID: p.ID, AuthorID: p.AuthorID, AuthorName: p.AuthorName, Title: p.Title, CreatedAt: p.CreatedAt, Version: p.Version,
 	})
 	if err != nil {
-		return Post{}, fmt.Errorf("post.Create: %w", err)
+		return Post{}, outbox.Record{}, fmt.Errorf("post.Create: %w", err)
 	}
-	if err := s.store.Create(ctx, p, ev); err != nil {
-		return Post{}, fmt.Errorf("post.Create %s: %w", p.ID, err)
-	}
-	s.publish(ctx, ev)
-	return p, nil
+	return p, ev, nil
 }
 
 // Get returns the post with the given id (ErrInvalidID, ErrNotFound).

@@ -50,7 +50,7 @@ func BenchmarkListPosts(b *testing.B) {
 		e.create(b, "benchmark")
 	}
 	req := fixture(b, "list-posts.json")
-	req.QueryStringParameters["limit"] = "20"
+	req.RawQueryString = "limit=20"
 	payload, _ := json.Marshal(req)
 	h := lambda.NewHandler(httpapi.Lambda(slog.New(slog.DiscardHandler), e.h.List))
 	ctx := context.Background()

@@ -27,11 +27,15 @@ func New(svc *post.Service, sessions httpapi.SessionChecker, log *slog.Logger) *
 
 // List serves GET /api/posts?limit=&cursor=.
 func (h *Handlers) List(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	limit, err := httpapi.QueryInt(req, "limit", post.DefaultLimit, post.ErrInvalidLimit)
+	query, err := httpapi.Query(req)
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	page, err := h.svc.List(ctx, limit, req.QueryStringParameters["cursor"])
+	limit, err := httpapi.QueryInt(query, "limit", post.DefaultLimit, post.ErrInvalidLimit)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	page, err := h.svc.List(ctx, limit, query["cursor"])
 	if err != nil {
 		return httpapi.Response{}, err
 	}
@@ -54,7 +58,10 @@ type createRequest struct {
 	Content *string `json:"content"`
 }
 
-// Create serves POST /api/posts: 201 with the post and its Location.
+// Create serves POST /api/posts: 201 with the post and its Location. With
+// an Idempotency-Key header, a retry answers 201 with the post the key
+// created (and Idempotent-Replayed: true), or 409 IDEMPOTENCY_KEY_REUSED
+// when the body differs.
 func (h *Handlers) Create(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	caller, err := httpapi.Authenticate(ctx, req, h.sessions)
 	if err != nil {
@@ -67,7 +74,8 @@ func (h *Handlers) Create(ctx context.Context, req httpapi.Request) (httpapi.Res
 	if err := httpapi.Require(httpapi.Has("title", body.Title != nil), httpapi.Has("content", body.Content != nil)); err != nil {
 		return httpapi.Response{}, err
 	}
-	p, err := h.svc.Create(ctx, author(caller), post.Draft{Title: *body.Title, Content: *body.Content})
+	key := httpapi.Header(req, "idempotency-key")
+	p, replayed, err := h.svc.Create(ctx, author(caller), post.Draft{Title: *body.Title, Content: *body.Content}, key)
 	if err != nil {
 		return httpapi.Response{}, err
 	}
@@ -76,6 +84,9 @@ func (h *Handlers) Create(ctx context.Context, req httpapi.Request) (httpapi.Res
 		return httpapi.Response{}, err
 	}
 	resp.Headers["Location"] = "/api/posts/" + p.ID
+	if replayed {
+		resp.Headers["Idempotent-Replayed"] = "true"
+	}
 	return resp, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -312,7 +313,7 @@ func TestListPagesNewestFirst(t *testing.T) {
 		if page.NextCursor == "" {
 			break
 		}
-		req.QueryStringParameters["cursor"] = page.NextCursor
+		req.RawQueryString = "limit=2&cursor=" + url.QueryEscape(page.NextCursor)
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("ids (-want +got):\n%s", diff)
@@ -323,7 +324,7 @@ func TestListEmptyIsAnArray(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	req := fixture(t, "list-posts.json")
-	req.QueryStringParameters = nil
+	req.QueryStringParameters, req.RawQueryString = nil, ""
 	resp := invoke(t, e.h.List, req)
 	if resp.StatusCode != 200 || resp.Body != `{"posts":[]}` {
 		t.Errorf("got %d %s, want 200 {\"posts\":[]}", resp.StatusCode, resp.Body)
@@ -355,8 +356,43 @@ func TestListRejectsBadParameters(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			req := fixture(t, "list-posts.json")
-			req.QueryStringParameters = tc.query
+			req.QueryStringParameters, req.RawQueryString = tc.query, ""
 			wantError(t, invoke(t, e.h.List, req), 400, tc.code)
+		})
+	}
+}
+
+// Malformed query strings were dropped and the default page served, so a
+// client never learned its cursor or limit was not read.
+func TestFinding08_MalformedQueryStringRefused(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.create(t, "one")
+	for _, tc := range []struct {
+		raw    string
+		status int
+		code   string
+	}{
+		{"cursor=%%%x", 400, "INVALID_QUERY"},
+		{"limit=%zz", 400, "INVALID_QUERY"},
+		{"limit=5;limit=6", 400, "INVALID_QUERY"},
+		{"limit=5&limit=6", 400, "INVALID_QUERY"},
+		{"limit=5;cursor=x", 400, "INVALID_QUERY"},
+		{"limit=1&", 200, ""},
+		{"limit=%31", 200, ""}, // "1", percent-encoded
+	} {
+		t.Run(tc.raw, func(t *testing.T) {
+			t.Parallel()
+			req := fixture(t, "list-posts.json")
+			req.RawQueryString = tc.raw
+			resp := invoke(t, e.h.List, req)
+			if tc.status != 200 {
+				wantError(t, resp, tc.status, tc.code)
+				return
+			}
+			if page := decode[post.Page](t, resp); resp.StatusCode != 200 || len(page.Posts) != 1 {
+				t.Errorf("got %d %s", resp.StatusCode, resp.Body)
+			}
 		})
 	}
 }
@@ -554,5 +590,51 @@ func TestEmittedEventsMatchTheContract(t *testing.T) {
 	}
 	if e.outbox.Len() != 3 {
 		t.Errorf("outbox holds %d records; the relay here publishes nothing, so all 3 must wait there", e.outbox.Len())
+	}
+}
+
+// A client retrying POST /api/posts after a timeout created a duplicate:
+// with an Idempotency-Key, the same key and body give the same post, and the
+// same key with another body is refused.
+func TestFinding15_IdempotencyKeyOnCreate(t *testing.T) {
+	t.Parallel()
+	ob, relay := inmem.NewOutbox(), &recordingRelay{}
+	store := inmem.NewPostStore(ob)
+	h := postapi.New(post.NewService(store, relay, "eventboard.test"), inmem.NewRevocations(), slog.New(slog.DiscardHandler))
+	create := func(key, body string, user ...string) events.APIGatewayV2HTTPResponse {
+		t.Helper()
+		req := fixture(t, "create-post.json")
+		req.Body = body
+		if key != "" {
+			req.Headers["idempotency-key"] = key
+		}
+		if len(user) > 0 {
+			req.RequestContext.Authorizer.JWT.Claims["sub"] = user[0]
+		}
+		return invoke(t, h.Create, req)
+	}
+	const body = `{"title":"Hello","content":"once"}`
+	first := create("8e0f6c1e-2b7a-4b8e-9d1f-0a1b2c3d4e5f", body)
+	if first.StatusCode != 201 {
+		t.Fatalf("first: %d %s", first.StatusCode, first.Body)
+	}
+	retry := create("8e0f6c1e-2b7a-4b8e-9d1f-0a1b2c3d4e5f", body)
+	if retry.StatusCode != 201 || retry.Body != first.Body || retry.Headers["Location"] != first.Headers["Location"] || retry.Headers["Idempotent-Replayed"] != "true" {
+		t.Errorf("retry: %d %s %v, want the first post again", retry.StatusCode, retry.Body, retry.Headers)
+	}
+	wantError(t, create("8e0f6c1e-2b7a-4b8e-9d1f-0a1b2c3d4e5f", `{"title":"Hello","content":"other"}`), 409, "IDEMPOTENCY_KEY_REUSED")
+	// Keys are per author: another user's same key is a new post.
+	if other := create("8e0f6c1e-2b7a-4b8e-9d1f-0a1b2c3d4e5f", body, "0b6f3c7e-9d2a-5e4f-8a1b-2c3d4e5f6a7b"); other.StatusCode != 201 || other.Body == first.Body {
+		t.Errorf("another author's key: %d %s", other.StatusCode, other.Body)
+	}
+	for _, bad := range []string{"has space", "x,y", strings.Repeat("k", 129), "é"} {
+		wantError(t, create(bad, body), 400, "INVALID_IDEMPOTENCY_KEY")
+	}
+	if second := create("", body); second.StatusCode != 201 || second.Body == first.Body {
+		t.Errorf("without a key: %d %s", second.StatusCode, second.Body)
+	}
+	posts, _, _ := store.List(context.Background(), 10, "")
+	if len(posts) != 3 || len(relay.records()) != 3 {
+		t.Errorf("%d posts and %d events, want 3 and 3 (no duplicate)", len(posts), len(relay.records()))
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+	"golang.org/x/time/rate"
 )
 
 // Invoker invokes a function with a JSON payload and returns its JSON
@@ -48,6 +49,9 @@ type Route struct {
 	// Authorized routes run the authorizer and require Scopes.
 	Authorized bool
 	Scopes     []string
+	// Throttle is the route's own bucket (RouteSettings); nil: the
+	// stage's DefaultThrottle.
+	Throttle *Throttle
 }
 
 // Key is API Gateway's route key, "GET /api/posts/{id}".
@@ -73,6 +77,11 @@ type Config struct {
 	// MaxBodyBytes is the largest request body the gateway passes on
 	// (API Gateway: 10 MB); larger is a 413 without invoking anything.
 	MaxBodyBytes int64
+	// MaxHeaderBytes caps the request line and headers together (API
+	// Gateway: 10 KB); larger is a 431 without invoking anything.
+	MaxHeaderBytes int
+	// DefaultThrottle is the stage's DefaultRouteSettings; nil: none.
+	DefaultThrottle *Throttle
 }
 
 // Gateway is an http.Handler serving the API.
@@ -91,6 +100,9 @@ func New(cfg Config) (*Gateway, error) {
 	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 10 << 20
+	}
+	if cfg.MaxHeaderBytes == 0 {
+		cfg.MaxHeaderBytes = 10 << 10
 	}
 	g := &Gateway{cfg: cfg, mux: http.NewServeMux()}
 	for _, r := range cfg.Routes {
@@ -113,7 +125,11 @@ func (g *Gateway) handle(r Route) (err error) {
 			err = fmt.Errorf("apigw.New: route %s: %v", r.Key(), p)
 		}
 	}()
-	g.mux.Handle(muxPattern(r), &routeHandler{gw: g, route: r})
+	t := r.Throttle
+	if t == nil {
+		t = g.cfg.DefaultThrottle
+	}
+	g.mux.Handle(muxPattern(r), &routeHandler{gw: g, route: r, limiter: t.limiter()})
 	return nil
 }
 
@@ -126,29 +142,34 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 }
 
 type routeHandler struct {
-	gw    *Gateway
-	route Route
+	gw      *Gateway
+	route   Route
+	limiter *rate.Limiter // nil: not throttled
 }
 
 func (h *routeHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	g, route := h.gw, h.route
 	requestID := newRequestID()
+	// Every answer carries the request id, the function's too.
+	w.Header().Set("Apigw-Requestid", requestID)
 	if req.Method != route.Method { // ServeMux routes HEAD to GET; API Gateway does not
 		writeError(w, http.StatusNotFound, "ROUTE_NOT_FOUND", "No route matches "+req.Method+" "+req.URL.Path+".", requestID)
 		return
 	}
-	ev, err := buildEvent(req, route, requestID, g.cfg.MaxBodyBytes)
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			writeError(w, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE", "The request body is too large.", requestID)
-			return
-		}
-		writeError(w, http.StatusBadRequest, "BAD_REQUEST", "The request could not be read.", requestID)
+	if headerBytes(req) > g.cfg.MaxHeaderBytes {
+		writeError(w, http.StatusRequestHeaderFieldsTooLarge, "HEADERS_TOO_LARGE", "The request headers are too large.", requestID)
 		return
 	}
+	if throttled(w, h.limiter, requestID) {
+		return
+	}
+	// The authorizer runs before the body is read: an unauthorized caller
+	// cannot make the gateway read megabytes.
+	var authz *authorizerContext
 	if route.Authorized {
-		claims, scopes, err := g.cfg.Authorizer.Authorize(req.Header.Get("Authorization"), route.Scopes)
+		// Repeated headers reach the function joined by commas, as API
+		// Gateway joins them: the authorizer judges what the function sees.
+		claims, scopes, err := g.cfg.Authorizer.Authorize(strings.Join(req.Header.Values("Authorization"), ","), route.Scopes)
 		switch {
 		case errors.Is(err, ErrForbidden):
 			g.cfg.Log.Info("authorizer refused", "route", route.Key(), "requestId", requestID, "reason", err.Error())
@@ -160,8 +181,19 @@ func (h *routeHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 			writeError(w, http.StatusUnauthorized, "UNAUTHORIZED", "A valid access token is required.", requestID)
 			return
 		}
-		ev.RequestContext.Authorizer = &authorizerContext{JWT: &jwtContext{Claims: claims, Scopes: scopes}}
+		authz = &authorizerContext{JWT: &jwtContext{Claims: claims, Scopes: scopes}}
 	}
+	ev, err := buildEvent(req, route, requestID, g.cfg.MaxBodyBytes)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			writeError(w, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE", "The request body is too large.", requestID)
+			return
+		}
+		writeError(w, http.StatusBadRequest, "BAD_REQUEST", "The request could not be read.", requestID)
+		return
+	}
+	ev.RequestContext.Authorizer = authz
 	payload, err := json.Marshal(ev)
 	if err != nil {
 		g.internalError(w, route, requestID, fmt.Errorf("marshal event: %w", err))
@@ -175,6 +207,18 @@ func (h *routeHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if err := writeResponse(w, out); err != nil {
 		g.internalError(w, route, requestID, fmt.Errorf("function %s answered: %w", route.Function, err))
 	}
+}
+
+// headerBytes is the size of the request line and headers, as API Gateway
+// counts them against its 10 KB limit.
+func headerBytes(req *http.Request) int {
+	n := len(req.Method) + len(req.URL.RequestURI()) + len(req.Proto) + len(req.Host)
+	for k, vs := range req.Header {
+		for _, v := range vs {
+			n += len(k) + len(v)
+		}
+	}
+	return n
 }
 
 func (g *Gateway) internalError(w http.ResponseWriter, r Route, requestID string, err error) {

@@ -88,7 +88,7 @@ func opAdminCreateUser(s *Server, _ *http.Request, req *adminCreateUserRequest) 
 		}
 		st.Users[key] = u
 		if msg != nil {
-			st.Mailboxes[key] = append(st.Mailboxes[key], *msg)
+			st.deliver(key, *msg)
 		}
 		return nil
 	})

@@ -127,13 +127,23 @@ func (s *Server) passwordAuth(params map[string]string) (any, error) {
 	if err := s.checkSecretHash(params[paramSecretHash], username, stored); err != nil {
 		return nil, err
 	}
-	if u == nil {
-		passwordMatches(decoyHash(), password)
+	key := userKey(username)
+	if s.passwordFailures.locked(key, s.now()) {
+		return nil, newError(errNotAuthorized, msgPasswordAttemptsExceeded)
+	}
+	hash := decoyHash()
+	if u != nil {
+		hash = u.PasswordHash
+	}
+	ok, err := passwordMatches(hash, password)
+	if err != nil {
+		return nil, err
+	}
+	if u == nil || !ok {
+		s.passwordFailures.fail(key, s.now())
 		return nil, newError(errNotAuthorized, msgIncorrectCredentials)
 	}
-	if !passwordMatches(u.PasswordHash, password) {
-		return nil, newError(errNotAuthorized, msgIncorrectCredentials)
-	}
+	s.passwordFailures.succeed(key)
 	switch u.Status {
 	case statusUnconfirmed:
 		return nil, newError(errUserNotConfirmed, msgUserNotConfirmed)

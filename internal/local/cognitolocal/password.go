@@ -5,8 +5,10 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/crypto/scrypt"
 )
@@ -89,9 +91,45 @@ const (
 	saltLen      = 16
 )
 
-// hashPassword returns an scrypt hash of password in the form
-// $scrypt$ln=15,r=8,p=1$<salt>$<key>, salt and key in unpadded base64.
-func hashPassword(password string) (string, error) {
+// scryptSlots bounds how many scrypt hashes run at once, process-wide: each
+// takes 32 MiB at ln=15, so 128 concurrent sign-ins took the local stack to
+// 4 GB. A caller waits up to scryptWait for a slot, then is told to slow
+// down (TooManyRequestsException), as Cognito answers a flood.
+var scryptSlots = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
+
+// scryptWait is how long a hash waits for a slot.
+var scryptWait = 2 * time.Second
+
+// errScryptBusy is the answer when no scrypt slot came free in time.
+var errScryptBusy = newError(errTooManyRequests, "Too many requests, please try again later.")
+
+// withScrypt runs fn holding a scrypt slot, or returns errScryptBusy.
+func withScrypt(fn func()) error {
+	timer := time.NewTimer(scryptWait)
+	defer timer.Stop()
+	select {
+	case scryptSlots <- struct{}{}:
+	case <-timer.C:
+		return errScryptBusy
+	}
+	defer func() { <-scryptSlots }()
+	fn()
+	return nil
+}
+
+// hashPassword returns an scrypt hash of password (rawHash), or
+// errScryptBusy.
+func hashPassword(password string) (hash string, err error) {
+	if busy := withScrypt(func() { hash, err = rawHash(password) }); busy != nil {
+		return "", busy
+	}
+	return hash, err
+}
+
+// rawHash returns an scrypt hash of password in the form
+// $scrypt$ln=15,r=8,p=1$<salt>$<key>, salt and key in unpadded base64,
+// without waiting for a slot.
+func rawHash(password string) (string, error) {
 	salt := make([]byte, saltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
@@ -106,36 +144,39 @@ func hashPassword(password string) (string, error) {
 }
 
 // passwordMatches reports whether password hashes to hash. A malformed hash
-// matches nothing.
-func passwordMatches(hash, password string) bool {
+// matches nothing. The error is errScryptBusy.
+func passwordMatches(hash, password string) (bool, error) {
 	parts := strings.Split(hash, "$")
 	if len(parts) != 5 || parts[0] != "" || parts[1] != "scrypt" {
-		return false
+		return false, nil
 	}
 	var logN, r, p int
 	if _, err := fmt.Sscanf(parts[2], "ln=%d,r=%d,p=%d", &logN, &r, &p); err != nil || logN < 1 || logN > 30 {
-		return false
+		return false, nil
 	}
 	enc := base64.RawStdEncoding
 	salt, err := enc.DecodeString(parts[3])
 	if err != nil {
-		return false
+		return false, nil
 	}
 	want, err := enc.DecodeString(parts[4])
 	if err != nil {
-		return false
+		return false, nil
 	}
-	got, err := scrypt.Key([]byte(password), salt, 1<<logN, r, p, len(want))
+	var got []byte
+	if busy := withScrypt(func() { got, err = scrypt.Key([]byte(password), salt, 1<<logN, r, p, len(want)) }); busy != nil {
+		return false, busy
+	}
 	if err != nil {
-		return false
+		return false, nil
 	}
-	return subtle.ConstantTimeCompare(got, want) == 1
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
 // decoyHash is checked against the password of a sign-in for an unknown user,
 // so that such a sign-in takes as long as one with a wrong password.
 var decoyHash = sync.OnceValue(func() string {
-	h, err := hashPassword("decoy password, never a user's")
+	h, err := rawHash("decoy password, never a user's")
 	if err != nil {
 		return ""
 	}

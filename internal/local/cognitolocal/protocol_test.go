@@ -158,7 +158,7 @@ func TestPasswordHash(t *testing.T) {
 		{"", testPassword, false},
 		{"$scrypt$ln=99,r=8,p=1$AAAA$AAAA", testPassword, false},
 	} {
-		if got := passwordMatches(tt.hash, tt.password); got != tt.want {
+		if got, err := passwordMatches(tt.hash, tt.password); err != nil || got != tt.want {
 			t.Errorf("passwordMatches(%.20q, %q) = %v, want %v", tt.hash, tt.password, got, tt.want)
 		}
 	}

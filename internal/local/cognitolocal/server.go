@@ -68,6 +68,11 @@ type Config struct {
 	AccessTokenTTL, IDTokenTTL time.Duration
 	// RefreshTokenTTL is the refresh token lifetime; zero means 30 days.
 	RefreshTokenTTL time.Duration
+	// RotateRefreshTokens is the app client's RefreshTokenRotation:
+	// GetTokensFromRefreshToken issues a new refresh token each time, and
+	// the old one works for RefreshGracePeriod more (0: not at all).
+	RotateRefreshTokens bool
+	RefreshGracePeriod  time.Duration
 	// CodeTTL is how long a confirmation code is valid; zero means 24 h.
 	CodeTTL time.Duration
 	// Now is the clock; nil means time.Now.
@@ -95,6 +100,9 @@ type Server struct {
 
 	mu         sync.Mutex
 	challenges map[string]challenge // Session → pending NEW_PASSWORD_REQUIRED challenge
+
+	passwordFailures lockouts // by userKey
+	codeFailures     lockouts // by userKey
 }
 
 // New returns a Server for cfg, with the state found in cfg.DataDir. It
@@ -156,20 +164,21 @@ func New(cfg Config) (*Server, error) {
 
 // operations maps an X-Amz-Target operation name to its implementation.
 var operations = map[string]operation{
-	"SignUp":                 handler(opSignUp),
-	"ConfirmSignUp":          handler(opConfirmSignUp),
-	"ResendConfirmationCode": handler(opResendConfirmationCode),
-	"InitiateAuth":           handler(opInitiateAuth),
-	"RespondToAuthChallenge": handler(opRespondToAuthChallenge),
-	"GetUser":                handler(opGetUser),
-	"GlobalSignOut":          handler(opGlobalSignOut),
-	"RevokeToken":            handler(opRevokeToken),
-	"ForgotPassword":         handler(opForgotPassword),
-	"ConfirmForgotPassword":  handler(opConfirmForgotPassword),
-	"AdminCreateUser":        handler(opAdminCreateUser),
-	"AdminConfirmSignUp":     handler(opAdminConfirmSignUp),
-	"AdminGetUser":           handler(opAdminGetUser),
-	"AdminDeleteUser":        handler(opAdminDeleteUser),
+	"SignUp":                    handler(opSignUp),
+	"ConfirmSignUp":             handler(opConfirmSignUp),
+	"ResendConfirmationCode":    handler(opResendConfirmationCode),
+	"InitiateAuth":              handler(opInitiateAuth),
+	"GetTokensFromRefreshToken": handler(opGetTokensFromRefreshToken),
+	"RespondToAuthChallenge":    handler(opRespondToAuthChallenge),
+	"GetUser":                   handler(opGetUser),
+	"GlobalSignOut":             handler(opGlobalSignOut),
+	"RevokeToken":               handler(opRevokeToken),
+	"ForgotPassword":            handler(opForgotPassword),
+	"ConfirmForgotPassword":     handler(opConfirmForgotPassword),
+	"AdminCreateUser":           handler(opAdminCreateUser),
+	"AdminConfirmSignUp":        handler(opAdminConfirmSignUp),
+	"AdminGetUser":              handler(opAdminGetUser),
+	"AdminDeleteUser":           handler(opAdminDeleteUser),
 }
 
 // Mailbox returns the messages sent to username (matched without regard to

@@ -71,7 +71,7 @@ func opSignUp(s *Server, _ *http.Request, req *signUpRequest) (any, error) {
 			return newError(errUsernameExists, "User already exists")
 		}
 		st.Users[key] = u
-		st.Mailboxes[key] = append(st.Mailboxes[key], msg)
+		st.deliver(key, msg)
 		return nil
 	})
 	if err != nil {
@@ -108,9 +108,13 @@ func opConfirmSignUp(s *Server, r *http.Request, req *confirmSignUpRequest) (any
 	if req.ConfirmationCode == "" {
 		return nil, missingParameter("confirmationCode")
 	}
+	key := userKey(req.Username)
+	if s.codeFailures.locked(key, s.now()) {
+		return nil, newError(errLimitExceeded, msgAttemptLimitExceeded)
+	}
 	var event []byte
 	err := s.update(func(st *state) error {
-		u := st.Users[userKey(req.Username)]
+		u := st.Users[key]
 		stored := ""
 		if u != nil {
 			stored = u.Username
@@ -138,9 +142,13 @@ func opConfirmSignUp(s *Server, r *http.Request, req *confirmSignUpRequest) (any
 		event, err = s.postConfirmationEvent(u, s.cfg.ClientID, req.ClientMetadata)
 		return err
 	})
+	if e, ok := err.(*apiError); ok && e.Type == errCodeMismatch {
+		s.codeFailures.fail(key, s.now())
+	}
 	if err != nil {
 		return nil, err
 	}
+	s.codeFailures.succeed(key)
 	if err := s.runPostConfirmation(r.Context(), event); err != nil {
 		return nil, err
 	}
@@ -192,7 +200,7 @@ func opResendConfirmationCode(s *Server, _ *http.Request, req *resendConfirmatio
 		u.Code = c
 		u.Modified = s.now()
 		msg = &Message{Username: u.Username, Email: u.Attributes[attrEmail], Code: c.Value, SentAt: s.now()}
-		st.Mailboxes[key] = append(st.Mailboxes[key], *msg)
+		st.deliver(key, *msg)
 		return nil
 	})
 	if err != nil {

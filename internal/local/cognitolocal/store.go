@@ -67,6 +67,10 @@ type session struct {
 	AuthTime      time.Time `json:"authTime"`
 	Expires       time.Time `json:"expires"` // of the refresh token
 	Revoked       bool      `json:"revoked,omitempty"`
+	// PreviousDigest is the refresh token the last rotation replaced; it
+	// still works until PreviousUntil (the client's retry grace period).
+	PreviousDigest string    `json:"previousDigest,omitempty"`
+	PreviousUntil  time.Time `json:"previousUntil,omitzero"`
 }
 
 // store holds the state and writes it to disk after every change.
@@ -120,6 +124,9 @@ func (st *store) reindex() {
 	st.byDigest = make(map[string]string, len(st.state.Sessions))
 	for origin, ss := range st.state.Sessions {
 		st.byDigest[ss.RefreshDigest] = origin
+		if ss.PreviousDigest != "" {
+			st.byDigest[ss.PreviousDigest] = origin
+		}
 	}
 }
 
@@ -143,6 +150,7 @@ func (st *store) update(now time.Time, keep time.Duration, f func(*state) error)
 		if now.After(ss.Expires.Add(keep)) {
 			delete(st.state.Sessions, origin)
 			delete(st.byDigest, ss.RefreshDigest)
+			delete(st.byDigest, ss.PreviousDigest)
 		}
 	}
 	return st.save()
@@ -190,4 +198,18 @@ func (st *store) save() error {
 		return fmt.Errorf("cognitolocal: save state: %w", err)
 	}
 	return nil
+}
+
+// maxMailPerUser bounds a mailbox: only the latest codes matter, and a loop
+// of resends must not grow the state without end.
+const maxMailPerUser = 10
+
+// deliver adds msg to key's mailbox, dropping the oldest beyond
+// maxMailPerUser.
+func (st *state) deliver(key string, msg Message) {
+	box := append(st.Mailboxes[key], msg)
+	if over := len(box) - maxMailPerUser; over > 0 {
+		box = append([]Message(nil), box[over:]...)
+	}
+	st.Mailboxes[key] = box
 }

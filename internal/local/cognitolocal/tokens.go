@@ -123,7 +123,7 @@ func (s *Server) authenticate(accessToken string) (*user, map[string]string, err
 	if accessToken == "" {
 		return nil, nil, missingParameter("accessToken")
 	}
-	auth, err := s.authorizer.Authorize(accessToken, nil)
+	auth, err := s.authorizer.AuthorizeToken(accessToken, nil)
 	if err != nil {
 		var authErr *jwtauth.AuthError
 		if errors.As(err, &authErr) && authErr.Reason == reasonTokenExpired {

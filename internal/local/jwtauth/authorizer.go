@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/eventboard/eventboard/internal/httpapi"
 )
 
 // AuthorizerConfig configures an [Authorizer], like the JwtConfiguration of an
@@ -86,8 +88,8 @@ func NewAuthorizer(cfg AuthorizerConfig) (*Authorizer, error) {
 // Authorize checks the Authorization header of a request to a route that
 // requires requiredScopes (none for a route without authorization scopes).
 //
-// The header may hold "Bearer <token>", with the scheme in any case, or the
-// bare token, as API Gateway's identity source allows. The token passes when:
+// The header must hold "Bearer <token>" (httpapi.ParseBearer), with the
+// scheme in any case. The token passes when:
 // its alg is RS256 (never none, HS256 or any other); its kid names a key in
 // the key set and that key verifies its signature; iss equals the configured
 // issuer; aud, or client_id when aud is absent, is one of the configured
@@ -102,7 +104,12 @@ func NewAuthorizer(cfg AuthorizerConfig) (*Authorizer, error) {
 // refusal it returns a nil Authorization and an *[AuthError] with status 403
 // when only the scope check failed, and 401 otherwise.
 func (a *Authorizer) Authorize(authorizationHeader string, requiredScopes []string) (*Authorization, error) {
-	raw := bearerToken(authorizationHeader)
+	return a.AuthorizeToken(bearerToken(authorizationHeader), requiredScopes)
+}
+
+// AuthorizeToken is Authorize for a token already taken out of its header
+// (an API call that carries it in its body, as Cognito's GetUser does).
+func (a *Authorizer) AuthorizeToken(raw string, requiredScopes []string) (*Authorization, error) {
 	if raw == "" {
 		return nil, unauthorized(reasonNoToken)
 	}
@@ -137,16 +144,13 @@ func (a *Authorizer) Authorize(authorizationHeader string, requiredScopes []stri
 	}
 }
 
-// bearerToken strips an optional, case-insensitive "Bearer" scheme and the
-// surrounding white space from an Authorization header value.
+// bearerToken returns the token of an Authorization header value in the one
+// form the API accepts (httpapi.ParseBearer, which every Lambda uses too), or
+// "". API Gateway's authorizer also takes a bare token; the Lambdas would
+// refuse it, so the local gateway refuses it at once.
 func bearerToken(header string) string {
-	h := strings.TrimSpace(header)
-	const scheme = "bearer"
-	if len(h) >= len(scheme) && strings.EqualFold(h[:len(scheme)], scheme) &&
-		(len(h) == len(scheme) || h[len(scheme)] == ' ' || h[len(scheme)] == '\t') {
-		h = strings.TrimSpace(h[len(scheme):])
-	}
-	return h
+	token, _ := httpapi.ParseBearer(header)
+	return token
 }
 
 // errUnknownKid marks a keyfunc failure, which the parser otherwise reports

@@ -111,9 +111,9 @@ func TestLoadServerlessYML(t *testing.T) {
 		t.Errorf("Authorizers (-want +got):\n%s", diff)
 	}
 
-	// Deployed stages serve the SPA and the API from one origin: no CORS.
+	// CORS is the local stage's alone (TestFinding12_NoLocalhostCORSOutsideLocal).
 	if m.CORS != nil {
-		t.Errorf("CORS in stage test = %+v, want none", m.CORS)
+		t.Errorf("CORS = %+v for stage test, want none", m.CORS)
 	}
 
 	// The Posts table in full; the other tables are other features' to pin.
@@ -134,6 +134,7 @@ func TestLoadServerlessYML(t *testing.T) {
 			ProjectionType: "ALL",
 		}},
 		BillingMode:         "PAY_PER_REQUEST",
+		TTLAttribute:        "expiresAt", // Idempotency-Key claims
 		PointInTimeRecovery: true,
 		DeletionPolicy:      "Retain",
 	}
@@ -158,7 +159,7 @@ func TestCORSOnlyForTheLocalStage(t *testing.T) {
 	t.Parallel()
 	vite := &manifest.CORS{
 		AllowedOrigins:   []string{"http://127.0.0.1:5173", "http://localhost:5173"},
-		AllowedHeaders:   []string{"Authorization", "Content-Type"},
+		AllowedHeaders:   []string{"Authorization", "Content-Type", "Idempotency-Key"},
 		AllowedMethods:   []string{"GET", "POST", "PUT", "DELETE"},
 		AllowCredentials: true,
 		MaxAge:           600,

@@ -51,8 +51,9 @@ func TestPostsTableCreateTableInput(t *testing.T) {
 	if diff := cmp.Diff(want, posts.CreateTableInput(), ignoreSDKInternals); diff != "" {
 		t.Errorf("CreateTableInput (-want +got):\n%s", diff)
 	}
-	if in := posts.UpdateTimeToLiveInput(); in != nil {
-		t.Errorf("UpdateTimeToLiveInput = %+v, want nil (Posts has no TTL)", in)
+	// Idempotency-Key claims expire.
+	if in := posts.UpdateTimeToLiveInput(); in == nil || aws.ToString(in.TimeToLiveSpecification.AttributeName) != "expiresAt" || !aws.ToBool(in.TimeToLiveSpecification.Enabled) {
+		t.Errorf("UpdateTimeToLiveInput = %+v, want TTL on expiresAt", in)
 	}
 	if ix, ok := posts.Index("byRecency"); !ok || ix.ProjectionType != "ALL" {
 		t.Errorf("Index(byRecency) = %+v, %v", ix, ok)

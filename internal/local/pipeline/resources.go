@@ -37,6 +37,7 @@ var NotProvisioned = map[string]string{
 	"AWS::IAM::ManagedPolicy":      "the local stack does not enforce IAM",
 	"AWS::SQS::QueuePolicy":        "kumo does not enforce queue policies",
 	"AWS::SNS::Topic":              "alarm notifications are not emulated",
+	"AWS::SNS::Subscription":       "alarm notifications are not emulated",
 	"AWS::CloudWatch::Alarm":       "metrics and alarms are not emulated",
 	"AWS::Logs::LogGroup":          "functions log to the local stack's logger",
 	"AWS::Events::Archive":         "kumo has no event archives (no CreateArchive)",

@@ -5,6 +5,7 @@ package posttest
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -257,6 +258,43 @@ func RunStoreContract(t *testing.T, newStores func(t *testing.T) (post.Store, ou
 		posts, _, _ := s.List(ctx, 10, "")
 		if len(posts) != 0 {
 			t.Errorf("deleted post still listed: %+v", posts)
+		}
+	})
+
+	t.Run("create once per idempotency key", func(t *testing.T) {
+		t.Parallel()
+		s, ob := newStores(t)
+		first := NewPost(t, "alice")
+		key := "alice-sub#" + mustID(t)
+		claim := post.Claim{Key: key, Digest: "d1", PostID: first.ID, Expires: time.Now().Add(time.Hour)}
+		if err := s.CreateOnce(ctx, first, Event("once"), claim); err != nil {
+			t.Fatalf("CreateOnce: %v", err)
+		}
+		retry := NewPost(t, "alice")
+		err := s.CreateOnce(ctx, retry, Event("retry"), post.Claim{Key: key, Digest: "d2", PostID: retry.ID, Expires: time.Now().Add(time.Hour)})
+		var ce *post.ClaimedError
+		if !errors.As(err, &ce) || ce.Claim.PostID != first.ID || ce.Claim.Digest != "d1" || ce.Claim.Key != key {
+			t.Fatalf("second CreateOnce = %v, want a *ClaimedError with the first claim", err)
+		}
+		_, err = s.Get(ctx, retry.ID)
+		wantCode(t, err, "POST_NOT_FOUND")
+		posts, _, _ := s.List(ctx, 10, "")
+		if len(posts) != 1 || posts[0].ID != first.ID {
+			t.Errorf("listed %+v, want only the first post (claims are not posts)", posts)
+		}
+		pending, _ := ob.Pending(ctx, time.Now().Add(time.Hour), 100)
+		if len(pending) != 1 {
+			t.Errorf("outbox holds %d records, want the first create's only", len(pending))
+		}
+		// An expired claim frees its key.
+		stale := NewPost(t, "alice")
+		staleKey := "alice-sub#" + mustID(t)
+		if err := s.CreateOnce(ctx, stale, Event("stale"), post.Claim{Key: staleKey, Digest: "d", PostID: stale.ID, Expires: time.Now().Add(-time.Minute)}); err != nil {
+			t.Fatal(err)
+		}
+		again := NewPost(t, "alice")
+		if err := s.CreateOnce(ctx, again, Event("again"), post.Claim{Key: staleKey, Digest: "d", PostID: again.ID, Expires: time.Now().Add(time.Hour)}); err != nil {
+			t.Errorf("CreateOnce with an expired claim's key: %v", err)
 		}
 	})
 }

@@ -49,6 +49,7 @@ var leastPrivilege = map[string][]cfn.Permission{
 	),
 	"createPost": withLogs("CreatePostLogGroup", withEvents(
 		cfn.Permission{Action: "dynamodb:PutItem", Resource: "${PostsTable.Arn}"},
+		cfn.Permission{Action: "dynamodb:GetItem", Resource: "${PostsTable.Arn}"},
 		checkRevocations,
 	)...),
 	"updatePost": withLogs("UpdatePostLogGroup", withEvents(
@@ -130,26 +131,7 @@ func withLogs(logGroup string, perms ...cfn.Permission) []cfn.Permission {
 }
 
 func TestGeneratedTemplate(t *testing.T) {
-	path := os.Getenv(templateEnv)
-	if path == "" {
-		if os.Getenv(requireEnv) == "1" {
-			t.Fatalf("%s=1 but %s is unset: run scripts/sls-package.sh and set it to "+
-				".serverless/cloudformation-template-update-stack.json", requireEnv, templateEnv)
-		}
-		t.Skipf("%s is unset; see scripts/sls-package.sh", templateEnv)
-	}
-	tmpl, err := cfn.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stage := os.Getenv(stageEnv)
-	if stage == "" {
-		stage = "test"
-	}
-	m, err := manifest.Load("../../../../serverless.yml", manifest.Options{Stage: stage})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tmpl, m := generated(t)
 	lambdas := lambdasByFunction(t, tmpl, m)
 
 	t.Run("references resolve", func(t *testing.T) {
@@ -431,6 +413,7 @@ func TestGeneratedTemplate(t *testing.T) {
 		want := []cfn.Permission{
 			{Action: "lambda:InvokeFunction", Resource: "${" + lambdas["outboxSweeper"] + ".Arn}"},
 			{Action: "lambda:InvokeFunction", Resource: "${" + lambdas["warmer"] + ".Arn}"},
+			{Action: "sqs:SendMessage", Resource: "${OutboxSweeperScheduleDLQ.Arn}"},
 		}
 		sortPermissions(want)
 		if diff := cmp.Diff(want, perms); err != nil || diff != "" {
@@ -453,18 +436,18 @@ func TestGeneratedTemplate(t *testing.T) {
 		// Rate and state are the stage's params.
 		if sched["ScheduleExpression"] != declared["ScheduleExpression"] || sched["State"] != declared["State"] {
 			t.Errorf("WarmerSchedule = %v, %v; serverless.yml for stage %s says %v, %v", sched["ScheduleExpression"],
-				sched["State"], stage, declared["ScheduleExpression"], declared["State"])
+				sched["State"], stage(), declared["ScheduleExpression"], declared["State"])
 		}
 		if _, err := pipeline.ParseRate(fmt.Sprint(sched["ScheduleExpression"])); err != nil {
 			t.Error(err)
 		}
 		env := mapAt(mapAt(tmpl.Resources[lambdas["warmer"]].Properties, "Environment"), "Variables")
-		if env["WARMUP_FUNCTION_PREFIX"] != m.Service+"-"+stage+"-" {
+		if env["WARMUP_FUNCTION_PREFIX"] != m.Service+"-"+stage()+"-" {
 			t.Errorf("WARMUP_FUNCTION_PREFIX = %v", env["WARMUP_FUNCTION_PREFIX"])
 		}
 		for _, tg := range warmTargets(t, m) {
 			f, _ := m.Function(tg.Function)
-			if f.FunctionName != m.Service+"-"+stage+"-"+tg.Function {
+			if f.FunctionName != m.Service+"-"+stage()+"-"+tg.Function {
 				t.Errorf("%s is deployed as %s, which the warmer's prefix does not reach", tg.Function, f.FunctionName)
 			}
 		}
@@ -541,6 +524,37 @@ func warmerPrivilege(t *testing.T, m *manifest.Manifest, lambdas map[string]stri
 		invoke = append(invoke, cfn.Permission{Action: "lambda:InvokeFunction", Resource: "${" + lambdas[tg.Function] + ".Arn}"})
 	}
 	return withLogs("WarmerLogGroup", invoke...)
+}
+
+// generated loads the packaged template and serverless.yml for the stage it
+// was packaged for, or skips (fails under EVENTBOARD_REQUIRE_CFN=1).
+func generated(t *testing.T) (*cfn.Template, *manifest.Manifest) {
+	t.Helper()
+	path := os.Getenv(templateEnv)
+	if path == "" {
+		if os.Getenv(requireEnv) == "1" {
+			t.Fatalf("%s=1 but %s is unset: run scripts/sls-package.sh and set it to "+
+				".serverless/cloudformation-template-update-stack.json", requireEnv, templateEnv)
+		}
+		t.Skipf("%s is unset; see scripts/sls-package.sh", templateEnv)
+	}
+	tmpl, err := cfn.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := manifest.Load("../../../../serverless.yml", manifest.Options{Stage: stage()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tmpl, m
+}
+
+// stage is the stage the template was packaged for.
+func stage() string {
+	if s := os.Getenv(stageEnv); s != "" {
+		return s
+	}
+	return "test"
 }
 
 // lambdasByFunction maps each function of the manifest to its
