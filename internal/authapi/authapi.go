@@ -102,23 +102,34 @@ func (h *Handlers) Confirm(ctx context.Context, req httpapi.Request) (httpapi.Re
 	return httpapi.NoContent(), nil
 }
 
-type resendRequest struct {
+// usernameRequest is the body of the routes that take only a username.
+type usernameRequest struct {
 	Username *string `json:"username"`
+}
+
+// username reads a usernameRequest from a state-changing auth route: the
+// caller's origin checked, the body strict JSON, the username present.
+func (h *Handlers) username(req httpapi.Request) (string, error) {
+	if err := h.checkOrigin(req); err != nil {
+		return "", err
+	}
+	var body usernameRequest
+	if err := httpapi.DecodeJSON(req, &body); err != nil {
+		return "", err
+	}
+	if err := httpapi.Require(httpapi.Has("username", body.Username != nil)); err != nil {
+		return "", err
+	}
+	return *body.Username, nil
 }
 
 // Resend serves POST /api/auth/resend: 202 whether or not the user exists.
 func (h *Handlers) Resend(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	if err := h.checkOrigin(req); err != nil {
+	username, err := h.username(req)
+	if err != nil {
 		return httpapi.Response{}, err
 	}
-	var body resendRequest
-	if err := httpapi.DecodeJSON(req, &body); err != nil {
-		return httpapi.Response{}, err
-	}
-	if err := httpapi.Require(httpapi.Has("username", body.Username != nil)); err != nil {
-		return httpapi.Response{}, err
-	}
-	if err := h.svc.Resend(ctx, *body.Username); err != nil {
+	if err := h.svc.Resend(ctx, username); err != nil {
 		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusAccepted, map[string]string{
@@ -129,17 +140,11 @@ func (h *Handlers) Resend(ctx context.Context, req httpapi.Request) (httpapi.Res
 // Forgot serves POST /api/auth/forgot: 202 whether or not the user exists;
 // a user who does gets a code to reset their password with.
 func (h *Handlers) Forgot(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	if err := h.checkOrigin(req); err != nil {
+	username, err := h.username(req)
+	if err != nil {
 		return httpapi.Response{}, err
 	}
-	var body resendRequest
-	if err := httpapi.DecodeJSON(req, &body); err != nil {
-		return httpapi.Response{}, err
-	}
-	if err := httpapi.Require(httpapi.Has("username", body.Username != nil)); err != nil {
-		return httpapi.Response{}, err
-	}
-	if err := h.svc.ForgotPassword(ctx, *body.Username); err != nil {
+	if err := h.svc.ForgotPassword(ctx, username); err != nil {
 		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusAccepted, map[string]string{
