@@ -192,7 +192,7 @@ export interface paths {
         put?: never;
         /**
          * New access and ID tokens from the refresh cookie
-         * @description The cookie is kept. Without a usable cookie the answer is 401 `INVALID_REFRESH_TOKEN` and clears it.
+         * @description The cookie is replaced with the rotated refresh token. Without a usable cookie the answer is 401 `INVALID_REFRESH_TOKEN` and clears it.
          */
         post: operations["refresh"];
         delete?: never;
@@ -286,7 +286,7 @@ export interface components {
          * @description Stable, for programs. New codes may be added.
          * @enum {string}
          */
-        ErrorCode: "INVALID_JSON" | "INVALID_UTF8" | "INVALID_BODY" | "INVALID_FIELD_TYPE" | "UNKNOWN_FIELD" | "MISSING_FIELD" | "INVALID_TITLE" | "INVALID_CONTENT" | "INVALID_VERSION" | "INVALID_POST_ID" | "INVALID_LIMIT" | "INVALID_CURSOR" | "INVALID_USERNAME" | "INVALID_EMAIL" | "WEAK_PASSWORD" | "INVALID_CODE" | "INVALID_PARAMETER" | "BAD_REQUEST" | "UNAUTHORIZED" | "TOKEN_REVOKED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "INSUFFICIENT_SCOPE" | "NOT_POST_AUTHOR" | "USER_NOT_CONFIRMED" | "NEW_PASSWORD_REQUIRED" | "LOGIN_CHALLENGE" | "POST_NOT_FOUND" | "ROUTE_NOT_FOUND" | "VERSION_CONFLICT" | "USERNAME_EXISTS" | "PAYLOAD_TOO_LARGE" | "TOO_MANY_REQUESTS" | "INTERNAL";
+        ErrorCode: "INVALID_JSON" | "INVALID_UTF8" | "INVALID_BODY" | "INVALID_FIELD_TYPE" | "UNKNOWN_FIELD" | "MISSING_FIELD" | "INVALID_TITLE" | "INVALID_CONTENT" | "INVALID_VERSION" | "INVALID_POST_ID" | "INVALID_LIMIT" | "INVALID_CURSOR" | "INVALID_USERNAME" | "INVALID_EMAIL" | "WEAK_PASSWORD" | "INVALID_CODE" | "INVALID_PARAMETER" | "BAD_REQUEST" | "UNAUTHORIZED" | "TOKEN_REVOKED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "INSUFFICIENT_SCOPE" | "NOT_POST_AUTHOR" | "USER_NOT_CONFIRMED" | "NEW_PASSWORD_REQUIRED" | "LOGIN_CHALLENGE" | "POST_NOT_FOUND" | "ROUTE_NOT_FOUND" | "VERSION_CONFLICT" | "USERNAME_EXISTS" | "PAYLOAD_TOO_LARGE" | "TOO_MANY_REQUESTS" | "INTERNAL" | "DUPLICATE_FIELD" | "INVALID_QUERY" | "INVALID_IDEMPOTENCY_KEY" | "IDEMPOTENCY_KEY_REUSED" | "FORBIDDEN_ORIGIN" | "UNSUPPORTED_MEDIA_TYPE" | "HEADERS_TOO_LARGE";
         /**
          * @example {
          *       "id": "019abf10-8a2e-7c41-9d0e-3f6a1b2c3d4e",
@@ -537,7 +537,24 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `TOO_MANY_REQUESTS`: Cognito throttled the attempt; wait and retry. */
+        /** @description `UNSUPPORTED_MEDIA_TYPE`: the body was not sent as `Content-Type: application/json`. */
+        UnsupportedMediaType: {
+            headers: {
+                "X-Correlation-Id": components["headers"]["CorrelationId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                 *       "message": "The request body must be JSON, sent with Content-Type: application/json.",
+                 *       "requestId": "4c2ee9e4-2a5c-4a65-9a58-8f8c1b0b8f0e"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `TOO_MANY_REQUESTS`: the route's throttling bucket is empty, or Cognito throttled the attempt; wait and retry. */
         TooManyRequests: {
             headers: {
                 "X-Correlation-Id": components["headers"]["CorrelationId"];
@@ -622,6 +639,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -662,7 +680,10 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -693,6 +714,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -738,6 +760,8 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -767,6 +791,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -822,8 +847,10 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
@@ -859,7 +886,9 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
@@ -902,7 +931,9 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
@@ -945,7 +976,10 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -982,7 +1016,9 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
@@ -1030,6 +1066,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
@@ -1046,6 +1083,7 @@ export interface operations {
             /** @description New tokens. */
             200: {
                 headers: {
+                    "Set-Cookie": components["headers"]["SetRefreshCookie"];
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Correlation-Id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
@@ -1072,6 +1110,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
@@ -1093,6 +1132,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
@@ -1157,6 +1197,7 @@ export interface operations {
                     "application/json": components["schemas"]["Stats"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
