@@ -23,47 +23,17 @@ type forgotPasswordResponse struct {
 // confirmed gets InvalidParameterException, as Cognito answers a user
 // without a verified e-mail address.
 func opForgotPassword(s *Server, _ *http.Request, req *forgotPasswordRequest) (any, error) {
-	if err := s.checkClient(req.ClientId); err != nil {
-		return nil, err
-	}
-	if err := checkUsername(req.Username); err != nil {
-		return nil, err
-	}
-	c, err := s.newCode()
-	if err != nil {
-		return nil, fmt.Errorf("ForgotPassword: %w", err)
-	}
-	var msg *Message
-	err = s.update(func(st *state) error {
-		key := userKey(req.Username)
-		u := st.Users[key]
-		stored := ""
-		if u != nil {
-			stored = u.Username
-		}
-		if err := s.checkSecretHash(req.SecretHash, req.Username, stored); err != nil {
-			return err
-		}
-		if u == nil {
-			return errUnchanged
-		}
+	d, err := s.sendCode("ForgotPassword", req.ClientId, req.SecretHash, req.Username, func(u *user, c *code) error {
 		if u.Status != statusConfirmed || u.Attributes[attrEmailVerified] != "true" {
 			return newError(errInvalidParameter, "Cannot reset password for the user as there is no registered/verified email or phone_number")
 		}
 		u.ResetCode = c
-		u.Modified = s.now()
-		msg = &Message{Username: u.Username, Email: u.Attributes[attrEmail], Code: c.Value, SentAt: s.now()}
-		st.Mailboxes[key] = append(st.Mailboxes[key], *msg)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if msg == nil {
-		return forgotPasswordResponse{emailDelivery(decoyDestination(req.Username))}, nil
-	}
-	s.mail(*msg)
-	return forgotPasswordResponse{emailDelivery(maskEmail(msg.Email))}, nil
+	return forgotPasswordResponse{d}, nil
 }
 
 type confirmForgotPasswordRequest struct {

@@ -92,18 +92,45 @@ func TestFinding11_ScryptConcurrencyIsBounded(t *testing.T) {
 // The mailbox grew without bound: a loop of resends kept every code.
 func TestFinding11_MailboxIsBounded(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t)
-	f.signUp(t, "judy", "judy@example.com")
-	for range 3 * maxMailPerUser {
-		if _, err := f.client.ResendConfirmationCode(ctx, &cip.ResendConfirmationCodeInput{ClientId: aws.String(testClientID), Username: aws.String("judy")}); err != nil {
-			t.Fatal(err)
-		}
+	tests := []struct {
+		name  string
+		setUp func(tb testing.TB, f *fixture, username string)
+		send  func(f *fixture, username string) error
+	}{
+		{
+			name:  "confirmation codes",
+			setUp: func(tb testing.TB, f *fixture, username string) { f.signUp(tb, username, username+"@example.com") },
+			send: func(f *fixture, username string) error {
+				_, err := f.client.ResendConfirmationCode(ctx, &cip.ResendConfirmationCodeInput{ClientId: aws.String(testClientID), Username: aws.String(username)})
+				return err
+			},
+		},
+		{
+			name:  "password reset codes",
+			setUp: func(tb testing.TB, f *fixture, username string) { f.confirmedUser(tb, username) },
+			send: func(f *fixture, username string) error {
+				_, err := f.forgot(username)
+				return err
+			},
+		},
 	}
-	box := f.srv.Mailbox("judy")
-	if len(box) != maxMailPerUser {
-		t.Fatalf("mailbox holds %d messages, want the latest %d", len(box), maxMailPerUser)
-	}
-	if last := f.mailed(); box[len(box)-1].Code != last[len(last)-1].Code {
-		t.Errorf("the latest code was dropped")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t)
+			tt.setUp(t, f, "judy")
+			for range 3 * maxMailPerUser {
+				if err := tt.send(f, "judy"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			box := f.srv.Mailbox("judy")
+			if len(box) != maxMailPerUser {
+				t.Fatalf("mailbox holds %d messages, want the latest %d", len(box), maxMailPerUser)
+			}
+			if last := f.mailed(); box[len(box)-1].Code != last[len(last)-1].Code {
+				t.Errorf("the latest code was dropped")
+			}
+		})
 	}
 }

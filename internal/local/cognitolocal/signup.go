@@ -170,47 +170,65 @@ type resendConfirmationCodeResponse struct {
 // replaces the old one. For a user that does not exist it answers as if it
 // had sent one, to a simulated destination.
 func opResendConfirmationCode(s *Server, _ *http.Request, req *resendConfirmationCodeRequest) (any, error) {
-	if err := s.checkClient(req.ClientId); err != nil {
+	d, err := s.sendCode("ResendConfirmationCode", req.ClientId, req.SecretHash, req.Username, func(u *user, c *code) error {
+		if u.Status != statusUnconfirmed {
+			return newError(errInvalidParameter, "User is already confirmed.")
+		}
+		u.Code = c
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	if err := checkUsername(req.Username); err != nil {
-		return nil, err
+	return resendConfirmationCodeResponse{d}, nil
+}
+
+// sendCode mails a fresh code to username after grant accepts the user and
+// records the code on it. The client, the username and the secret hash are
+// checked first; for a user that does not exist it answers as if it had
+// sent one, to a simulated destination, so callers cannot tell the two
+// apart. Every code goes through the bounded mailbox.
+func (s *Server) sendCode(op, clientID, secretHash, username string, grant func(*user, *code) error) (codeDeliveryDetails, error) {
+	if err := s.checkClient(clientID); err != nil {
+		return codeDeliveryDetails{}, err
+	}
+	if err := checkUsername(username); err != nil {
+		return codeDeliveryDetails{}, err
 	}
 	c, err := s.newCode()
 	if err != nil {
-		return nil, fmt.Errorf("ResendConfirmationCode: %w", err)
+		return codeDeliveryDetails{}, fmt.Errorf("%s: %w", op, err)
 	}
 	var msg *Message
 	err = s.update(func(st *state) error {
-		key := userKey(req.Username)
+		key := userKey(username)
 		u := st.Users[key]
 		stored := ""
 		if u != nil {
 			stored = u.Username
 		}
-		if err := s.checkSecretHash(req.SecretHash, req.Username, stored); err != nil {
+		if err := s.checkSecretHash(secretHash, username, stored); err != nil {
 			return err
 		}
 		if u == nil {
 			return errUnchanged
 		}
-		if u.Status != statusUnconfirmed {
-			return newError(errInvalidParameter, "User is already confirmed.")
+		if err := grant(u, c); err != nil {
+			return err
 		}
-		u.Code = c
 		u.Modified = s.now()
 		msg = &Message{Username: u.Username, Email: u.Attributes[attrEmail], Code: c.Value, SentAt: s.now()}
 		st.deliver(key, *msg)
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return codeDeliveryDetails{}, err
 	}
 	if msg == nil {
-		return resendConfirmationCodeResponse{emailDelivery(decoyDestination(req.Username))}, nil
+		return emailDelivery(decoyDestination(username)), nil
 	}
 	s.mail(*msg)
-	return resendConfirmationCodeResponse{emailDelivery(maskEmail(msg.Email))}, nil
+	return emailDelivery(maskEmail(msg.Email)), nil
 }
 
 func emailDelivery(destination string) codeDeliveryDetails {
