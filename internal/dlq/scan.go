@@ -44,6 +44,19 @@ func queueURL(ctx context.Context, api SQS, name string) (string, error) {
 // crash prevents it from making them visible again.
 const defaultHide = 2 * time.Minute
 
+// receiveHide is how long a receive hides what it returns until the scanner
+// has taken hold of it (extending the hide to s.hide). A receive whose
+// answer is lost on the way (a connection closed under the client) has
+// hidden messages the scanner never learns of; they come back after this
+// long, and the scanner waits that out before it receives again, so a pass
+// still sees every message. Seen here on a loopback connection to the local
+// stack about once in a few hundred receives.
+var receiveHide = 5 * time.Second
+
+// maxLostReceives bounds the lost receives one pass waits out before it
+// gives up with the error.
+const maxLostReceives = 5
+
 // held is a message received and hidden, to be made visible again.
 type held struct {
 	receipt string
@@ -60,6 +73,8 @@ type scanner struct {
 	// quiet counts receives in a row that brought only known messages: the
 	// hide ran out before the pass ended.
 	quiet int
+	// lost counts receives whose answer never arrived.
+	lost int
 }
 
 func newScanner(api SQS, url string, hide time.Duration) *scanner {
@@ -69,6 +84,12 @@ func newScanner(api SQS, url string, hide time.Duration) *scanner {
 	return &scanner{api: api, url: url, hide: hide, held: map[string]held{}}
 }
 
+// noRetry makes a receive a single attempt. A receive is not idempotent: the
+// SDK's retry of one whose answer was lost returns nothing of what the lost
+// one hid, so a queue with messages looked empty. The scanner handles a
+// failed receive itself (see next).
+func noRetry(o *sqs.Options) { o.Retryer = aws.NopRetryer{} }
+
 // next returns the next messages not yet seen in this pass; none when the
 // queue has no more.
 func (s *scanner) next(ctx context.Context) ([]types.Message, error) {
@@ -76,13 +97,22 @@ func (s *scanner) next(ctx context.Context) ([]types.Message, error) {
 		out, err := s.api.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
 			QueueUrl:                    aws.String(s.url),
 			MaxNumberOfMessages:         10,
-			VisibilityTimeout:           int32(s.hide / time.Second),
+			VisibilityTimeout:           int32(min(s.hide, receiveHide) / time.Second),
 			WaitTimeSeconds:             1, // a short long poll asks every server: empty means empty
 			MessageSystemAttributeNames: []types.MessageSystemAttributeName{types.MessageSystemAttributeNameAll},
 			MessageAttributeNames:       []string{"All"},
-		})
+		}, noRetry)
 		if err != nil {
-			return nil, fmt.Errorf("receive: %w", err)
+			if ctx.Err() != nil || s.lost >= maxLostReceives {
+				return nil, fmt.Errorf("receive: %w", err)
+			}
+			// Whatever the lost answer held is hidden for receiveHide:
+			// wait until it is back, then receive again.
+			s.lost++
+			if err := (wallClock{}).Sleep(ctx, receiveHide+time.Second); err != nil {
+				return nil, fmt.Errorf("receive: %w", err)
+			}
+			continue
 		}
 		if len(out.Messages) == 0 {
 			return nil, nil
@@ -92,6 +122,9 @@ func (s *scanner) next(ctx context.Context) ([]types.Message, error) {
 			id := aws.ToString(m.MessageId)
 			_, seen := s.held[id]
 			s.held[id] = held{receipt: aws.ToString(m.ReceiptHandle)}
+			if err := s.keep(ctx, m); err != nil {
+				return nil, err
+			}
 			if !seen {
 				fresh = append(fresh, m)
 			}
@@ -103,6 +136,23 @@ func (s *scanner) next(ctx context.Context) ([]types.Message, error) {
 		s.quiet++
 	}
 	return nil, nil
+}
+
+// keep extends the hide of a message just received to the scanner's, so it
+// stays out of the rest of the pass.
+func (s *scanner) keep(ctx context.Context, m types.Message) error {
+	if s.hide <= receiveHide {
+		return nil
+	}
+	_, err := s.api.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{
+		QueueUrl:          aws.String(s.url),
+		ReceiptHandle:     m.ReceiptHandle,
+		VisibilityTimeout: int32(s.hide / time.Second),
+	})
+	if err != nil {
+		return fmt.Errorf("hide %s: %w", aws.ToString(m.MessageId), err)
+	}
+	return nil
 }
 
 // release forgets a message that left the queue.
