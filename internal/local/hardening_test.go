@@ -101,6 +101,9 @@ func TestFinding11_ConcurrentFailedLoginsStayBounded(t *testing.T) {
 		wg.Go(func() {
 			r := c.do("POST", "/api/auth/login", "", jsonBody(map[string]string{"username": "ivan", "password": "Wrong-pass-1"}))
 			statuses <- r.status
+			if r.status == 429 && r.header.Get("Retry-After") == "" {
+				t.Errorf("a 429 without Retry-After: %s", r.body)
+			}
 		})
 	}
 	wg.Wait()
