@@ -46,12 +46,46 @@ test-browser: frontend/dist/index.html ## the SPA in Debian's chromium against a
 .PHONY: frontend
 frontend: frontend/dist/index.html ## build the SPA into frontend/dist (when its sources changed)
 
+# `make test` first installs and builds what the tiers share (test-prepare),
+# then runs the independent tiers TEST_JOBS at a time: they use free ports
+# and their own temporary data, and most of their time is waiting (on a
+# JVM, a browser, a long poll), not CPU. Each tier's output is printed
+# whole when it ends; a table of wall times closes the run.
+TEST_TIERS := lint unit frontend dynamodb-local cognito-local deploy dlq browser
+TEST_JOBS  ?= 4
+TIER_DIR   := .build/tiers
+
 .PHONY: test
-test: lint test-unit test-frontend test-dynamodb-local test-cognito-local test-deploy test-dlq test-browser ## every test tier (what CI runs)
+test: ## every test tier (what CI runs), in parallel, then each tier's wall time
+	@start=$$(date +%s); rm -rf $(TIER_DIR); \
+	scripts/tier.sh $(TIER_DIR) prepare $(MAKE) --no-print-directory test-prepare && \
+	$(MAKE) --no-print-directory -k -O -j$(TEST_JOBS) $(addprefix tier-,$(TEST_TIERS)) || true; \
+	scripts/tier-times.sh $(TIER_DIR) $$start prepare $(TEST_TIERS)
+
+.PHONY: test-prepare
+test-prepare: node_modules frontend/node_modules frontend/dist/index.html ## install the tools and packages every tier needs, once, before they run in parallel
+	scripts/install-tools.sh os rie dynamodb-local awscli chromium
+	$(GO) mod download
+	$(GO) build ./...
+
+tier-lint:
+	@scripts/tier.sh $(TIER_DIR) lint $(MAKE) --no-print-directory lint
+tier-%:
+	@scripts/tier.sh $(TIER_DIR) $* $(MAKE) --no-print-directory test-$*
+
+# The race detector runs on the packages with concurrency of their own
+# (the local stack, the pollers and the DLQ tool, the outbox and the bus,
+# the warmer, the Cognito adapter): the rest are handlers and pure logic,
+# tested without it, which halves the tier's compile and run time.
+RACE_PKGS := ./cmd/... ./internal/local/... ./internal/dlq/... ./internal/counterworker/... \
+	./internal/outbox/... ./internal/outboxsweeper/... ./internal/eventbus/... ./internal/warmer/... \
+	./internal/warmup/... ./internal/cognito/...
 
 .PHONY: test-unit
-test-unit: ## unit, handler, kumo and local-stack tests, with the race detector
-	$(GO) test -race -count=1 ./...
+test-unit: ## unit, handler, kumo and local-stack tests; the race detector on the concurrent packages
+	race=$$($(GO) list $(RACE_PKGS)); \
+	$(GO) test -race -count=1 $$race && \
+	$(GO) test -count=1 $$($(GO) list ./... | grep -vxF "$$race")
 
 .PHONY: test-short
 test-short: ## the fast tests only
@@ -66,7 +100,7 @@ test-dynamodb-local: tools ## the DynamoDB adapters, the counter worker under co
 	# Nothing can be downloaded inside the namespace: warm the caches first.
 	$(GO) mod download && $(GO) build ./... && $(GO) test -count=1 -run XXX ./internal/dynamo/ ./internal/counterworker/ ./internal/lambdatest/ >/dev/null
 	scripts/dynamodb-local.sh env LAMBDA_RIE=$(TOOLS)/bin/aws-lambda-rie REQUIRE_LAMBDA_RIE=1 \
-		$(GO) test -count=1 -timeout 15m -run 'DynamoDBLocal$$|TestBootstrapsUnderRIE' ./internal/dynamo/ ./internal/counterworker/ ./internal/lambdatest/
+		$(GO) test -count=1 -timeout 15m -run 'DynamoDBLocal$$|TestBootstrapsUnderRIE' -skip '^TestMeasure' ./internal/dynamo/ ./internal/counterworker/ ./internal/lambdatest/
 
 .PHONY: test-cognito-local
 test-cognito-local: node_modules ## the Cognito adapter against cognito-local (npm)

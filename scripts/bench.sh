@@ -17,6 +17,11 @@ go test -count=1 -run XXX ./internal/lambdatest/ >/dev/null # warm the build cac
 scripts/dynamodb-local.sh env LAMBDA_RIE="$PWD/.tools/bin/aws-lambda-rie" EVENTBOARD_MEASURE_OUT="$PWD/docs/measurements.json" \
   go test -count=1 -run TestMeasureDynamoDBLocal -v ./internal/lambdatest/ | grep -E 'RRU|^(ok|FAIL)'
 
+echo "== The counter worker under contention, on DynamoDB Local (5,000 events per level)"
+go test -count=1 -run XXX ./internal/counterworker/ >/dev/null
+scripts/dynamodb-local.sh env EVENTBOARD_CONTENTION_EVENTS=5000 \
+  go test -count=1 -timeout 30m -run TestContentionDynamoDBLocal -v ./internal/counterworker/ | grep -E 'handlers:|^(ok|FAIL)'
+
 echo "== Cost model: docs/cost.md"
 go run ./cmd/costmodel
 

@@ -5,7 +5,8 @@
 # `dlq peek` shows them and leaves 7; `replay --dry-run` moves nothing;
 # `replay --detail-type PostCreated` moves the 5, GET /api/stats counts them,
 # the 2 stay; the same replay again, and a replay of the same 5 events put
-# back, change no counter. Exits non-zero at the first step that fails.
+# back, change no counter; then 20 rounds of send, peek, dry run and replay
+# that must each see every message. Exits non-zero at the first step that fails.
 #
 # The stack runs on 127.0.0.1 only, on a free port, with its data in a fresh
 # temporary directory (removed afterwards).
@@ -130,6 +131,20 @@ done
 ((v + h == 0)) || fail "the counter queue still holds $v + $h messages"
 [[ $(posts) == 5 ]] || fail "after replaying duplicates stats count $(posts) posts, want 5"
 [[ $(messages counter-dlq) == 2 ]] || fail "list counts $(messages counter-dlq) in counter-dlq, want the 2 unreadable"
+
+step "20 rounds: the AWS CLI sends 5, and peek, a dry run and a replay each see all 5"
+# A receive whose answer is lost on the way hides its messages; every look
+# must still see every message, round after round.
+for round in $(seq 20); do
+	batch
+	n=$(eb dlq peek counter-dlq --max 0 --data "$data" | grep -c '^  event id') || true
+	[[ $n == 5 ]] || fail "round $round: peek shows $n events, want 5"
+	n=$(eb dlq replay counter-dlq --dry-run --detail-type PostCreated --data "$data" | grep -c '^would move') || true
+	[[ $n == 5 ]] || fail "round $round: the dry run lists $n messages, want 5"
+	eb dlq replay counter-dlq --detail-type PostCreated --data "$data" >"$work/round" || fail "round $round: replay exited with $?"
+	grep -q '^moved 5 of 5' "$work/round" || fail "round $round: $(grep '^moved' "$work/round")"
+done
+echo "20 rounds: every look saw every message"
 
 step "--native is refused locally, with a reason"
 if eb dlq replay counter-dlq --native --data "$data" 2>"$work/native"; then fail "--native succeeded locally"; fi
