@@ -203,3 +203,40 @@ func TestFinding16_AppClientRotatesRefreshTokens(t *testing.T) {
 		t.Errorf("UserPoolClient RefreshTokenRotation = %v, want ENABLED with a grace period of 1..60 s", rot)
 	}
 }
+
+// API Gateway refuses a stage whose RouteSettings name a route that does
+// not exist yet, and CloudFormation creates what does not depend on each
+// other in parallel: the stage must depend on every route it configures.
+func TestStageDependsOnTheRoutesItsSettingsName(t *testing.T) {
+	tmpl, _ := generated(t)
+	stageRes := tmpl.Resources["HttpApiStage"]
+	dependsOn := map[string]bool{}
+	switch d := stageRes.DependsOn.(type) {
+	case string:
+		dependsOn[d] = true
+	case []any:
+		for _, id := range d {
+			s, _ := id.(string)
+			dependsOn[s] = true
+		}
+	}
+	routeByKey := map[string]string{}
+	for _, id := range tmpl.ResourcesOfType("AWS::ApiGatewayV2::Route") {
+		key, _ := tmpl.Resources[id].Properties["RouteKey"].(string)
+		routeByKey[key] = id
+	}
+	settings := mapAt(stageRes.Properties, "RouteSettings")
+	if len(settings) == 0 {
+		t.Fatal("HttpApiStage has no RouteSettings")
+	}
+	for key := range settings {
+		id, ok := routeByKey[key]
+		switch {
+		case !ok:
+			t.Errorf("RouteSettings names %q, which no AWS::ApiGatewayV2::Route has", key)
+		case !dependsOn[id]:
+			t.Errorf("HttpApiStage does not depend on %s (%s), which its RouteSettings name: add it to "+
+				"resources.extensions.HttpApiStage.DependsOn in serverless.yml", id, key)
+		}
+	}
+}
