@@ -92,6 +92,26 @@ test-dlq: ## the operators' DLQ scenario: the AWS CLI and 'eventboard dlq' again
 	scripts/install-tools.sh awscli
 	scripts/dlq-scenario.sh
 
+# AWS's own validators on the packaged prod template, with and without
+# subscriber accounts (each in a directory of its own, so this can run beside
+# test-deploy): cfn-lint (pinned in .ci, its warnings settled in
+# .cfnlintrc), cfn-guard with the Control Tower rules (npm), and the
+# functions' environments against their Configs.
+CFN_LINT_DIR := .serverless-lint
+CFN_GUARD    := node_modules/@cdklabs/cdk-validator-cfnguard
+.PHONY: lint-cfn
+lint-cfn: build node_modules ## cfn-lint and cfn-guard (Control Tower rules) on the packaged templates; each function's environment against its Config
+	@command -v cfn-lint >/dev/null || { echo "lint-cfn: cfn-lint is missing: pip install cfn-lint==1.51.0"; exit 1; }
+	SLS_STAGE=prod SLS_OUT=$(CFN_LINT_DIR)/prod scripts/sls-package.sh
+	SLS_STAGE=prod SLS_OUT=$(CFN_LINT_DIR)/prod-subscribers scripts/sls-package.sh --param="subscriberAccounts=$(SUBSCRIBERS)"
+	cfn-lint $(CFN_LINT_DIR)/prod/cloudformation-template-update-stack.json $(CFN_LINT_DIR)/prod-subscribers/cloudformation-template-update-stack.json
+	$(GO) test -count=1 -run TestEachFunctionGetsOnlyTheVariablesItReads ./internal/registry/
+	for t in prod prod-subscribers; do \
+		EVENTBOARD_CFN_TEMPLATE=$(CURDIR)/$(CFN_LINT_DIR)/$$t/cloudformation-template-update-stack.json EVENTBOARD_CFN_STAGE=prod \
+		EVENTBOARD_CFN_GUARD=$(CURDIR)/$(CFN_GUARD)/bin/ubuntu/$$(uname -m)/cfn-guard EVENTBOARD_CFN_GUARD_RULES=$(CURDIR)/$(CFN_GUARD)/rules/control-tower/cfn-guard \
+		EVENTBOARD_REQUIRE_CFN=1 EVENTBOARD_REQUIRE_GUARD=1 $(GO) test -count=1 -run 'TestControlTowerRules|TestStageDependsOnTheRoutesItsSettingsName' ./internal/local/manifest/cfn/ || exit 1; \
+	done
+
 node_modules: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch node_modules
@@ -139,4 +159,4 @@ $(APIDOCS)/index.html: api/openapi.yaml redocly.yaml | node_modules
 
 .PHONY: clean
 clean: ## remove build output and local data
-	rm -rf .build .serverless .serverless-subscribers .eventboard
+	rm -rf .build .serverless .serverless-subscribers .serverless-lint .eventboard
