@@ -18,9 +18,10 @@ func runSmoke(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	siteURL := fs.String("url", "", "the site's URL (the stack output SiteUrl), e.g. https://d111.cloudfront.net")
 	username := fs.String("username", os.Getenv("EVENTBOARD_SMOKE_USERNAME"), "a confirmed test user, for the checks that write (default $EVENTBOARD_SMOKE_USERNAME)")
+	apiOnly := fs.Bool("api-only", false, "skip the SPA at / (a backend deploy, before the SPA is uploaded)")
 	within := fs.Duration("within", time.Minute, "how long a new post may take to be listed and counted")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: eventboard smoke --url SITE_URL [--username USER] [--within 1m]")
+		fmt.Fprintln(stderr, "Usage: eventboard smoke --url SITE_URL [--username USER] [--within 1m] [--api-only]")
 		fmt.Fprintln(stderr, "The test user's password is read from $EVENTBOARD_SMOKE_PASSWORD.")
 		fs.PrintDefaults()
 	}
@@ -35,7 +36,7 @@ func runSmoke(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *username != "" && password == "" {
 		return &exitError{code: 2, msg: "smoke: --username needs $EVENTBOARD_SMOKE_PASSWORD"}
 	}
-	report, err := smoke.Run(ctx, smoke.Config{SiteURL: *siteURL, Username: *username, Password: password, Within: *within})
+	report, err := smoke.Run(ctx, smoke.Config{SiteURL: *siteURL, Username: *username, Password: password, APIOnly: *apiOnly, Within: *within})
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
