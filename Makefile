@@ -47,7 +47,7 @@ test-browser: frontend/dist/index.html ## the SPA in Debian's chromium against a
 frontend: frontend/dist/index.html ## build the SPA into frontend/dist (when its sources changed)
 
 .PHONY: test
-test: lint test-unit test-frontend test-dynamodb-local test-cognito-local test-deploy test-dlq test-browser ## every test tier (what CI runs)
+test: lint lint-cfn test-unit test-frontend test-dynamodb-local test-cognito-local test-deploy test-dlq test-browser ## every test tier (what CI runs)
 
 .PHONY: test-unit
 test-unit: ## unit, handler, kumo and local-stack tests, with the race detector
