@@ -109,7 +109,7 @@ lint-cfn: build node_modules ## cfn-lint and cfn-guard (Control Tower rules) on 
 	for t in prod prod-subscribers; do \
 		EVENTBOARD_CFN_TEMPLATE=$(CURDIR)/$(CFN_LINT_DIR)/$$t/cloudformation-template-update-stack.json EVENTBOARD_CFN_STAGE=prod \
 		EVENTBOARD_CFN_GUARD=$(CURDIR)/$(CFN_GUARD)/bin/ubuntu/$$(uname -m)/cfn-guard EVENTBOARD_CFN_GUARD_RULES=$(CURDIR)/$(CFN_GUARD)/rules/control-tower/cfn-guard \
-		EVENTBOARD_REQUIRE_CFN=1 EVENTBOARD_REQUIRE_GUARD=1 $(GO) test -count=1 -run 'TestControlTowerRules|TestStageDependsOnTheRoutesItsSettingsName' ./internal/local/manifest/cfn/ || exit 1; \
+		EVENTBOARD_REQUIRE_CFN=1 EVENTBOARD_REQUIRE_GUARD=1 $(GO) test -count=1 -run 'TestControlTowerRules|TestStageDependsOnTheRoutesItsSettingsName|TestProductionSettings' ./internal/local/manifest/cfn/ || exit 1; \
 	done
 
 node_modules: package.json package-lock.json
