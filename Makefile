@@ -94,7 +94,7 @@ test-dlq: ## the operators' DLQ scenario: the AWS CLI and 'eventboard dlq' again
 
 # AWS's own validators on the packaged prod template, with and without
 # subscriber accounts (each in a directory of its own, so this can run beside
-# test-deploy): cfn-lint (pinned in .ci, its warnings settled in
+# test-deploy): cfn-lint 1.51 (pip install cfn-lint==1.51.0; its warnings settled in
 # .cfnlintrc), cfn-guard with the Control Tower rules (npm), and the
 # functions' environments against their Configs.
 CFN_LINT_DIR := .serverless-lint
