@@ -51,7 +51,7 @@ frontend: frontend/dist/index.html ## build the SPA into frontend/dist (when its
 # and their own temporary data, and most of their time is waiting (on a
 # JVM, a browser, a long poll), not CPU. Each tier's output is printed
 # whole when it ends; a table of wall times closes the run.
-TEST_TIERS := lint unit frontend dynamodb-local cognito-local deploy dlq browser
+TEST_TIERS := lint lint-cfn unit frontend dynamodb-local cognito-local deploy dlq browser
 TEST_JOBS  ?= 4
 TIER_DIR   := .build/tiers
 
@@ -63,15 +63,18 @@ test: ## every test tier (what CI runs), in parallel, then each tier's wall time
 	scripts/tier-times.sh $(TIER_DIR) $$start prepare $(TEST_TIERS)
 
 .PHONY: test-prepare
-test-prepare: node_modules frontend/node_modules frontend/dist/index.html ## install the tools and packages every tier needs, once, before they run in parallel
+test-prepare: node_modules frontend/node_modules frontend/dist/index.html build ## install the tools and packages every tier needs, once, before they run in parallel
 	scripts/install-tools.sh os rie dynamodb-local awscli chromium
 	$(GO) mod download
 	$(GO) build ./...
 
-tier-lint:
-	@scripts/tier.sh $(TIER_DIR) lint $(MAKE) --no-print-directory lint
+# The tiers use the bootstraps test-prepare built (BUILD_DEP empty): two
+# tiers building them at once would write the same zips.
+BUILD_DEP ?= build
+tier-lint tier-lint-cfn: tier-%:
+	@scripts/tier.sh $(TIER_DIR) $* $(MAKE) --no-print-directory BUILD_DEP= $*
 tier-%:
-	@scripts/tier.sh $(TIER_DIR) $* $(MAKE) --no-print-directory test-$*
+	@scripts/tier.sh $(TIER_DIR) $* $(MAKE) --no-print-directory BUILD_DEP= test-$*
 
 # The race detector runs on the packages with concurrency of their own
 # (the local stack, the pollers and the DLQ tool, the outbox and the bus,
@@ -110,7 +113,7 @@ test-cognito-local: node_modules ## the Cognito adapter against cognito-local (n
 SUBSCRIBERS := 111122223333,444455556666
 
 .PHONY: test-deploy
-test-deploy: build node_modules ## `serverless package` offline, then check the CloudFormation it generates
+test-deploy: $(BUILD_DEP) node_modules ## `serverless package` offline, then check the CloudFormation it generates
 	# Once with subscriber accounts in the param (the bus policy), then as a
 	# stage has it by default (none). The framework empties .serverless/ on
 	# every run, so this order keeps both.
@@ -125,6 +128,26 @@ test-deploy: build node_modules ## `serverless package` offline, then check the 
 test-dlq: ## the operators' DLQ scenario: the AWS CLI and 'eventboard dlq' against a running 'eventboard local'
 	scripts/install-tools.sh awscli
 	scripts/dlq-scenario.sh
+
+# AWS's own validators on the packaged prod template, with and without
+# subscriber accounts (each in a directory of its own, so this can run beside
+# test-deploy): cfn-lint 1.51 (pip install cfn-lint==1.51.0; its warnings settled in
+# .cfnlintrc), cfn-guard with the Control Tower rules (npm), and the
+# functions' environments against their Configs.
+CFN_LINT_DIR := .serverless-lint
+CFN_GUARD    := node_modules/@cdklabs/cdk-validator-cfnguard
+.PHONY: lint-cfn
+lint-cfn: $(BUILD_DEP) node_modules ## cfn-lint and cfn-guard (Control Tower rules) on the packaged templates; each function's environment against its Config
+	@command -v cfn-lint >/dev/null || { echo "lint-cfn: cfn-lint is missing: pip install cfn-lint==1.51.0"; exit 1; }
+	SLS_STAGE=prod SLS_OUT=$(CFN_LINT_DIR)/prod scripts/sls-package.sh
+	SLS_STAGE=prod SLS_OUT=$(CFN_LINT_DIR)/prod-subscribers scripts/sls-package.sh --param="subscriberAccounts=$(SUBSCRIBERS)"
+	cfn-lint $(CFN_LINT_DIR)/prod/cloudformation-template-update-stack.json $(CFN_LINT_DIR)/prod-subscribers/cloudformation-template-update-stack.json
+	$(GO) test -count=1 -run TestEachFunctionGetsOnlyTheVariablesItReads ./internal/registry/
+	for t in prod prod-subscribers; do \
+		EVENTBOARD_CFN_TEMPLATE=$(CURDIR)/$(CFN_LINT_DIR)/$$t/cloudformation-template-update-stack.json EVENTBOARD_CFN_STAGE=prod \
+		EVENTBOARD_CFN_GUARD=$(CURDIR)/$(CFN_GUARD)/bin/ubuntu/$$(uname -m)/cfn-guard EVENTBOARD_CFN_GUARD_RULES=$(CURDIR)/$(CFN_GUARD)/rules/control-tower/cfn-guard \
+		EVENTBOARD_REQUIRE_CFN=1 EVENTBOARD_REQUIRE_GUARD=1 $(GO) test -count=1 -run 'TestControlTowerRules|TestStageDependsOnTheRoutesItsSettingsName|TestProductionSettings' ./internal/local/manifest/cfn/ || exit 1; \
+	done
 
 node_modules: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -173,4 +196,4 @@ $(APIDOCS)/index.html: api/openapi.yaml redocly.yaml | node_modules
 
 .PHONY: clean
 clean: ## remove build output and local data
-	rm -rf .build .serverless .serverless-subscribers .eventboard
+	rm -rf .build .serverless .serverless-subscribers .serverless-lint .eventboard

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Packages the deployment offline: runs `serverless package` (Serverless
-# Framework v3, pinned in package.json) for the given stage and writes the
-# CloudFormation template to .serverless/, without AWS credentials or network.
+# Packages the deployment offline: runs `serverless package` (osls, the
+# maintained fork of Serverless Framework v3, pinned in package.json) for the
+# given stage and writes the CloudFormation template to .serverless/, without
+# AWS credentials or network.
 #
 #   scripts/sls-package.sh            # stage "test"
 #   SLS_STAGE=dev scripts/sls-package.sh

@@ -4,6 +4,7 @@
 //	eventboard token  prints an access token the local stack accepts
 //	eventboard dlq    inspects and replays dead-letter queues (operators)
 //	eventboard functions  lists the Lambda functions and their main packages
+//	eventboard smoke  checks a deployed stage from the outside
 package main
 
 import (
@@ -24,6 +25,7 @@ Commands:
   token   print an access token the local stack accepts
   dlq     inspect and replay dead-letter queues, locally or on AWS
   functions  list the Lambda functions and their main packages
+  smoke   check a deployed stage from the outside (its SiteUrl)
 
 Run 'eventboard <command> -h' for a command's flags.
 `
@@ -57,6 +59,8 @@ func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return runDLQ(ctx, args[1:], stdout, stderr)
 	case "functions":
 		return runFunctions(args[1:], stdout, stderr)
+	case "smoke":
+		return runSmoke(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

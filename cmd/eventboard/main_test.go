@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -163,5 +164,17 @@ func checkAWSEndpoint(t *testing.T, data string) {
 	}
 	if len(out.QueueUrls) != 1 {
 		t.Errorf("SQS at the endpoint lists %v, want the counter DLQ", out.QueueUrls)
+	}
+}
+
+func TestSmokeUsage(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	for _, args := range [][]string{{"smoke"}, {"smoke", "--url", "ftp://example.com"}} {
+		err := realMain(t.Context(), args, &out, &errOut)
+		var exit *exitError
+		if !errors.As(err, &exit) || exit.code != 2 {
+			t.Errorf("%v: %v, want exit status 2", args, err)
+		}
 	}
 }

@@ -82,3 +82,53 @@ func with(m map[string]string, key, value string) map[string]string {
 	out[key] = value
 	return out
 }
+
+// recorder is a lookup that remembers every name asked for and answers a
+// plausible value for each, so Load reads every field.
+type recorder map[string]bool
+
+func (r recorder) Lookup(key string) (string, bool) {
+	r[key] = true
+	if key == "LOG_LEVEL" {
+		return "info", true
+	}
+	return "1", true
+}
+
+func TestVariablesAreWhatLoadReads(t *testing.T) {
+	t.Parallel()
+	type withDefaults struct {
+		config.Runtime
+		config.Outbox
+		config.Revocations
+		List   []string `env:"LIST, default=a,b"`
+		Nested struct {
+			Inner string `env:"INNER"`
+		}
+	}
+	want := []config.Variable{
+		{Name: "AWS_LAMBDA_FUNCTION_NAME", Required: true},
+		{Name: "LOG_LEVEL", Default: "info"},
+		{Name: "OUTBOX_TABLE", Required: true},
+		{Name: "OUTBOX_PENDING_INDEX", Default: "pendingByAge"},
+		{Name: "EVENT_BUS_NAME", Required: true},
+		{Name: "REVOCATIONS_TABLE", Required: true},
+		{Name: "LIST", Default: "a,b"},
+		{Name: "INNER"},
+	}
+	got := config.Variables[withDefaults]()
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Variables (-want +got):\n%s", diff)
+	}
+	asked := recorder{}
+	if _, err := config.Load[withDefaults](context.Background(), asked); err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, v := range got {
+		listed[v.Name] = true
+	}
+	if diff := cmp.Diff(map[string]bool(asked), listed); diff != "" {
+		t.Errorf("Variables and what Load asks for differ (-asked +listed):\n%s", diff)
+	}
+}

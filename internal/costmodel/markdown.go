@@ -158,6 +158,9 @@ func writePrices(b *strings.Builder, p Prices) {
 		{"CloudFront", "a million HTTPS requests", p.CloudFrontHTTPSPerMillion},
 		{"S3", "a thousand GETs", p.S3GetPerThousand},
 		{"S3", "a GB-month, Standard", p.S3StorageGBMonth},
+		{"S3", "a thousand PUTs", p.S3PutPerThousand},
+		{"KMS", "a customer-managed key a month", p.KMSKeyMonth},
+		{"SES", "a thousand e-mails", p.SESPerThousand},
 		{"CloudWatch Logs", "a GB ingested", p.CloudWatchLogsIngestPerGB},
 		{"CloudWatch Logs", "a GB-month stored", p.CloudWatchLogsStoragePerGBMo},
 	}

@@ -309,6 +309,17 @@ func Price(s Scenario, m Measurements, p Prices) (Estimate, error) {
 	add("CloudFront", "data out", cfGB, "GB", cfGB*p.CloudFrontPerGB, FrontDoor)
 	s3Gets := s.PageViews * (1 + s.AssetRequests) * s.OriginMissRatio
 	add("S3", "SPA origin fetches and storage", s3Gets, "GETs", s3Gets/1e3*p.S3GetPerThousand+0.01*p.S3StorageGBMonth, FrontDoor)
+	// prod's CloudFront standard logs (siteLogs): delivery is free, the
+	// bucket stores about 500 bytes a request for 3 months (its lifecycle
+	// rule), written in a file per edge location about every 5 minutes.
+	siteLogGB := cfRequests * 500 / 1e9
+	const logFilesPerMonth = 50 * 12 * 24 * 30 // 50 edge locations, every 5 minutes
+	add("S3", "CloudFront standard logs (prod, kept 3 months)", siteLogGB, "GB", 3*siteLogGB*p.S3StorageGBMonth+logFilesPerMonth/1e3*p.S3PutPerThousand, FrontDoor)
+	add("KMS", "the alarm topic's key", 1, "keys", p.KMSKeyMonth, Logs)
+	// Cognito's codes through SES (a stage with sesIdentityArn): a code at
+	// sign-up, and about as many again for resends and password resets.
+	emails := 2 * s.NewUsers
+	add("SES", "Cognito's e-mail (a stage with sesIdentityArn)", emails, "e-mails", emails/1e3*p.SESPerThousand, FrontDoor)
 	return Estimate{Scenario: s, Lines: lines}, nil
 }
 

@@ -31,6 +31,9 @@ type Prices struct {
 	CloudFrontPerGB                  float64 // data out, North America and Europe, first 10 TB
 	CloudFrontHTTPSPerMillion        float64 // HTTPS requests, North America and Europe
 	S3GetPerThousand                 float64 // GET requests (CloudFront's origin fetches)
+	S3PutPerThousand                 float64 // PUT requests (CloudFront's standard log files)
+	KMSKeyMonth                      float64 // a customer-managed key (the alarm topic's)
+	SESPerThousand                   float64 // e-mails sent (Cognito's codes, when a stage names an SES identity)
 	S3StorageGBMonth                 float64 // S3 Standard
 	CloudWatchLogsIngestPerGB        float64 // Standard log class
 	CloudWatchLogsStoragePerGBMo     float64
@@ -150,6 +153,14 @@ var USEast1 = Prices{
 	// (undated: GET $0.0004 per 1,000, Standard $0.023 per GB-month).
 	S3GetPerThousand: 0.0004,
 	S3StorageGBMonth: 0.023,
+	// https://aws.amazon.com/s3/pricing/ (PUT, COPY, POST, LIST: $0.005 per
+	// 1,000, S3 Standard, us-east-1; read 2026-12-06).
+	S3PutPerThousand: 0.005,
+	// https://aws.amazon.com/kms/pricing/ ($1 a month per customer managed
+	// key; its requests, a few per alarm, are within the free 20,000).
+	KMSKeyMonth: 1.00,
+	// https://aws.amazon.com/ses/pricing/ ($0.10 per 1,000 outbound e-mails).
+	SESPerThousand: 0.10,
 	// https://c3x.dev/blog/cloudwatch-logs-cost-optimization ("us-east-1,
 	// June 2026": Standard ingestion $0.50 a GB, storage $0.03 a GB-month);
 	// Lambda's logs are tiered since 1 May 2025 with $0.50 a GB for the

@@ -83,8 +83,14 @@ type Deps struct {
 type Function struct {
 	// Name is the function's key under functions: in serverless.yml.
 	Name  string
+	vars  []config.Variable
 	build func(ctx context.Context, env Env) (EntryPoints, error)
 }
+
+// Variables are the environment variables the function's Config reads
+// (config.Variables): its deployment gives it the required ones, less what
+// Lambda sets, and nothing it does not read.
+func (f Function) Variables() []config.Variable { return f.vars }
 
 // EntryPoints makes Lambda entry points for a built function, all over the
 // same handler and clients. An entry point serves one invocation at a time
@@ -151,7 +157,7 @@ func CognitoTrigger[C config.Function, E any](name string, wire func(context.Con
 // declare is the one build path of every kind: config, SDK configuration,
 // logger, handler, entry point.
 func declare[C config.Function](name string, wire func(context.Context, C, Deps) (any, error)) Function {
-	return Function{Name: name, build: func(ctx context.Context, env Env) (EntryPoints, error) {
+	return Function{Name: name, vars: config.Variables[C](), build: func(ctx context.Context, env Env) (EntryPoints, error) {
 		cfg, err := config.Load[C](ctx, envconfig.Lookuper(lookuper(env.Lookup)))
 		if err != nil {
 			return nil, err

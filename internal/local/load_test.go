@@ -44,7 +44,8 @@ func TestLoadGetPost(t *testing.T) {
 	r.want(t, http.StatusCreated, "")
 	var p post.Post
 	r.decode(t, &p)
-	table := c.stack.Manifest().Environment["POSTS_TABLE"]
+	getPost, _ := c.stack.Manifest().Function("getPost")
+	table := getPost.Environment["POSTS_TABLE"]
 
 	minimal := httptest.NewServer(minimalGetServer(emulator.DynamoDB(c.stack.AWSEndpoint()), table))
 	t.Cleanup(minimal.Close)

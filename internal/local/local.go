@@ -189,7 +189,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/api/", gw)
+	mux.Handle("/api/", forwardedAsCloudFront(gw))
 	identity.register(mux)
 	mux.Handle("POST /local/cognito-idp/", http.StripPrefix("/local/cognito-idp", pool.server))
 	mux.Handle("GET /local/mailbox", http.HandlerFunc(pool.mailbox))

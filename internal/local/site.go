@@ -62,6 +62,25 @@ func withSiteHeaders(h http.Header, next http.Handler) http.Handler {
 	})
 }
 
+// APIHost is the API's own host name in the local stack, as
+// <api-id>.execute-api.<region>.amazonaws.com is on AWS: the Host every
+// function sees on a request to /api.
+const APIHost = "execute-api.localhost"
+
+// forwardedAsCloudFront hands /api requests to the API as the deployed
+// site's CloudFront distribution does (origin request policy
+// Managed-AllViewerExceptHostHeader): every header of the browser, Origin
+// and Sec-Fetch-Site included, but Host, which becomes the API's own. So a
+// function's same-origin check meets on a laptop what it meets on AWS,
+// where the site's origin is never the host it sees.
+func forwardedAsCloudFront(api http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fwd := r.Clone(r.Context())
+		fwd.Host = APIHost
+		api.ServeHTTP(w, fwd)
+	})
+}
+
 // dig walks nested mappings by key; nil when a step is missing.
 func dig(v any, keys ...string) any {
 	for _, k := range keys {

@@ -38,6 +38,7 @@ var NotProvisioned = map[string]string{
 	"AWS::SQS::QueuePolicy":        "kumo does not enforce queue policies",
 	"AWS::SNS::Topic":              "alarm notifications are not emulated",
 	"AWS::SNS::Subscription":       "alarm notifications are not emulated",
+	"AWS::KMS::Key":                "the alarm topic's key: alarm notifications are not emulated",
 	"AWS::CloudWatch::Alarm":       "metrics and alarms are not emulated",
 	"AWS::Logs::LogGroup":          "functions log to the local stack's logger",
 	"AWS::Events::Archive":         "kumo has no event archives (no CreateArchive)",

@@ -203,3 +203,96 @@ func TestFinding16_AppClientRotatesRefreshTokens(t *testing.T) {
 		t.Errorf("UserPoolClient RefreshTokenRotation = %v, want ENABLED with a grace period of 1..60 s", rot)
 	}
 }
+
+// API Gateway refuses a stage whose RouteSettings name a route that does
+// not exist yet, and CloudFormation creates what does not depend on each
+// other in parallel: the stage must depend on every route it configures.
+func TestStageDependsOnTheRoutesItsSettingsName(t *testing.T) {
+	tmpl, _ := generated(t)
+	stageRes := tmpl.Resources["HttpApiStage"]
+	dependsOn := map[string]bool{}
+	switch d := stageRes.DependsOn.(type) {
+	case string:
+		dependsOn[d] = true
+	case []any:
+		for _, id := range d {
+			s, _ := id.(string)
+			dependsOn[s] = true
+		}
+	}
+	routeByKey := map[string]string{}
+	for _, id := range tmpl.ResourcesOfType("AWS::ApiGatewayV2::Route") {
+		key, _ := tmpl.Resources[id].Properties["RouteKey"].(string)
+		routeByKey[key] = id
+	}
+	settings := mapAt(stageRes.Properties, "RouteSettings")
+	if len(settings) == 0 {
+		t.Fatal("HttpApiStage has no RouteSettings")
+	}
+	for key := range settings {
+		id, ok := routeByKey[key]
+		switch {
+		case !ok:
+			t.Errorf("RouteSettings names %q, which no AWS::ApiGatewayV2::Route has", key)
+		case !dependsOn[id]:
+			t.Errorf("HttpApiStage does not depend on %s (%s), which its RouteSettings name: add it to "+
+				"resources.extensions.HttpApiStage.DependsOn in serverless.yml", id, key)
+		}
+	}
+}
+
+// What a production review asked of the template: data that outlives the
+// stack, deletion protection and logs in prod, an encrypted alarm topic,
+// and a custom certificate only with a modern TLS policy.
+func TestProductionSettings(t *testing.T) {
+	tmpl, m := generated(t)
+	prod := m.Stage == "prod"
+	for _, id := range []string{"CounterDLQ", "CounterRuleDLQ", "OutboxSweeperScheduleDLQ", "AlarmSubscription"} {
+		r, ok := tmpl.Resources[id]
+		if !ok {
+			if id != "AlarmSubscription" {
+				t.Errorf("%s is missing", id)
+			}
+			continue
+		}
+		if r.DeletionPolicy != "Retain" || r.UpdateReplacePolicy != "Retain" {
+			t.Errorf("%s: DeletionPolicy %q, UpdateReplacePolicy %q; want Retain: its messages are data", id, r.DeletionPolicy, r.UpdateReplacePolicy)
+		}
+	}
+	for _, id := range tmpl.ResourcesOfType("AWS::DynamoDB::Table") {
+		if got := tmpl.Resources[id].Properties["DeletionProtectionEnabled"]; got != prod {
+			t.Errorf("%s: DeletionProtectionEnabled %v, want %t in stage %s", id, got, prod, m.Stage)
+		}
+	}
+	wantPool := map[bool]string{true: "ACTIVE", false: "INACTIVE"}[prod]
+	if got := tmpl.Resources["CognitoUserPoolUsers"].Properties["DeletionProtection"]; got != wantPool {
+		t.Errorf("user pool DeletionProtection %v, want %s in stage %s", got, wantPool, m.Stage)
+	}
+	if tmpl.Resources["AlarmTopic"].Properties["KmsMasterKeyId"] == nil {
+		t.Error("the alarm topic is not encrypted")
+	}
+	dist := mapAt(tmpl.Resources["SiteDistribution"].Properties, "DistributionConfig")
+	if logging := fmt.Sprint(dist["Logging"]); !strings.Contains(logging, "HasSiteLogs") {
+		t.Errorf("the distribution's Logging %s does not follow the siteLogs param", logging)
+	}
+	if _, ok := tmpl.Resources["SiteLogsBucket"]; !ok {
+		t.Error("no SiteLogsBucket for CloudFront's standard logs")
+	}
+	cert := mapAt(dist, "ViewerCertificate")
+	if _, custom := cert["AcmCertificateArn"]; custom &&
+		(cert["MinimumProtocolVersion"] != "TLSv1.2_2021" || cert["SslSupportMethod"] != "sni-only") {
+		t.Errorf("ViewerCertificate %v: a custom certificate needs MinimumProtocolVersion TLSv1.2_2021 and sni-only", cert)
+	}
+	if cert["AcmCertificateArn"] == nil && cert["CloudFrontDefaultCertificate"] != true {
+		t.Errorf("ViewerCertificate %v: neither CloudFront's certificate nor an ACM one", cert)
+	}
+	for _, id := range tmpl.ResourcesOfType("AWS::Lambda::Version") {
+		t.Errorf("%s: functions are versioned on every deploy (versionFunctions)", id)
+	}
+	bucket := mapAt(tmpl.Resources["ServerlessDeploymentBucket"].Properties, "PublicAccessBlockConfiguration")
+	for _, k := range []string{"BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"} {
+		if bucket[k] != true {
+			t.Errorf("deployment bucket %s = %v, want true", k, bucket[k])
+		}
+	}
+}
