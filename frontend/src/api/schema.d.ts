@@ -554,9 +554,10 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `TOO_MANY_REQUESTS`: the route's throttling bucket is empty, or Cognito throttled the attempt; wait and retry. */
+        /** @description `TOO_MANY_REQUESTS`: the route's throttling bucket is empty, or Cognito throttled the attempt; wait `Retry-After` seconds and retry. */
         TooManyRequests: {
             headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
                 "X-Correlation-Id": components["headers"]["CorrelationId"];
                 [name: string]: unknown;
             };
@@ -598,6 +599,8 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /** @description Whole seconds to wait before trying again. */
+        RetryAfter: number;
         /** @description Ties the request to its logs and to the events it caused (`metadata.correlationId`). */
         CorrelationId: string;
         /** @description Tokens are never cached. */
