@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -48,6 +50,10 @@ func startStackWith(t *testing.T, opts local.Options) *client {
 	opts.Addr = "127.0.0.1:8080"
 	opts.DataDir = t.TempDir()
 	opts.Manifest = "../../serverless.yml"
+	if opts.Log == nil {
+		// A function's failure (a 500) says why in the test's output.
+		opts.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	}
 	stack, err := local.Start(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
