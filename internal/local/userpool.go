@@ -15,6 +15,7 @@ import (
 
 	"github.com/eventboard/eventboard/internal/local/cognitolocal"
 	"github.com/eventboard/eventboard/internal/local/manifest"
+	"github.com/eventboard/eventboard/internal/local/portguard"
 )
 
 // userPool is the stack's Cognito: a cognitolocal.Server configured from
@@ -72,9 +73,34 @@ func newUserPool(m *manifest.Manifest, id *Identity, dataDir string, console io.
 	if err != nil {
 		return nil, fmt.Errorf("user pool: listen: %w", err)
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	hs := portguard.Server(portguard.AWSAPI(srv, unsigned))
 	go func() { _ = hs.Serve(ln) }()
 	return &userPool{server: srv, url: "http://" + ln.Addr().String(), http: hs}, nil
+}
+
+// unsigned are the requests the pool's port takes without a SigV4
+// header, as Cognito does: GETs of its JWKS and OpenID discovery
+// documents, and the operations a user calls for themselves, authorized by
+// the app client's id or their own token, which the SDK sends anonymously.
+// A page cannot send those cross-site either: X-Amz-Target is not a
+// CORS-safelisted header, and the port answers no preflight. The Admin
+// operations need a SigV4-shaped header.
+func unsigned(r *http.Request) bool {
+	if r.Method == http.MethodGet {
+		return strings.Contains(r.URL.Path, "/.well-known/")
+	}
+	op, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), "AWSCognitoIdentityProviderService.")
+	return ok && unsignedOperations[op]
+}
+
+// unsignedOperations are the operations of cognitolocal.Server that
+// aws-sdk-go-v2 sends with no signature (its auth resolver's anonymous
+// scheme).
+var unsignedOperations = map[string]bool{
+	"SignUp": true, "ConfirmSignUp": true, "ResendConfirmationCode": true,
+	"InitiateAuth": true, "GetTokensFromRefreshToken": true, "RespondToAuthChallenge": true,
+	"GetUser": true, "GlobalSignOut": true, "RevokeToken": true,
+	"ForgotPassword": true, "ConfirmForgotPassword": true,
 }
 
 // close stops serving the pool's API.

@@ -19,6 +19,8 @@ import (
 
 	"github.com/google/uuid"
 	"golang.org/x/time/rate"
+
+	"github.com/eventboard/eventboard/internal/local/portguard"
 )
 
 // Invoker invokes a function with a JSON payload and returns its JSON
@@ -102,7 +104,7 @@ func New(cfg Config) (*Gateway, error) {
 		cfg.MaxBodyBytes = 10 << 20
 	}
 	if cfg.MaxHeaderBytes == 0 {
-		cfg.MaxHeaderBytes = 10 << 10
+		cfg.MaxHeaderBytes = portguard.MaxHeaderBytes
 	}
 	g := &Gateway{cfg: cfg, mux: http.NewServeMux()}
 	for _, r := range cfg.Routes {
@@ -156,7 +158,7 @@ func (h *routeHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		writeError(w, http.StatusNotFound, "ROUTE_NOT_FOUND", "No route matches "+req.Method+" "+req.URL.Path+".", requestID)
 		return
 	}
-	if headerBytes(req) > g.cfg.MaxHeaderBytes {
+	if portguard.HeaderBytes(req) > g.cfg.MaxHeaderBytes {
 		writeError(w, http.StatusRequestHeaderFieldsTooLarge, "HEADERS_TOO_LARGE", "The request headers are too large.", requestID)
 		return
 	}
@@ -207,18 +209,6 @@ func (h *routeHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if err := writeResponse(w, out); err != nil {
 		g.internalError(w, route, requestID, fmt.Errorf("function %s answered: %w", route.Function, err))
 	}
-}
-
-// headerBytes is the size of the request line and headers, as API Gateway
-// counts them against its 10 KB limit.
-func headerBytes(req *http.Request) int {
-	n := len(req.Method) + len(req.URL.RequestURI()) + len(req.Proto) + len(req.Host)
-	for k, vs := range req.Header {
-		for _, v := range vs {
-			n += len(k) + len(v)
-		}
-	}
-	return n
 }
 
 func (g *Gateway) internalError(w http.ResponseWriter, r Route, requestID string, err error) {
