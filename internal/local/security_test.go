@@ -2,6 +2,7 @@ package local_test
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -10,9 +11,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -284,4 +288,96 @@ func TestAWSCLIWorksAgainstEveryPort(t *testing.T) {
 			t.Errorf("aws %s: %v\n%s", strings.Join(args[2:], " "), err, b)
 		}
 	}
+}
+
+// 128 GET /api/posts with 9 MB bodies, 64 at a time, were buffered whole
+// and handed to functions: the process reached 3.85 GB. A body that cannot
+// fit Lambda's 6 MB payload is now refused with 413 before it is read
+// (declared length) or as soon as it passes the limit (streamed).
+func TestLargeBodiesAreRefusedBeforeBuffering(t *testing.T) {
+	if testing.Short() {
+		t.Skip("sends 64 concurrent 9 MB bodies")
+	}
+	c := startStack(t)
+	body := bytes.Repeat([]byte("a"), 9<<20) // shared: the client holds 9 MB, once
+	runtime.GC()
+	before := residentBytes(t)
+	peak := make(chan int64)
+	stop := make(chan struct{})
+	go func() {
+		var max int64
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				peak <- max
+				return
+			case <-tick.C:
+				max = maxInt(max, residentBytes(t))
+			}
+		}
+	}()
+	type result struct {
+		status int
+		err    error
+	}
+	send := func(path string, streamed bool) result {
+		var r io.Reader = bytes.NewReader(body)
+		if streamed {
+			r = io.MultiReader(r) // hides the length: sent chunked
+		}
+		req, err := http.NewRequest("POST", c.base+path, r)
+		if err != nil {
+			return result{err: err}
+		}
+		if path == "/api/posts" {
+			req.Method = "GET"
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", sigV4)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return result{err: err}
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return result{status: resp.StatusCode}
+	}
+	results := make(chan string, 192)
+	var wg sync.WaitGroup
+	for i := range 64 {
+		wg.Go(func() {
+			r := send("/api/posts", i%2 == 1)
+			results <- fmt.Sprintf("GET /api/posts (streamed %v): %d %v", i%2 == 1, r.status, r.err)
+		})
+		wg.Go(func() {
+			r := send("/2015-03-31/functions/listPosts/invocations", i%2 == 1)
+			results <- fmt.Sprintf("Invoke (streamed %v): %d %v", i%2 == 1, r.status, r.err)
+		})
+	}
+	wg.Wait()
+	close(stop)
+	close(results)
+	counts := map[string]int{}
+	for r := range results {
+		counts[r]++
+	}
+	for r, n := range counts {
+		if !strings.Contains(r, ": 413 <nil>") {
+			t.Errorf("%d × %s, want 413", n, r)
+		}
+	}
+	max := <-peak
+	t.Logf("RSS %d MB before, %d MB at peak, for 128 concurrent 9 MB bodies (race detector: %v)", before>>20, max>>20, raceEnabled)
+	if !raceEnabled && max > 400<<20 {
+		t.Errorf("peak RSS %d MB, want under 400 MB", max>>20)
+	}
+}
+
+func maxInt(a, b int64) int64 {
+	if a > b {
+		return a
+	}
+	return b
 }
