@@ -17,6 +17,7 @@ import (
 
 	"github.com/eventboard/eventboard/internal/apperr"
 	"github.com/eventboard/eventboard/internal/dlq"
+	"github.com/eventboard/eventboard/internal/termsafe"
 )
 
 const dlqUsage = `Usage: eventboard dlq <command> [flags]
@@ -120,14 +121,14 @@ func dlqList(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintln(w, "QUEUE\tKIND\tSOURCE\tREPLAYS TO\tMESSAGES\tIN FLIGHT\tOLDEST")
 	for _, r := range rows {
 		if r.Error != "" {
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t?\t?\t%s\n", r.Short, r.Kind, r.Source, r.Destination, r.Error)
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t?\t?\t%s\n", termsafe.String(r.Short), r.Kind, termsafe.String(r.Source), termsafe.String(r.Destination), termsafe.String(r.Error))
 			continue
 		}
 		oldest := "-"
 		if r.Oldest > 0 {
 			oldest = r.Oldest.Round(time.Second).String()
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", r.Short, r.Kind, r.Source, r.Destination, r.Messages, r.InFlight, oldest)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", termsafe.String(r.Short), r.Kind, termsafe.String(r.Source), termsafe.String(r.Destination), r.Messages, r.InFlight, oldest)
 	}
 	return w.Flush()
 }
@@ -171,21 +172,25 @@ func dlqPeek(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return nil
 }
 
+// printMessage prints m for a person. Every field but the times and
+// counts is text a publisher or a failing target chose, so it is printed
+// through termsafe: a message cannot act on the operator's terminal.
 func printMessage(w io.Writer, m dlq.Message) {
-	what := m.DetailType
+	what := termsafe.String(m.DetailType)
 	if what == "" {
 		what = "(unreadable)"
 	}
-	fmt.Fprintf(w, "%s  %s\n", m.MessageID, what)
+	fmt.Fprintf(w, "%s  %s\n", termsafe.String(m.MessageID), what)
 	if m.EventID != "" {
-		fmt.Fprintf(w, "  event id        %s\n  correlation id  %s\n  occurred at     %s\n", m.EventID, m.CorrelationID, m.OccurredAt.Format(time.RFC3339))
+		fmt.Fprintf(w, "  event id        %s\n  correlation id  %s\n  occurred at     %s\n",
+			termsafe.String(m.EventID), termsafe.String(m.CorrelationID), m.OccurredAt.Format(time.RFC3339))
 	}
 	fmt.Fprintf(w, "  receive count   %d\n  first failed    %s\n", m.ReceiveCount, m.FirstFailedAt.Format(time.RFC3339))
 	if m.ErrorCode != "" || m.ErrorMessage != "" {
-		fmt.Fprintf(w, "  error           %s: %s\n", m.ErrorCode, m.ErrorMessage)
+		fmt.Fprintf(w, "  error           %s: %s\n", termsafe.String(m.ErrorCode), termsafe.String(m.ErrorMessage))
 	}
 	if m.Unreadable != "" {
-		fmt.Fprintf(w, "  unreadable      %s\n  body            %.200s\n", m.Unreadable, m.Body)
+		fmt.Fprintf(w, "  unreadable      %s\n  body            %s\n", termsafe.String(m.Unreadable), termsafe.Truncate(m.Body, 200))
 	}
 }
 

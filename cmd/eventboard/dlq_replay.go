@@ -11,6 +11,7 @@ import (
 
 	"github.com/eventboard/eventboard/internal/apperr"
 	"github.com/eventboard/eventboard/internal/dlq"
+	"github.com/eventboard/eventboard/internal/termsafe"
 )
 
 // replayFlags are the flags of 'eventboard dlq replay'.
@@ -161,7 +162,7 @@ func dryRun(ctx context.Context, t *target, q dlq.Queue, flt dlq.Filter, f repla
 		if what == "" {
 			what = "(unreadable)"
 		}
-		_, err := fmt.Fprintf(stdout, "would move %s  %s  %s\n", m.MessageID, what, m.EventID)
+		_, err := fmt.Fprintf(stdout, "would move %s  %s  %s\n", termsafe.String(m.MessageID), termsafe.String(what), termsafe.String(m.EventID))
 		return err
 	}
 	res, err := dlq.Replay(ctx, t.sqs, q, opts)

@@ -10,12 +10,11 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/eventboard/eventboard/internal/local/cognitolocal"
 	"github.com/eventboard/eventboard/internal/local/manifest"
 	"github.com/eventboard/eventboard/internal/local/portguard"
+	"github.com/eventboard/eventboard/internal/termsafe"
 )
 
 // userPool is the stack's Cognito: a cognitolocal.Server configured from
@@ -45,7 +44,7 @@ func newUserPool(m *manifest.Manifest, id *Identity, dataDir string, console io.
 			// Usernames and addresses are the caller's text: escape what a
 			// terminal would act on rather than print.
 			line := fmt.Sprintf("Confirmation code for %s <%s>: %s   (also at /local/mailbox?username=%s)",
-				printable(msg.Username), printable(msg.Email), printable(msg.Code), url.QueryEscape(msg.Username))
+				termsafe.String(msg.Username), termsafe.String(msg.Email), termsafe.String(msg.Code), url.QueryEscape(msg.Username))
 			bar := strings.Repeat("─", len([]rune(line))+2)
 			fmt.Fprintf(console, "┌%s┐\n│ %s │\n└%s┘\n", bar, line, bar)
 		},
@@ -192,19 +191,4 @@ func (p *userPool) mailbox(w http.ResponseWriter, r *http.Request) {
 		out.Messages = append(out.Messages, message(m))
 	}
 	_ = json.NewEncoder(w).Encode(out)
-}
-
-// printable returns s with every rune a terminal could act on or that would
-// hide or reorder text (C0 and C1 controls such as ESC, line and paragraph
-// separators, bidi and other format characters) written as a \u escape.
-func printable(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) || r == utf8.RuneError {
-			fmt.Fprintf(&b, "\\u%04X", r)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
