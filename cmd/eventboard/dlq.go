@@ -152,6 +152,10 @@ func dlqPeek(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	before, err := queueInFlight(ctx, t.sqs, q.URL)
+	if err != nil {
+		return err
+	}
 	msgs, err := dlq.Peek(ctx, t.sqs, q.URL, *limit)
 	if err != nil {
 		return err
@@ -163,12 +167,14 @@ func dlqPeek(ctx context.Context, args []string, stdout, stderr io.Writer) error
 				return err
 			}
 		}
+		fmt.Fprint(stderr, before.unseen(len(msgs)).note(q.Short)) // stdout holds only JSON lines
 		return nil
 	}
 	for _, m := range msgs {
 		printMessage(stdout, m)
 	}
 	fmt.Fprintf(stdout, "%d message(s) shown from %s; all are still in it.\n", len(msgs), q.Short)
+	fmt.Fprint(stdout, before.unseen(len(msgs)).note(q.Short))
 	return nil
 }
 
@@ -271,3 +277,7 @@ func newProgress(w io.Writer, total int, what string) *progressbar.ProgressBar {
 }
 
 var errIncomplete = errors.New("not every matching message moved")
+
+// errInFlight ends a replay that could not see every message: others may
+// match.
+var errInFlight = errors.New("messages in flight were not seen; matching ones may remain")
