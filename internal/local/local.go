@@ -15,7 +15,9 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -343,7 +345,10 @@ func docsHandler(dir string) http.Handler {
 }
 
 // spaHandler serves the built SPA, answering index.html for client-side
-// routes.
+// routes. Under /assets/ it serves only the files there, with the
+// immutable cache they get when deployed; anything else there is a 404,
+// never index.html, which a browser would otherwise keep a year as the
+// asset it asked for.
 func spaHandler(dir string) http.Handler {
 	files := http.FileServer(http.Dir(dir))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -351,6 +356,17 @@ func spaHandler(dir string) http.Handler {
 		if _, err := os.Stat(index); dir == "" || err != nil {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			fmt.Fprintln(w, "Eventboard local stack: the API is under /api. The SPA is not built yet (make frontend).")
+			return
+		}
+		if p := path.Clean("/" + r.URL.Path); p == "/assets" || strings.HasPrefix(p, "/assets/") {
+			if info, err := os.Stat(filepath.Join(dir, filepath.FromSlash(p))); err != nil || !info.Mode().IsRegular() {
+				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+				w.WriteHeader(http.StatusNotFound)
+				fmt.Fprintln(w, "No such asset.")
+				return
+			}
+			w.Header().Set("Cache-Control", immutableCache)
+			files.ServeHTTP(w, r)
 			return
 		}
 		if _, err := os.Stat(filepath.Join(dir, filepath.Clean("/"+r.URL.Path))); err != nil {
