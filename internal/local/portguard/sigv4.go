@@ -41,14 +41,14 @@ func ParseAuthorization(header string) (Credential, error) {
 	}
 	scope := strings.Split(fields["Credential"], "/")
 	if len(scope) != 5 || scope[4] != "aws4_request" || strings.Contains(fields["Credential"], "//") || scope[0] == "" {
-		return Credential{}, errors.New("Authorization header requires a Credential of the form AKID/date/region/service/aws4_request")
+		return Credential{}, errors.New("the Authorization header requires a Credential of the form AKID/date/region/service/aws4_request")
 	}
 	if fields["SignedHeaders"] == "" {
-		return Credential{}, errors.New("Authorization header requires a SignedHeaders parameter")
+		return Credential{}, errors.New("the Authorization header requires a SignedHeaders parameter")
 	}
 	// Not checked for hex: kumo's calls to itself sign "internal".
 	if fields["Signature"] == "" {
-		return Credential{}, errors.New("Authorization header requires a Signature parameter")
+		return Credential{}, errors.New("the Authorization header requires a Signature parameter")
 	}
 	return Credential{AccessKeyID: scope[0], Date: scope[1], Region: scope[2], Service: scope[3]}, nil
 }
