@@ -14,7 +14,7 @@ import (
 // BodyBudget is how many bytes of request bodies the whole process holds
 // at once, across its ports: ReadBody waits for its share, so however many
 // large requests arrive, their bodies take at most this much memory.
-const BodyBudget = 64 << 20
+const BodyBudget = 32 << 20
 
 // drainLimit is how much of a refused body ReadBody reads and discards so
 // the client, still sending, sees the 413 rather than a reset connection;
