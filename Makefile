@@ -40,7 +40,7 @@ test-frontend: frontend/node_modules ## the SPA's unit tests (vitest): API clien
 
 .PHONY: test-browser
 test-browser: frontend/dist/index.html ## the SPA in Debian's chromium against a real `eventboard local`
-	scripts/install-tools.sh chromium
+	scripts/install-tools.sh chromium awscli
 	cd frontend && npm run test:browser
 
 .PHONY: frontend

@@ -17,6 +17,7 @@ import (
 
 	"github.com/eventboard/eventboard/internal/apperr"
 	"github.com/eventboard/eventboard/internal/dlq"
+	"github.com/eventboard/eventboard/internal/termsafe"
 )
 
 const dlqUsage = `Usage: eventboard dlq <command> [flags]
@@ -120,14 +121,14 @@ func dlqList(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintln(w, "QUEUE\tKIND\tSOURCE\tREPLAYS TO\tMESSAGES\tIN FLIGHT\tOLDEST")
 	for _, r := range rows {
 		if r.Error != "" {
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t?\t?\t%s\n", r.Short, r.Kind, r.Source, r.Destination, r.Error)
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t?\t?\t%s\n", termsafe.String(r.Short), r.Kind, termsafe.String(r.Source), termsafe.String(r.Destination), termsafe.String(r.Error))
 			continue
 		}
 		oldest := "-"
 		if r.Oldest > 0 {
 			oldest = r.Oldest.Round(time.Second).String()
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", r.Short, r.Kind, r.Source, r.Destination, r.Messages, r.InFlight, oldest)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", termsafe.String(r.Short), r.Kind, termsafe.String(r.Source), termsafe.String(r.Destination), r.Messages, r.InFlight, oldest)
 	}
 	return w.Flush()
 }
@@ -151,6 +152,10 @@ func dlqPeek(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	before, err := queueInFlight(ctx, t.sqs, q.URL)
+	if err != nil {
+		return err
+	}
 	msgs, err := dlq.Peek(ctx, t.sqs, q.URL, *limit)
 	if err != nil {
 		return err
@@ -162,30 +167,36 @@ func dlqPeek(ctx context.Context, args []string, stdout, stderr io.Writer) error
 				return err
 			}
 		}
+		fmt.Fprint(stderr, before.unseen(len(msgs)).note(q.Short)) // stdout holds only JSON lines
 		return nil
 	}
 	for _, m := range msgs {
 		printMessage(stdout, m)
 	}
 	fmt.Fprintf(stdout, "%d message(s) shown from %s; all are still in it.\n", len(msgs), q.Short)
+	fmt.Fprint(stdout, before.unseen(len(msgs)).note(q.Short))
 	return nil
 }
 
+// printMessage prints m for a person. Every field but the times and
+// counts is text a publisher or a failing target chose, so it is printed
+// through termsafe: a message cannot act on the operator's terminal.
 func printMessage(w io.Writer, m dlq.Message) {
-	what := m.DetailType
+	what := termsafe.String(m.DetailType)
 	if what == "" {
 		what = "(unreadable)"
 	}
-	fmt.Fprintf(w, "%s  %s\n", m.MessageID, what)
+	fmt.Fprintf(w, "%s  %s\n", termsafe.String(m.MessageID), what)
 	if m.EventID != "" {
-		fmt.Fprintf(w, "  event id        %s\n  correlation id  %s\n  occurred at     %s\n", m.EventID, m.CorrelationID, m.OccurredAt.Format(time.RFC3339))
+		fmt.Fprintf(w, "  event id        %s\n  correlation id  %s\n  occurred at     %s\n",
+			termsafe.String(m.EventID), termsafe.String(m.CorrelationID), m.OccurredAt.Format(time.RFC3339))
 	}
 	fmt.Fprintf(w, "  receive count   %d\n  first failed    %s\n", m.ReceiveCount, m.FirstFailedAt.Format(time.RFC3339))
 	if m.ErrorCode != "" || m.ErrorMessage != "" {
-		fmt.Fprintf(w, "  error           %s: %s\n", m.ErrorCode, m.ErrorMessage)
+		fmt.Fprintf(w, "  error           %s: %s\n", termsafe.String(m.ErrorCode), termsafe.String(m.ErrorMessage))
 	}
 	if m.Unreadable != "" {
-		fmt.Fprintf(w, "  unreadable      %s\n  body            %.200s\n", m.Unreadable, m.Body)
+		fmt.Fprintf(w, "  unreadable      %s\n  body            %s\n", termsafe.String(m.Unreadable), termsafe.Truncate(m.Body, 200))
 	}
 }
 
@@ -266,3 +277,7 @@ func newProgress(w io.Writer, total int, what string) *progressbar.ProgressBar {
 }
 
 var errIncomplete = errors.New("not every matching message moved")
+
+// errInFlight ends a replay that could not see every message: others may
+// match.
+var errInFlight = errors.New("messages in flight were not seen; matching ones may remain")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/eventboard/eventboard/internal/apperr"
 	"github.com/eventboard/eventboard/internal/dlq"
+	"github.com/eventboard/eventboard/internal/termsafe"
 )
 
 // replayFlags are the flags of 'eventboard dlq replay'.
@@ -118,6 +119,10 @@ func dlqReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return replayNative(ctx, t, q, f, operator, audit, stdout, stderr)
 	}
 
+	before, err := queueInFlight(ctx, t.sqs, q.URL)
+	if err != nil {
+		return err
+	}
 	opts := dlq.ReplayOptions{Filter: flt, Max: f.max}
 	if f.rate > 0 {
 		opts.Pacer = dlq.NewLimiter(f.rate, nil)
@@ -143,6 +148,8 @@ func dlqReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		_ = bar.Finish()
 	}
 	fmt.Fprintf(stdout, "moved %d of %d matching message(s); %d other(s) left in %s\n", res.Moved, res.Matched, res.Left, q.Short)
+	unseen := before.unseen(res.Matched + res.Left)
+	fmt.Fprint(stdout, unseen.note(q.Short))
 	fmt.Fprintf(stdout, "audit: %d line(s) appended to %s\n", audit.Lines(), audit.Path())
 	if err != nil {
 		return &exitError{code: 1, msg: err.Error()}
@@ -150,18 +157,25 @@ func dlqReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if !res.Complete() {
 		return &exitError{code: 1, msg: errIncomplete.Error()}
 	}
+	if unseen.messages > 0 { // any of them may match
+		return &exitError{code: 1, msg: errInFlight.Error()}
+	}
 	return nil
 }
 
 // dryRun lists what a replay would move.
 func dryRun(ctx context.Context, t *target, q dlq.Queue, flt dlq.Filter, f replayFlags, stdout io.Writer) error {
+	before, err := queueInFlight(ctx, t.sqs, q.URL)
+	if err != nil {
+		return err
+	}
 	opts := dlq.ReplayOptions{Filter: flt, Max: f.max, DryRun: true}
 	opts.Moved = func(m dlq.Message) error {
 		what := m.DetailType
 		if what == "" {
 			what = "(unreadable)"
 		}
-		_, err := fmt.Fprintf(stdout, "would move %s  %s  %s\n", m.MessageID, what, m.EventID)
+		_, err := fmt.Fprintf(stdout, "would move %s  %s  %s\n", termsafe.String(m.MessageID), termsafe.String(what), termsafe.String(m.EventID))
 		return err
 	}
 	res, err := dlq.Replay(ctx, t.sqs, q, opts)
@@ -169,6 +183,7 @@ func dryRun(ctx context.Context, t *target, q dlq.Queue, flt dlq.Filter, f repla
 		return err
 	}
 	fmt.Fprintf(stdout, "dry run: %d message(s) would move from %s to %s; %d would stay. Nothing moved.\n", res.Matched, q.Short, q.Destination, res.Left)
+	fmt.Fprint(stdout, before.unseen(res.Matched+res.Left).note(q.Short))
 	return nil
 }
 

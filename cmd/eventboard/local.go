@@ -16,6 +16,7 @@ import (
 	"github.com/eventboard/eventboard/internal/local"
 	"github.com/eventboard/eventboard/internal/local/emulator"
 	"github.com/eventboard/eventboard/internal/local/lambdasvc"
+	"github.com/eventboard/eventboard/internal/local/portguard"
 )
 
 // Defaults shared by the commands, so a token from 'eventboard token' is
@@ -72,12 +73,14 @@ func runLocal(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	srv := &http.Server{Handler: stack.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := portguard.Server(stack.Handler())
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	fmt.Fprintf(stdout, "Eventboard is running at http://%s (API under /api, data in %s)\n", *addr, dataDir)
 	fmt.Fprintf(stdout, "AWS endpoint (DynamoDB, SQS, EventBridge): %s, also in %s\n", stack.AWSEndpoint(), endpoint)
 	fmt.Fprintf(stdout, "  aws --endpoint-url \"$(cat %s)\" sqs list-queues   (any credentials; region %s)\n", endpoint, emulator.Region)
+	ep := stack.Endpoints()
+	fmt.Fprintf(stdout, "User pool (Cognito): %s; Lambda Invoke API: %s and this port. AWS ports take SigV4-signed calls only (any credentials)\n", ep["cognito-idp"], ep["lambda"])
 	fmt.Fprintf(stdout, "API reference: http://%s/local/docs\n", *addr)
 	fmt.Fprintf(stdout, "Sign up at POST /api/auth/signup; confirmation codes show here and at /local/mailbox?username=NAME\n")
 	fmt.Fprintf(stdout, "Or get a token at once: go run ./cmd/eventboard token --user alice\n")

@@ -16,6 +16,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/eventboard/eventboard/internal/termsafe"
 )
 
 const usage = `Usage: eventboard <command> [flags]
@@ -35,7 +37,7 @@ func main() {
 	defer stop()
 	if err := realMain(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "eventboard:", err)
+			fmt.Fprintln(os.Stderr, "eventboard:", termsafe.String(err.Error())) // errors can quote what a message held
 		}
 		var exit *exitError
 		if errors.As(err, &exit) {

@@ -45,6 +45,8 @@ export async function startStack() {
   );
   proc.stdout.pipe(log);
   proc.stderr.pipe(log);
+  let banner = "";
+  proc.stdout.on("data", (chunk) => (banner += chunk));
   const base = `http://${addr}`;
   const deadline = Date.now() + 120_000;
   for (;;) {
@@ -59,6 +61,16 @@ export async function startStack() {
   }
   return {
     base,
+    /** endpoints are the stack's AWS ports besides its own, as its banner prints them. */
+    async endpoints() {
+      const url = (re) => banner.match(re)?.[1];
+      for (let i = 0; i < 100 && !/Lambda Invoke API/.test(banner); i++) await new Promise((r) => setTimeout(r, 100));
+      return {
+        kumo: url(/AWS endpoint \([^)]*\): (http:\/\/[0-9.:]+)/),
+        cognitoIdp: url(/User pool \(Cognito\): (http:\/\/[0-9.:]+)/),
+        lambda: url(/Lambda Invoke API: (http:\/\/[0-9.:]+)/),
+      };
+    },
     /** mailbox is the latest code the local user pool sent username. */
     async latestCode(username) {
       const res = await fetch(`${base}/local/mailbox?username=${encodeURIComponent(username)}`);

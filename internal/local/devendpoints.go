@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"time"
 
 	"github.com/eventboard/eventboard/internal/local/lambdasvc"
 	"github.com/eventboard/eventboard/internal/local/pipeline"
+	"github.com/eventboard/eventboard/internal/local/portguard"
 )
 
 // serveInvokeAPI serves svc's Lambda Invoke API on a loopback port of its
@@ -20,7 +20,7 @@ func (s *Stack) serveInvokeAPI(svc *lambdasvc.Service) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("lambda invoke endpoint: %w", err)
 	}
-	s.invokeAPI = &http.Server{Handler: loopbackOnly(svc.InvokeAPI(s.opts.Log)), ReadHeaderTimeout: 10 * time.Second}
+	s.invokeAPI = portguard.Server(portguard.AWSAPI(svc.InvokeAPI(s.opts.Log), nil))
 	go func() { _ = s.invokeAPI.Serve(ln) }()
 	return "http://" + ln.Addr().String(), nil
 }

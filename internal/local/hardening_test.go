@@ -175,7 +175,7 @@ func TestFinding11_ConsoleShowsNoRawControlCharacters(t *testing.T) {
 	// The API refuses such addresses; the pool's own endpoint takes them.
 	email := "m\u009b31m\u2028\u202e@example.com"
 	body := `{"ClientId":"` + local.ClientID + `","Username":"mallory","Password":"Corr3ct-Horse!","UserAttributes":[{"Name":"email","Value":` + strconv.Quote(email) + `}]}`
-	r := c.do("POST", "/local/cognito-idp/", "", []byte(body), "Content-Type", "application/x-amz-json-1.1", "X-Amz-Target", "AWSCognitoIdentityProviderService.SignUp")
+	r := c.do("POST", "/local/cognito-idp/", "", []byte(body), "Content-Type", "application/x-amz-json-1.1", "X-Amz-Target", "AWSCognitoIdentityProviderService.SignUp", "Authorization", sigV4)
 	if r.status != 200 {
 		t.Fatalf("SignUp through the pool: %d %s", r.status, r.body)
 	}

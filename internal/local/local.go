@@ -15,13 +15,14 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go/middleware"
-	"github.com/sivchari/kumo"
 
 	"github.com/eventboard/eventboard/internal/eventbus"
 	"github.com/eventboard/eventboard/internal/local/apigw"
@@ -29,6 +30,7 @@ import (
 	"github.com/eventboard/eventboard/internal/local/lambdasvc"
 	"github.com/eventboard/eventboard/internal/local/manifest"
 	"github.com/eventboard/eventboard/internal/local/pipeline"
+	"github.com/eventboard/eventboard/internal/local/portguard"
 )
 
 // Options configure a Stack.
@@ -92,7 +94,7 @@ type Faults struct {
 // Stack is a running local Eventboard.
 type Stack struct {
 	opts      Options
-	kumo      *kumo.Server
+	kumo      *emulator.Kumo
 	pipeline  *pipeline.Pipeline
 	resources *pipeline.Resources
 	manifest  *manifest.Manifest
@@ -103,6 +105,7 @@ type Stack struct {
 	// invokeAPI serves the Lambda Invoke API on a loopback port of its
 	// own, the endpoint the warmer's Lambda client is given.
 	invokeAPI *http.Server
+	invokeURL string
 }
 
 // Start starts the stack: kumo, the tables of serverless.yml, every
@@ -148,7 +151,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	}
 	s.pool = pool
 	svc := lambdasvc.New(lambdasvc.Options{Region: m.Region, Account: pipeline.Account, IdleReclaim: opts.IdleReclaim})
-	invokeURL, err := s.serveInvokeAPI(svc)
+	s.invokeURL, err = s.serveInvokeAPI(svc)
 	if err != nil {
 		pool.close()
 		s.kumo.Close()
@@ -159,7 +162,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 			"AWS_ENDPOINT_URL":                           s.kumo.URL,
 			"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": pool.url,
 			// The warmer's Lambda client: the stack's own Invoke API.
-			"AWS_ENDPOINT_URL_LAMBDA": invokeURL,
+			"AWS_ENDPOINT_URL_LAMBDA": s.invokeURL,
 		},
 		overrides:  opts.Environment,
 		logs:       opts.Log.Handler(),
@@ -191,13 +194,16 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/api/", forwardedAsCloudFront(gw))
 	identity.register(mux)
-	mux.Handle("POST /local/cognito-idp/", http.StripPrefix("/local/cognito-idp", pool.server))
+	// The AWS APIs take only SigV4-shaped requests, which no page can send
+	// cross-site; the state-changing dev action only what a page cannot
+	// forge (package portguard).
+	mux.Handle("/local/cognito-idp/", portguard.SigV4(http.StripPrefix("/local/cognito-idp", pool.server), unsigned))
 	mux.Handle("GET /local/mailbox", http.HandlerFunc(pool.mailbox))
 	mux.Handle("GET /local/docs", docsHandler(opts.DocsDir))
-	mux.Handle("POST /2015-03-31/functions/", svc.InvokeAPI(opts.Log))
+	mux.Handle("/2015-03-31/", portguard.SigV4(svc.InvokeAPI(opts.Log), nil))
 	mux.Handle("GET /local/functions", svc.StatusHandler())
 	mux.Handle("GET /local/schedules", http.HandlerFunc(s.listSchedules))
-	mux.Handle("POST /local/schedules/{name}/fire", http.HandlerFunc(s.fireSchedule))
+	mux.Handle("POST /local/schedules/{name}/fire", portguard.Unforgeable(http.HandlerFunc(s.fireSchedule)))
 	headers, err := siteHeaders(m)
 	if err != nil {
 		s.pipeline.Stop()
@@ -206,14 +212,22 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	}
 	mux.Handle("/", withSiteHeaders(headers, spaHandler(opts.FrontendDir)))
 	// Every path, dev endpoints included, answers only to loopback host
-	// names.
-	s.handler = loopbackOnly(mux)
+	// names and takes at most API Gateway's 10 KB of headers.
+	s.handler = portguard.Loopback(portguard.HeaderLimit(mux))
 	return s, nil
 }
 
 // Handler serves the stack: /api (the HTTP API), /local (the stack's own
 // endpoints, never deployed), and the SPA.
 func (s *Stack) Handler() http.Handler { return s.handler }
+
+// Endpoints are the URLs of the stack's AWS API ports besides its own:
+// kumo (DynamoDB, SQS, EventBridge), the user pool (Cognito Identity
+// Provider) and the Lambda Invoke API, by service. Each takes only
+// loopback Host names and SigV4-shaped requests (package portguard).
+func (s *Stack) Endpoints() map[string]string {
+	return map[string]string{"kumo": s.kumo.URL, "cognito-idp": s.pool.url, "lambda": s.invokeURL}
+}
 
 // Identity is the stack's identity provider.
 func (s *Stack) Identity() *Identity { return s.identity }
@@ -331,7 +345,10 @@ func docsHandler(dir string) http.Handler {
 }
 
 // spaHandler serves the built SPA, answering index.html for client-side
-// routes.
+// routes. Under /assets/ it serves only the files there, with the
+// immutable cache they get when deployed; anything else there is a 404,
+// never index.html, which a browser would otherwise keep a year as the
+// asset it asked for.
 func spaHandler(dir string) http.Handler {
 	files := http.FileServer(http.Dir(dir))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -339,6 +356,17 @@ func spaHandler(dir string) http.Handler {
 		if _, err := os.Stat(index); dir == "" || err != nil {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			fmt.Fprintln(w, "Eventboard local stack: the API is under /api. The SPA is not built yet (make frontend).")
+			return
+		}
+		if p := path.Clean("/" + r.URL.Path); p == "/assets" || strings.HasPrefix(p, "/assets/") {
+			if info, err := os.Stat(filepath.Join(dir, filepath.FromSlash(p))); err != nil || !info.Mode().IsRegular() {
+				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+				w.WriteHeader(http.StatusNotFound)
+				fmt.Fprintln(w, "No such asset.")
+				return
+			}
+			w.Header().Set("Cache-Control", immutableCache)
+			files.ServeHTTP(w, r)
 			return
 		}
 		if _, err := os.Stat(filepath.Join(dir, filepath.Clean("/"+r.URL.Path))); err != nil {

@@ -45,19 +45,15 @@ func siteHeaders(m *manifest.Manifest) (http.Header, error) {
 	return h, nil
 }
 
-// withSiteHeaders adds h to every answer of next, and the cache headers
-// deploy-frontend.yml gives the files: content-hashed assets are kept for
-// a year, everything else (index.html) is revalidated on every load.
+// withSiteHeaders adds h to every answer of next, and the cache header
+// deploy-frontend.yml gives everything but the hashed assets: revalidated
+// on every load. (spaHandler gives the assets theirs.)
 func withSiteHeaders(h http.Header, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for k, v := range h {
 			w.Header()[k] = v
 		}
-		if strings.HasPrefix(r.URL.Path, "/assets/") {
-			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-		} else {
-			w.Header().Set("Cache-Control", "no-cache")
-		}
+		w.Header().Set("Cache-Control", "no-cache")
 		next.ServeHTTP(w, r)
 	})
 }
@@ -80,6 +76,10 @@ func forwardedAsCloudFront(api http.Handler) http.Handler {
 		api.ServeHTTP(w, fwd)
 	})
 }
+
+// immutableCache is the cache header deploy-frontend.yml gives the files
+// of dist/assets, which Vite names by their content's hash: kept a year.
+const immutableCache = "public, max-age=31536000, immutable"
 
 // dig walks nested mappings by key; nil when a step is missing.
 func dig(v any, keys ...string) any {

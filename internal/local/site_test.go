@@ -68,3 +68,28 @@ func TestSiteServesTheSPAWithTheDeployedHeaders(t *testing.T) {
 		t.Errorf("GET /api/nothing = %d %s, want the API's JSON 404", r.status, r.header.Get("Content-Type"))
 	}
 }
+
+// A missing asset answered index.html with a one-year immutable cache
+// header: a browser would keep that page as the script for a year.
+func TestMissingAssetIsNotFoundAndNotCached(t *testing.T) {
+	t.Parallel()
+	dist := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dist, "assets"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{"index.html": "<!doctype html>", "assets/index-BxK3f9aQ.js": "console.log(1)"} {
+		if err := os.WriteFile(filepath.Join(dist, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := startStackWith(t, local.Options{FrontendDir: dist})
+	for _, path := range []string{"/assets/missing.js", "/assets/", "/assets/sub/index-BxK3f9aQ.js", "/assets"} {
+		r := c.do("GET", path, "", nil)
+		if r.status != http.StatusNotFound || strings.Contains(r.header.Get("Cache-Control"), "immutable") || strings.Contains(string(r.body), "<!doctype html>") {
+			t.Errorf("GET %s: %d, Cache-Control %q, body %.40q; want a 404 that is not cached and not index.html", path, r.status, r.header.Get("Cache-Control"), r.body)
+		}
+	}
+	if r := c.do("GET", "/assets/index-BxK3f9aQ.js", "", nil); r.status != http.StatusOK || r.header.Get("Cache-Control") != "public, max-age=31536000, immutable" {
+		t.Errorf("a real asset: %d, Cache-Control %q", r.status, r.header.Get("Cache-Control"))
+	}
+}

@@ -10,11 +10,11 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/eventboard/eventboard/internal/local/cognitolocal"
 	"github.com/eventboard/eventboard/internal/local/manifest"
+	"github.com/eventboard/eventboard/internal/local/portguard"
+	"github.com/eventboard/eventboard/internal/termsafe"
 )
 
 // userPool is the stack's Cognito: a cognitolocal.Server configured from
@@ -44,7 +44,7 @@ func newUserPool(m *manifest.Manifest, id *Identity, dataDir string, console io.
 			// Usernames and addresses are the caller's text: escape what a
 			// terminal would act on rather than print.
 			line := fmt.Sprintf("Confirmation code for %s <%s>: %s   (also at /local/mailbox?username=%s)",
-				printable(msg.Username), printable(msg.Email), printable(msg.Code), url.QueryEscape(msg.Username))
+				termsafe.String(msg.Username), termsafe.String(msg.Email), termsafe.String(msg.Code), url.QueryEscape(msg.Username))
 			bar := strings.Repeat("─", len([]rune(line))+2)
 			fmt.Fprintf(console, "┌%s┐\n│ %s │\n└%s┘\n", bar, line, bar)
 		},
@@ -72,9 +72,34 @@ func newUserPool(m *manifest.Manifest, id *Identity, dataDir string, console io.
 	if err != nil {
 		return nil, fmt.Errorf("user pool: listen: %w", err)
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	hs := portguard.Server(portguard.AWSAPI(srv, unsigned))
 	go func() { _ = hs.Serve(ln) }()
 	return &userPool{server: srv, url: "http://" + ln.Addr().String(), http: hs}, nil
+}
+
+// unsigned are the requests the pool's port takes without a SigV4
+// header, as Cognito does: GETs of its JWKS and OpenID discovery
+// documents, and the operations a user calls for themselves, authorized by
+// the app client's id or their own token, which the SDK sends anonymously.
+// A page cannot send those cross-site either: X-Amz-Target is not a
+// CORS-safelisted header, and the port answers no preflight. The Admin
+// operations need a SigV4-shaped header.
+func unsigned(r *http.Request) bool {
+	if r.Method == http.MethodGet {
+		return strings.Contains(r.URL.Path, "/.well-known/")
+	}
+	op, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), "AWSCognitoIdentityProviderService.")
+	return ok && unsignedOperations[op]
+}
+
+// unsignedOperations are the operations of cognitolocal.Server that
+// aws-sdk-go-v2 sends with no signature (its auth resolver's anonymous
+// scheme).
+var unsignedOperations = map[string]bool{
+	"SignUp": true, "ConfirmSignUp": true, "ResendConfirmationCode": true,
+	"InitiateAuth": true, "GetTokensFromRefreshToken": true, "RespondToAuthChallenge": true,
+	"GetUser": true, "GlobalSignOut": true, "RevokeToken": true,
+	"ForgotPassword": true, "ConfirmForgotPassword": true,
 }
 
 // close stops serving the pool's API.
@@ -166,19 +191,4 @@ func (p *userPool) mailbox(w http.ResponseWriter, r *http.Request) {
 		out.Messages = append(out.Messages, message(m))
 	}
 	_ = json.NewEncoder(w).Encode(out)
-}
-
-// printable returns s with every rune a terminal could act on or that would
-// hide or reorder text (C0 and C1 controls such as ESC, line and paragraph
-// separators, bidi and other format characters) written as a \u escape.
-func printable(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) || r == utf8.RuneError {
-			fmt.Fprintf(&b, "\\u%04X", r)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

@@ -84,7 +84,7 @@ func TestWarmerScheduleWarmsTheDeclaredFunctions(t *testing.T) {
 	var before map[string]lambdasvc.FunctionStatus
 	declared := map[string]int{}
 	for run := 1; ; run++ {
-		r = c.do("POST", fire, "", nil)
+		r = c.do("POST", fire, "", []byte(`{}`))
 		r.want(t, http.StatusOK, "")
 		var rep warmer.Report
 		r.decode(t, &rep)
@@ -126,7 +126,7 @@ func TestWarmerScheduleWarmsTheDeclaredFunctions(t *testing.T) {
 	}
 
 	// Fired again: every environment is found warm.
-	r = c.do("POST", fire, "", nil)
+	r = c.do("POST", fire, "", []byte(`{}`))
 	r.want(t, http.StatusOK, "")
 	var rep warmer.Report
 	r.decode(t, &rep)
@@ -174,7 +174,7 @@ func TestPingDoesNoWork(t *testing.T) {
 		return eb
 	}, APIOptions: []func(*middleware.Stack) error{calls.option}}})
 	for _, fn := range []string{"createPost", "deletePost", "myInfo", "logout", "counterWorker", "postConfirmation"} {
-		r := c.do("POST", "/2015-03-31/functions/"+fn+"/invocations", "", warmup.Payload(1, 0))
+		r := c.do("POST", "/2015-03-31/functions/"+fn+"/invocations", "", warmup.Payload(1, 0), "Authorization", sigV4)
 		if r.status != http.StatusOK || r.header.Get("X-Amz-Function-Error") != "" {
 			t.Fatalf("%s: ping: %d %s", fn, r.status, r.body)
 		}
@@ -232,11 +232,11 @@ func TestDevEndpointsAnswerOnlyLoopbackHosts(t *testing.T) {
 			}
 		}
 	}
-	r := c.do("POST", "/2015-03-31/functions/listPosts/invocations", "", []byte(`{}`), "Host", "evil.example")
+	r := c.do("POST", "/2015-03-31/functions/listPosts/invocations", "", []byte(`{}`), "Host", "evil.example", "Authorization", sigV4)
 	if r.status != http.StatusMisdirectedRequest {
 		t.Errorf("Invoke API with a foreign Host: %d", r.status)
 	}
-	if r := c.do("POST", "/local/schedules/nope/fire", "", nil); r.status != http.StatusNotFound || !strings.Contains(string(r.body), "SCHEDULE_NOT_FOUND") {
+	if r := c.do("POST", "/local/schedules/nope/fire", "", []byte(`{}`)); r.status != http.StatusNotFound || !strings.Contains(string(r.body), "SCHEDULE_NOT_FOUND") {
 		t.Errorf("firing an unknown schedule: %d %s", r.status, r.body)
 	}
 }

@@ -19,6 +19,8 @@ import (
 
 	"github.com/google/uuid"
 	"golang.org/x/time/rate"
+
+	"github.com/eventboard/eventboard/internal/local/portguard"
 )
 
 // Invoker invokes a function with a JSON payload and returns its JSON
@@ -77,6 +79,12 @@ type Config struct {
 	// MaxBodyBytes is the largest request body the gateway passes on
 	// (API Gateway: 10 MB); larger is a 413 without invoking anything.
 	MaxBodyBytes int64
+	// MaxPayloadBytes is the integration's limit on an invocation's
+	// payload, the event JSON (Lambda's synchronous limit: 6 MB). A body
+	// that cannot fit is a 413 before it is read: a declared length over
+	// the limit at once, a streamed body as soon as it passes it, so the
+	// gateway holds at most this much per request.
+	MaxPayloadBytes int64
 	// MaxHeaderBytes caps the request line and headers together (API
 	// Gateway: 10 KB); larger is a 431 without invoking anything.
 	MaxHeaderBytes int
@@ -101,8 +109,11 @@ func New(cfg Config) (*Gateway, error) {
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 10 << 20
 	}
+	if cfg.MaxPayloadBytes == 0 {
+		cfg.MaxPayloadBytes = 6 << 20
+	}
 	if cfg.MaxHeaderBytes == 0 {
-		cfg.MaxHeaderBytes = 10 << 10
+		cfg.MaxHeaderBytes = portguard.MaxHeaderBytes
 	}
 	g := &Gateway{cfg: cfg, mux: http.NewServeMux()}
 	for _, r := range cfg.Routes {
@@ -156,7 +167,7 @@ func (h *routeHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		writeError(w, http.StatusNotFound, "ROUTE_NOT_FOUND", "No route matches "+req.Method+" "+req.URL.Path+".", requestID)
 		return
 	}
-	if headerBytes(req) > g.cfg.MaxHeaderBytes {
+	if portguard.HeaderBytes(req) > g.cfg.MaxHeaderBytes {
 		writeError(w, http.StatusRequestHeaderFieldsTooLarge, "HEADERS_TOO_LARGE", "The request headers are too large.", requestID)
 		return
 	}
@@ -183,20 +194,25 @@ func (h *routeHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		}
 		authz = &authorizerContext{JWT: &jwtContext{Claims: claims, Scopes: scopes}}
 	}
-	ev, err := buildEvent(req, route, requestID, g.cfg.MaxBodyBytes)
+	body, release, err := portguard.ReadBody(req, min(g.cfg.MaxBodyBytes, g.cfg.MaxPayloadBytes))
+	if errors.Is(err, portguard.ErrTooLarge) {
+		tooLarge(w, requestID)
+		return
+	}
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			writeError(w, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE", "The request body is too large.", requestID)
-			return
-		}
 		writeError(w, http.StatusBadRequest, "BAD_REQUEST", "The request could not be read.", requestID)
 		return
 	}
+	defer release()
+	ev := buildEvent(req, body, route, requestID)
 	ev.RequestContext.Authorizer = authz
 	payload, err := json.Marshal(ev)
 	if err != nil {
 		g.internalError(w, route, requestID, fmt.Errorf("marshal event: %w", err))
+		return
+	}
+	if int64(len(payload)) > g.cfg.MaxPayloadBytes {
+		tooLarge(w, requestID)
 		return
 	}
 	out, err := g.cfg.Invoker.Invoke(req.Context(), route.Function, payload)
@@ -209,16 +225,9 @@ func (h *routeHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 }
 
-// headerBytes is the size of the request line and headers, as API Gateway
-// counts them against its 10 KB limit.
-func headerBytes(req *http.Request) int {
-	n := len(req.Method) + len(req.URL.RequestURI()) + len(req.Proto) + len(req.Host)
-	for k, vs := range req.Header {
-		for _, v := range vs {
-			n += len(k) + len(v)
-		}
-	}
-	return n
+// tooLarge answers a body the gateway or its integration would not take.
+func tooLarge(w http.ResponseWriter, requestID string) {
+	writeError(w, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE", "The request body is too large.", requestID)
 }
 
 func (g *Gateway) internalError(w http.ResponseWriter, r Route, requestID string, err error) {

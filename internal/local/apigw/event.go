@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net"
 	"net/http"
@@ -56,11 +55,7 @@ type jwtContext struct {
 }
 
 // buildEvent turns req into the payload API Gateway sends for route.
-func buildEvent(req *http.Request, route Route, requestID string, maxBody int64) (*event, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(nil, req.Body, maxBody))
-	if err != nil {
-		return nil, fmt.Errorf("read body: %w", err)
-	}
+func buildEvent(req *http.Request, body []byte, route Route, requestID string) *event {
 	now := time.Now().UTC()
 	host, _, _ := strings.Cut(req.Host, ":")
 	sourceIP, _, err := net.SplitHostPort(req.RemoteAddr)
@@ -131,7 +126,7 @@ func buildEvent(req *http.Request, route Route, requestID string, maxBody int64)
 			ev.IsBase64Encoded = true
 		}
 	}
-	return ev, nil
+	return ev
 }
 
 // pathParams names the {parameters} of a route path ({proxy+} included).

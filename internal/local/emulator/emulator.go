@@ -4,14 +4,20 @@
 package emulator
 
 import (
+	"fmt"
+	"net"
+	"net/http"
 	"sync"
+	_ "unsafe" // go:linkname kumoHandler
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/sivchari/kumo"
+	_ "github.com/sivchari/kumo" // kumoHandler
+
+	"github.com/eventboard/eventboard/internal/local/portguard"
 )
 
 // Region is the region every local client claims to be in.
@@ -48,15 +54,46 @@ func DynamoDB(endpoint string) *dynamodb.Client {
 	})
 }
 
-// kumoStart serializes kumo.NewServer: kumo's services are process-wide and
+// kumoStart serializes kumo's start: kumo's services are process-wide and
 // starting two servers at once races on their shared state.
 var kumoStart sync.Mutex
 
+// kumoHandler is the handler kumo.NewServer serves. kumo exports only the
+// server, which serves it on a port that checks nothing; the local stack
+// must serve it behind portguard (a loopback Host, a SigV4-shaped
+// Authorization header), so it takes the handler itself. The version of
+// kumo is pinned in go.mod; if kumo renames the function, the build fails
+// at link time rather than running unguarded.
+//
+//go:linkname kumoHandler github.com/sivchari/kumo.handler
+func kumoHandler() http.Handler
+
+// Kumo is an in-process kumo server on a loopback port guarded as every
+// AWS API port of the local stack is (portguard.AWSAPI): the SDKs, the
+// AWS CLI and kumo's own deliveries sign their requests, a web page
+// cannot.
+type Kumo struct {
+	// URL is the base URL of the server, "http://127.0.0.1:port".
+	URL string
+	hs  *http.Server
+}
+
 // NewKumo starts an in-process kumo server. Its state is shared with every
 // other kumo server of the process (kumo registers its services once), so
-// callers keep their resources apart by name.
-func NewKumo() *kumo.Server {
+// callers keep their resources apart by name. It panics if it cannot
+// listen on loopback, as httptest.NewServer (which kumo.NewServer uses)
+// does.
+func NewKumo() *Kumo {
 	kumoStart.Lock()
 	defer kumoStart.Unlock()
-	return kumo.NewServer()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(fmt.Sprintf("emulator.NewKumo: listen: %v", err))
+	}
+	hs := portguard.Server(portguard.AWSAPI(kumoHandler(), nil))
+	go func() { _ = hs.Serve(ln) }()
+	return &Kumo{URL: "http://" + ln.Addr().String(), hs: hs}
 }
+
+// Close stops serving; kumo's state stays, process-wide.
+func (k *Kumo) Close() { _ = k.hs.Close() }

@@ -5,17 +5,14 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"syscall"
-	"time"
 
-	"github.com/sivchari/kumo"
+	"github.com/eventboard/eventboard/internal/local/portguard"
 )
 
 // kumo's EventBridge delivers to SQS (and Lambda) targets over HTTP, to
@@ -110,13 +107,13 @@ func withEnv(environ []string, env map[string]string) []string {
 	return out
 }
 
-// ServeKumoDelivery serves srv on 127.0.0.1:$KUMO_PORT, by reverse proxy,
-// so kumo's EventBridge deliveries reach the in-process kumo. The process
-// must have started with KumoDeliveryEnv's variables; KUMO_HOST, when set,
-// must be a loopback address. Only one delivery server can run per process;
-// kumo's state is process-wide, so it serves every kumo.Server of the
+// ServeKumoDelivery serves kumo on 127.0.0.1:$KUMO_PORT, so kumo's
+// EventBridge deliveries reach the in-process kumo. The process must have
+// started with KumoDeliveryEnv's variables; KUMO_HOST, when set, must be a
+// loopback address. Only one delivery server can run per process; kumo's
+// state is process-wide, so it serves the state of every Kumo of the
 // process. The returned func stops it.
-func ServeKumoDelivery(srv *kumo.Server) (stop func(), err error) {
+func ServeKumoDelivery() (stop func(), err error) {
 	port := os.Getenv(kumoPortVar)
 	if port == "" {
 		return nil, errors.New("emulator.ServeKumoDelivery: KUMO_PORT is not set: start the process with KumoDeliveryEnv's variables (see Reexec), or kumo's EventBridge delivers nothing")
@@ -124,35 +121,38 @@ func ServeKumoDelivery(srv *kumo.Server) (stop func(), err error) {
 	if host := os.Getenv(kumoHostVar); host != "" && !isLoopback(host) {
 		return nil, fmt.Errorf("emulator.ServeKumoDelivery: KUMO_HOST is %q: want a loopback address", host)
 	}
-	target, err := url.Parse(srv.URL)
-	if err != nil {
-		return nil, fmt.Errorf("emulator.ServeKumoDelivery: kumo's URL: %w", err)
-	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(deliveryHost, port))
 	if err != nil {
 		return nil, fmt.Errorf("emulator.ServeKumoDelivery: KUMO_PORT %s: %w", port, err)
 	}
-	proxy := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) { r.SetURL(target) }}
-	hs := &http.Server{Handler: proxy, ReadHeaderTimeout: 10 * time.Second}
+	kumoStart.Lock()
+	hs := portguard.Server(portguard.AWSAPI(kumoHandler(), kumoSQSDelivery))
+	kumoStart.Unlock()
 	go func() { _ = hs.Serve(ln) }()
 	return func() { _ = hs.Close() }, nil
 }
 
+// kumoSQSDelivery recognises kumo's EventBridge delivery to an SQS
+// target: unlike its other internal calls it sends no Authorization
+// header, only X-Amz-Target: AmazonSQS.SendMessage. A page cannot send that
+// header cross-site either (it is not CORS-safelisted, and the port answers
+// no preflight), so the delivery port takes it unsigned; every other
+// operation needs a SigV4-shaped header.
+func kumoSQSDelivery(r *http.Request) bool {
+	return r.Method == http.MethodPost && r.Header.Get("X-Amz-Target") == "AmazonSQS.SendMessage"
+}
+
 // KumoDelivery makes kumo's EventBridge deliveries reach this process, for
 // as long as it runs: the first call serves 127.0.0.1:$KUMO_PORT
-// (ServeKumoDelivery) with a kumo server of its own. kumo's state is
-// process-wide, so deliveries land in the queues every kumo.Server of the
+// (ServeKumoDelivery). kumo's state is
+// process-wide, so deliveries land in the queues every Kumo of the
 // process serves, and no stack's Close can break delivery for the others.
 // Later calls return the first call's error. Safe for concurrent use.
 func KumoDelivery() error { return kumoDelivery() }
 
 var kumoDelivery = sync.OnceValue(func() error {
-	srv := NewKumo()
-	if _, err := ServeKumoDelivery(srv); err != nil {
-		srv.Close()
-		return err
-	}
-	return nil
+	_, err := ServeKumoDelivery()
+	return err
 })
 
 func isLoopback(host string) bool {

@@ -99,12 +99,12 @@ func TestServeKumoDelivery(t *testing.T) {
 	defer srv.Close()
 
 	t.Setenv("KUMO_PORT", "")
-	if _, err := ServeKumoDelivery(srv); err == nil || !strings.Contains(err.Error(), "KUMO_PORT is not set") {
+	if _, err := ServeKumoDelivery(); err == nil || !strings.Contains(err.Error(), "KUMO_PORT is not set") {
 		t.Errorf("ServeKumoDelivery without KUMO_PORT = %v, want an error", err)
 	}
 	t.Setenv("KUMO_PORT", "4566")
 	t.Setenv("KUMO_HOST", "0.0.0.0")
-	if _, err := ServeKumoDelivery(srv); err == nil || !strings.Contains(err.Error(), "loopback") {
+	if _, err := ServeKumoDelivery(); err == nil || !strings.Contains(err.Error(), "loopback") {
 		t.Errorf("ServeKumoDelivery with KUMO_HOST=0.0.0.0 = %v, want an error", err)
 	}
 
@@ -116,7 +116,7 @@ func TestServeKumoDelivery(t *testing.T) {
 	ln.Close()
 	t.Setenv("KUMO_HOST", "127.0.0.1")
 	t.Setenv("KUMO_PORT", port)
-	stop, err := ServeKumoDelivery(srv)
+	stop, err := ServeKumoDelivery()
 	if err != nil {
 		t.Fatal(err)
 	}

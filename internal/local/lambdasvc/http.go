@@ -3,14 +3,17 @@ package lambdasvc
 import (
 	"context"
 	"encoding/json"
-	"io"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
+
+	"github.com/eventboard/eventboard/internal/local/portguard"
 )
 
-// maxPayload is Lambda's limit on a synchronous invocation's request.
-const maxPayload = 6 << 20
+// MaxPayload is Lambda's limit on a synchronous invocation's request
+// (6 MB).
+const MaxPayload = 6 << 20
 
 // InvokeAPI serves the Lambda Invoke API,
 // POST /2015-03-31/functions/{name}/invocations, for the invocation types
@@ -26,11 +29,18 @@ func (s *Service) InvokeAPI(log *slog.Logger) http.Handler {
 			apiError(w, http.StatusNotFound, "ResourceNotFoundException", "Function not found: "+r.PathValue("name"))
 			return
 		}
-		payload, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxPayload))
-		if err != nil {
-			apiError(w, http.StatusRequestEntityTooLarge, "RequestTooLargeException", "Request must be smaller than 6291456 bytes for the InvokeFunction operation")
+		// A declared length over the limit is refused before reading; a
+		// streamed body as soon as it passes it.
+		payload, release, err := portguard.ReadBody(r, MaxPayload)
+		if errors.Is(err, portguard.ErrTooLarge) {
+			tooLarge(w)
 			return
 		}
+		if err != nil {
+			apiError(w, http.StatusBadRequest, "InvalidRequestContentException", "Could not read the request body")
+			return
+		}
+		defer release()
 		if len(payload) == 0 {
 			payload = []byte("{}")
 		}
@@ -71,6 +81,10 @@ func (s *Service) InvokeAPI(log *slog.Logger) http.Handler {
 		_, _ = w.Write(out)
 	})
 	return mux
+}
+
+func tooLarge(w http.ResponseWriter) {
+	apiError(w, http.StatusRequestEntityTooLarge, "RequestTooLargeException", "Request must be smaller than 6291456 bytes for the InvokeFunction operation")
 }
 
 // apiError answers as the Lambda API does: the error type in
