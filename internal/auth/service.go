@@ -24,13 +24,52 @@ type Session struct {
 // Revocations records sign-outs so the API can refuse the access tokens
 // they ended (API Gateway's authorizer only checks signatures and expiry).
 // Records need to outlive only the longest-lived access token.
+//
+// Revocation is decided by session identity, the sign-in a token descends
+// from: a token's issue time is in whole seconds, too coarse to order it
+// against a sign-out in the same second, so a sign-out everywhere revokes
+// the tokens issued in earlier seconds, and of those issued in its own
+// second only the ones whose sign-in did not start after it.
 type Revocations interface {
 	// RevokeSession revokes every token of one sign-in.
 	RevokeSession(ctx context.Context, originJTI string, until time.Time) error
-	// RevokeUser revokes every token of the user issued before at.
+	// RevokeUser revokes every token of the user's sign-ins that started
+	// before at (to the microsecond). A later at wins over an earlier one
+	// whatever order they arrive in.
 	RevokeUser(ctx context.Context, sub string, at, until time.Time) error
-	// IsRevoked reports whether s was revoked by either.
+	// SessionStarted records when the sign-in originJTI started, so a
+	// sign-out everywhere recorded earlier, even in the same second as its
+	// tokens' issue time, does not revoke it.
+	SessionStarted(ctx context.Context, originJTI string, at, until time.Time) error
+	// IsRevoked reports whether s was revoked by RevokeSession or
+	// RevokeUser.
 	IsRevoked(ctx context.Context, s Session) (bool, error)
+}
+
+// RevokedBySignOut reports whether a sign-out everywhere at signedOut
+// revokes s, whose sign-in started at started (zero when unknown): a token
+// issued in an earlier second is revoked; one issued in the sign-out's own
+// second is revoked unless its sign-in is known to have started after the
+// sign-out. Implementations of Revocations share this rule.
+func RevokedBySignOut(s Session, signedOut, started time.Time) bool {
+	if signedOut.IsZero() {
+		return false
+	}
+	iat, out := s.IssuedAt.Unix(), signedOut.Unix()
+	switch {
+	case iat < out:
+		return true
+	case iat > out:
+		return false
+	}
+	return started.IsZero() || !started.After(signedOut)
+}
+
+// SameSecondAsSignOut reports whether s was issued in the second of a
+// sign-out at signedOut, the one case RevokedBySignOut needs the start of
+// s's sign-in for.
+func SameSecondAsSignOut(s Session, signedOut time.Time) bool {
+	return !signedOut.IsZero() && s.IssuedAt.Unix() == signedOut.Unix()
 }
 
 // ErrRevoked is the answer to a token whose session was signed out.
@@ -196,6 +235,9 @@ func (s *Service) Login(ctx context.Context, username, password string) (Tokens,
 	if !validUsername(username) || password == "" || len(password) > MaxPasswordLen {
 		return Tokens{}, ErrNotAuthorized
 	}
+	// Read before the sign-in starts: a sign-out recorded before this
+	// moment must never revoke it (Revocations.SessionStarted).
+	started := s.now()
 	t, err := s.idp.Login(ctx, username, password)
 	var ch *ChallengeError
 	switch {
@@ -209,6 +251,11 @@ func (s *Service) Login(ctx context.Context, username, password string) (Tokens,
 		return Tokens{}, fmt.Errorf("auth.Login: %w", err)
 	case t.AccessToken == "" || t.RefreshToken == "":
 		return Tokens{}, fmt.Errorf("auth.Login: the provider answered without tokens")
+	}
+	if sess, ok := TokenSession(t.AccessToken); ok && sess.OriginJTI != "" {
+		if err := s.revocations.SessionStarted(ctx, sess.OriginJTI, started, started.Add(s.revokeFor)); err != nil {
+			return Tokens{}, fmt.Errorf("auth.Login: %w", err)
+		}
 	}
 	return t, nil
 }
@@ -242,8 +289,9 @@ func (s *Service) Refresh(ctx context.Context, username, refreshToken string) (T
 // can sign out someone else, and an unauthenticated caller writes nothing.
 //
 // For a live access token it records the token's own session and the user's
-// sign-out (to the millisecond, so a token issued earlier in the same second
-// is refused too), and signs the user out of every device. For a live
+// sign-out (to the microsecond, so a token issued earlier in the same second
+// is refused too, but not one of a sign-in that follows), and signs the user
+// out of every device. For a live
 // refresh token it records the session the provider says the token belongs
 // to (a refresh proves it) and revokes the token. Tokens that are already
 // invalid are not an error: logging out twice is fine.
