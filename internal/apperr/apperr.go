@@ -11,6 +11,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind classifies an error by who must act on it.
@@ -60,6 +61,9 @@ type Error struct {
 	Code    string // stable, SCREAMING_SNAKE_CASE, e.g. POST_NOT_FOUND
 	Message string // safe to show to a user
 	Err     error  // optional cause, for logs only
+	// RetryAfter is how long a TooManyRequests caller should wait before
+	// trying again, when the refusal knows; zero means a short default.
+	RetryAfter time.Duration
 }
 
 // New returns an *Error of the given kind.

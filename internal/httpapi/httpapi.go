@@ -9,8 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"runtime/debug"
+	"strconv"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -118,11 +121,24 @@ func setHeader(resp *Response, name, value string) {
 	resp.Headers[name] = value
 }
 
-// ErrorResponse returns the error answer for e.
+// defaultRetryAfter is the Retry-After of a 429 whose refusal does not say
+// how long to wait (a throttled Cognito call, for one).
+const defaultRetryAfter = time.Second
+
+// ErrorResponse returns the error answer for e. A 429 always says when to
+// try again (Retry-After, in whole seconds), as API Gateway's throttling
+// does, so a client backs off instead of guessing.
 func ErrorResponse(req Request, e *apperr.Error) Response {
 	resp, err := JSON(Status(e.Kind), ErrorBody{Code: e.Code, Message: e.Message, RequestID: req.RequestContext.RequestID})
 	if err != nil { // cannot happen for three strings, but never answer without a body
 		return Response{StatusCode: http.StatusInternalServerError, Headers: jsonHeaders(), Body: `{"code":"INTERNAL"}`}
+	}
+	if e.Kind == apperr.TooManyRequests {
+		wait := e.RetryAfter
+		if wait <= 0 {
+			wait = defaultRetryAfter
+		}
+		setHeader(&resp, "Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 	}
 	return resp
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/eventboard/eventboard/internal/apperr"
 	"github.com/eventboard/eventboard/internal/correlation"
@@ -123,5 +124,34 @@ func TestCorrelationID(t *testing.T) {
 		if seen != tc.want || resp.Headers["X-Correlation-Id"] != tc.want {
 			t.Errorf("header %q: context %q, response %q; want %q", tc.header, seen, resp.Headers["X-Correlation-Id"], tc.want)
 		}
+	}
+}
+
+// A 429 from a function (a throttled Cognito call, a lockout) said nothing
+// of when to try again, unlike API Gateway's own 429s.
+func TestTooManyRequestsSaysWhenToRetry(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		err  *apperr.Error
+		want string
+	}{
+		{"no wait known", apperr.New(apperr.TooManyRequests, "TOO_MANY_REQUESTS", "slow down"), "1"},
+		{"a known wait, rounded up", &apperr.Error{Kind: apperr.TooManyRequests, Code: "TOO_MANY_REQUESTS", Message: "slow down", RetryAfter: 2500 * time.Millisecond}, "3"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := func(context.Context, httpapi.Request) (httpapi.Response, error) { return httpapi.Response{}, tc.err }
+			resp, _ := httpapi.Lambda(slog.New(slog.DiscardHandler), h)(context.Background(), request(nil))
+			if resp.StatusCode != 429 || resp.Headers["Retry-After"] != tc.want {
+				t.Errorf("got %d, Retry-After %q; want 429, %q", resp.StatusCode, resp.Headers["Retry-After"], tc.want)
+			}
+		})
+	}
+	conflict, _ := httpapi.Lambda(slog.New(slog.DiscardHandler), func(context.Context, httpapi.Request) (httpapi.Response, error) {
+		return httpapi.Response{}, apperr.New(apperr.Conflict, "VERSION_CONFLICT", "stale")
+	})(context.Background(), request(nil))
+	if v, ok := conflict.Headers["Retry-After"]; ok {
+		t.Errorf("a 409 carries Retry-After %q", v)
 	}
 }
