@@ -202,18 +202,21 @@ func (s *Service) ForgotPassword(ctx context.Context, username string) error {
 	}
 }
 
-// ResetPassword sets a new password with the code ForgotPassword sent.
-// Errors: INVALID_CODE, alike for a wrong or expired code and an unknown
-// user (it does not tell whether a username exists); WEAK_PASSWORD;
-// TOO_MANY_REQUESTS after too many wrong codes.
+// ResetPassword sets a new password with the code ForgotPassword sent, and
+// then signs the user out everywhere: people reset a password because they
+// fear someone else has it. Errors: WEAK_PASSWORD, decided by the password
+// policy before the code is tried, so the answer tells nothing about the
+// code; INVALID_CODE, alike for a wrong or expired code and an unknown user
+// (it does not tell whether a username exists); TOO_MANY_REQUESTS after too
+// many wrong codes in a row (the provider's limit, per username).
 func (s *Service) ResetPassword(ctx context.Context, username, code, newPassword string) error {
 	switch {
 	case !validUsername(username):
 		return errUsername
+	case !validPassword(newPassword):
+		return errPassword
 	case code == "" || len(code) > MaxCodeLen:
 		return errCode
-	case utf8.RuneCountInString(newPassword) < MinPasswordLen || len(newPassword) > MaxPasswordLen:
-		return errPassword
 	}
 	err := s.idp.ConfirmForgotPassword(ctx, username, code, newPassword)
 	switch {
@@ -225,7 +228,51 @@ func (s *Service) ResetPassword(ctx context.Context, username, code, newPassword
 	case err != nil:
 		return fmt.Errorf("auth.ResetPassword: %w", err)
 	}
+	if err := s.signOutEverywhere(ctx, username, newPassword); err != nil {
+		return fmt.Errorf("auth.ResetPassword: %w", err)
+	}
 	return nil
+}
+
+// signOutEverywhere ends every session of username, whose password is
+// password: a sign-in proves who they are and yields an access token for
+// Cognito's GlobalSignOut (which stops every refresh token), and the user's
+// sign-out is recorded after it, so the access tokens of every earlier
+// sign-in, that one included, are refused too.
+func (s *Service) signOutEverywhere(ctx context.Context, username, password string) error {
+	t, err := s.idp.Login(ctx, username, password)
+	if err != nil {
+		return fmt.Errorf("sign in to sign out: %w", err)
+	}
+	sess, ok := TokenSession(t.AccessToken)
+	if !ok {
+		return errors.New("sign in to sign out: the provider answered without a subject")
+	}
+	if err := s.idp.GlobalSignOut(ctx, t.AccessToken); err != nil && !errors.Is(err, ErrUnsupported) {
+		return fmt.Errorf("sign out: %w", err)
+	}
+	now := s.now()
+	return s.revocations.RevokeUser(ctx, sess.Sub, now, now.Add(s.revokeFor))
+}
+
+// passwordSymbols are the characters Cognito's password policy counts as
+// symbols.
+const passwordSymbols = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- "
+
+// validPassword reports whether password meets the user pool's policy
+// (serverless.yml's PasswordPolicy, Cognito's default): 8 to 256
+// characters, with a lowercase and an uppercase letter, a digit and a
+// symbol, without leading or trailing spaces.
+func validPassword(password string) bool {
+	n := utf8.RuneCountInString(password)
+	if n < MinPasswordLen || len(password) > MaxPasswordLen || strings.TrimSpace(password) != password {
+		return false
+	}
+	has := func(in func(r rune) bool) bool { return strings.ContainsFunc(password, in) }
+	return has(func(r rune) bool { return 'a' <= r && r <= 'z' }) &&
+		has(func(r rune) bool { return 'A' <= r && r <= 'Z' }) &&
+		has(func(r rune) bool { return '0' <= r && r <= '9' }) &&
+		has(func(r rune) bool { return strings.ContainsRune(passwordSymbols, r) })
 }
 
 // Login signs in. A wrong password and an unknown user are the same

@@ -472,6 +472,10 @@ func TestForgotAnswersAlikeForEveryUser(t *testing.T) {
 	}
 }
 
+// resetAccess is the access token of the sign-in a reset makes to sign the
+// user out everywhere.
+var resetAccess = fakeJWT(map[string]any{"sub": "sub-reset", "origin_jti": "reset-login", "iat": time.Now().Unix()})
+
 func TestReset(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -482,13 +486,15 @@ func TestReset(t *testing.T) {
 		wantCode   string
 		wantCalls  []string
 	}{
-		{name: "reset", wantStatus: 204, wantCalls: []string{"ConfirmForgotPassword alice 123456 N3w-battery-staple!"}},
+		{name: "reset signs out everywhere", wantStatus: 204, wantCalls: []string{"ConfirmForgotPassword alice 123456 N3w-battery-staple!", "Login", "GlobalSignOut " + resetAccess}},
 		{name: "wrong code", err: auth.ErrCodeMismatch, wantStatus: 400, wantCode: "INVALID_CODE", wantCalls: []string{"ConfirmForgotPassword alice 123456 N3w-battery-staple!"}},
 		{name: "unknown user answers like a wrong code", err: auth.ErrNotAuthorized, wantStatus: 400, wantCode: "INVALID_CODE", wantCalls: []string{"ConfirmForgotPassword alice 123456 N3w-battery-staple!"}},
 		{name: "expired code", err: auth.ErrExpiredCode, wantStatus: 400, wantCode: "INVALID_CODE", wantCalls: []string{"ConfirmForgotPassword alice 123456 N3w-battery-staple!"}},
 		{name: "policy", err: auth.ErrInvalidPassword, wantStatus: 400, wantCode: "WEAK_PASSWORD", wantCalls: []string{"ConfirmForgotPassword alice 123456 N3w-battery-staple!"}},
 		{name: "too many attempts", err: auth.ErrTooManyRequests, wantStatus: 429, wantCode: "TOO_MANY_REQUESTS", wantCalls: []string{"ConfirmForgotPassword alice 123456 N3w-battery-staple!"}},
 		{name: "short password never reaches the provider", body: `{"username":"alice","code":"123456","newPassword":"short"}`, wantStatus: 400, wantCode: "WEAK_PASSWORD"},
+		{name: "weak password never reaches the provider", body: `{"username":"alice","code":"123456","newPassword":"alllowercase1!"}`, wantStatus: 400, wantCode: "WEAK_PASSWORD"},
+		{name: "weak password is refused before a bad code is", body: `{"username":"alice","code":"","newPassword":"NoDigits!!"}`, wantStatus: 400, wantCode: "WEAK_PASSWORD"},
 		{name: "no code", body: `{"username":"alice","newPassword":"N3w-battery-staple!"}`, wantStatus: 400, wantCode: "MISSING_FIELD"},
 		{name: "empty code", body: `{"username":"alice","code":"","newPassword":"N3w-battery-staple!"}`, wantStatus: 400, wantCode: "INVALID_CODE"},
 		{name: "unknown field", body: `{"username":"alice","code":"1","newPassword":"N3w-battery-staple!","password":"x"}`, wantStatus: 400, wantCode: "UNKNOWN_FIELD"},
@@ -497,16 +503,22 @@ func TestReset(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			idp := &fakeIDP{resetErr: tt.err}
+			idp := &fakeIDP{resetErr: tt.err, login: auth.Tokens{AccessToken: resetAccess, RefreshToken: "r"}}
 			req := fixture(t, "reset.json")
 			if tt.body != "" {
 				req.Body = tt.body
 			}
-			resp := invoke(t, handlers(idp, inmem.NewRevocations()).Reset, req)
+			rev := inmem.NewRevocations()
+			resp := invoke(t, handlers(idp, rev).Reset, req)
 			got := []any{resp.StatusCode, code(t, resp), idp.calls}
 			want := []any{tt.wantStatus, tt.wantCode, tt.wantCalls}
 			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
+			}
+			// Every session of the user started before the reset is over.
+			old := auth.Session{Sub: "sub-reset", OriginJTI: "elsewhere", IssuedAt: time.Now().Add(-time.Minute)}
+			if revoked, _ := rev.IsRevoked(context.Background(), old); revoked != (tt.wantStatus == 204) {
+				t.Errorf("a session from before the reset: revoked %v after %d", revoked, tt.wantStatus)
 			}
 		})
 	}

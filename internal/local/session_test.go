@@ -40,3 +40,81 @@ func TestLoginRightAfterLogoutWrites(t *testing.T) {
 		c.do("POST", "/api/posts", access, jsonBody(map[string]string{"title": "x", "content": "y"})).want(t, 401, "TOKEN_REVOKED")
 	}
 }
+
+// resetCode asks for a password reset code for username and reads it from
+// the dev mailbox.
+func (c *client) resetCode(t *testing.T, username string) string {
+	t.Helper()
+	c.do("POST", "/api/auth/forgot", "", jsonBody(map[string]string{"username": username})).want(t, 202, "")
+	return c.code(t, username)
+}
+
+func (c *client) reset(username, code, newPassword string) response {
+	return c.do("POST", "/api/auth/reset", "", jsonBody(map[string]string{"username": username, "code": code, "newPassword": newPassword}))
+}
+
+// TestResetCodeGuessesAreLimited guards the reset code against guessing:
+// wrong codes in a row reach 429 with Retry-After within 10 tries, for a
+// known user and an unknown one alike.
+func TestResetCodeGuessesAreLimited(t *testing.T) {
+	t.Parallel()
+	c := startStackWith(t, local.Options{Unthrottled: true}) // the user pool's limit, not the gateway's
+	c.signUpAndConfirm(t, "guessed")
+	right := c.resetCode(t, "guessed")
+	for _, username := range []string{"guessed", "nobody-here"} {
+		limited := false
+		for i := range 10 {
+			wrong := fmt.Sprintf("%06d", (i*7919+13)%1_000_000)
+			if wrong == right {
+				continue
+			}
+			r := c.reset(username, wrong, "N3w-battery-staple!")
+			if r.status == 429 {
+				r.want(t, 429, "TOO_MANY_REQUESTS")
+				if r.header.Get("Retry-After") == "" {
+					t.Errorf("%s: 429 without Retry-After", username)
+				}
+				limited = true
+				break
+			}
+			r.want(t, 400, "INVALID_CODE")
+		}
+		if !limited {
+			t.Fatalf("%s: 10 wrong reset codes in a row, none answered 429", username)
+		}
+	}
+}
+
+// TestResetAnswersWeakPasswordWhateverTheCode guards against an oracle: a
+// weak new password is refused alike with a right and a wrong code, so the
+// answer tells nothing about the code, and the right code still works after.
+func TestResetAnswersWeakPasswordWhateverTheCode(t *testing.T) {
+	t.Parallel()
+	c := startStackWith(t, local.Options{Unthrottled: true})
+	c.signUpAndConfirm(t, "weakling")
+	right := c.resetCode(t, "weakling")
+	wrong := "000000"
+	if right == wrong {
+		wrong = "111111"
+	}
+	for _, code := range []string{right, wrong} {
+		c.reset("weakling", code, "alllowercase1!").want(t, 400, "WEAK_PASSWORD")
+	}
+	c.reset("weakling", right, "N3w-battery-staple!").want(t, 204, "")
+}
+
+// TestResetSignsOutEverywhere guards against a reset leaving sessions open:
+// after it, the old access token cannot write and the old refresh cookie
+// cannot refresh, while a login with the new password at once works.
+func TestResetSignsOutEverywhere(t *testing.T) {
+	t.Parallel()
+	c := startStackWith(t, local.Options{Unthrottled: true})
+	c.signUpAndConfirm(t, "stolen")
+	access, cookie := c.login(t, "stolen", password)
+	c.reset("stolen", c.resetCode(t, "stolen"), "N3w-battery-staple!").want(t, 204, "")
+
+	c.do("POST", "/api/posts", access, jsonBody(map[string]string{"title": "x", "content": "y"})).want(t, 401, "TOKEN_REVOKED")
+	c.do("POST", "/api/auth/refresh", "", nil, "Cookie", cookie).want(t, 401, "INVALID_REFRESH_TOKEN")
+	fresh, _ := c.login(t, "stolen", "N3w-battery-staple!")
+	c.do("POST", "/api/posts", fresh, jsonBody(map[string]string{"title": "mine", "content": "again"})).want(t, 201, "")
+}

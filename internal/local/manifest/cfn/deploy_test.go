@@ -62,13 +62,16 @@ var leastPrivilege = map[string][]cfn.Permission{
 		cfn.Permission{Action: "dynamodb:GetItem", Resource: "${PostsTable.Arn}"},
 		checkRevocations,
 	)...),
-	// The auth functions call only Cognito's public, token-authorized API,
-	// which takes no IAM permission.
+	// The auth functions call Cognito's public, token-authorized API, which
+	// takes no IAM permission; login records when a sign-in started and a
+	// reset records a sign-out everywhere.
 	"signUp":         withLogs("SignUpLogGroup"),
 	"confirmSignUp":  withLogs("ConfirmSignUpLogGroup"),
 	"resendCode":     withLogs("ResendCodeLogGroup"),
 	"forgotPassword": withLogs("ForgotPasswordLogGroup"),
-	"resetPassword":  withLogs("ResetPasswordLogGroup"),
+	"resetPassword": withLogs("ResetPasswordLogGroup",
+		cfn.Permission{Action: "dynamodb:UpdateItem", Resource: "${RevocationsTable.Arn}"},
+	),
 	"login": withLogs("LoginLogGroup",
 		cfn.Permission{Action: "dynamodb:PutItem", Resource: "${RevocationsTable.Arn}"},
 	),
