@@ -2,6 +2,8 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -44,6 +46,13 @@ type Revocations interface {
 	// IsRevoked reports whether s was revoked by RevokeSession or
 	// RevokeUser.
 	IsRevoked(ctx context.Context, s Session) (bool, error)
+	// RecordRotation records that the refresh token whose digest is
+	// tokenDigest was rotated out of session s, as the successor's access
+	// token describes it (its IssuedAt is when the rotation happened).
+	RecordRotation(ctx context.Context, tokenDigest string, s Session, until time.Time) error
+	// RotatedFrom returns the session a refresh token was rotated out of;
+	// ok is false when tokenDigest was never rotated out (or is forgotten).
+	RotatedFrom(ctx context.Context, tokenDigest string) (s Session, ok bool, err error)
 }
 
 // RevokedBySignOut reports whether a sign-out everywhere at signedOut
@@ -82,13 +91,16 @@ type Service struct {
 	// revokeFor is how long revocation records are kept: at least the
 	// longest access-token lifetime.
 	revokeFor time.Duration
-	now       func() time.Time
+	// refreshFor is how long rotated-out refresh tokens are remembered, to
+	// detect their reuse: the refresh-token lifetime.
+	refreshFor time.Duration
+	now        func() time.Time
 }
 
 // NewService returns a Service. revokeFor must cover the longest access
-// token lifetime of the user pool.
-func NewService(idp IdentityProvider, revocations Revocations, revokeFor time.Duration) *Service {
-	return &Service{idp: idp, revocations: revocations, revokeFor: revokeFor, now: time.Now}
+// token lifetime of the user pool, refreshFor its refresh-token lifetime.
+func NewService(idp IdentityProvider, revocations Revocations, revokeFor, refreshFor time.Duration) *Service {
+	return &Service{idp: idp, revocations: revocations, revokeFor: revokeFor, refreshFor: refreshFor, now: time.Now}
 }
 
 // Limits on what the API accepts before it asks the provider.
@@ -311,21 +323,83 @@ func (s *Service) Login(ctx context.Context, username, password string) (Tokens,
 // token.
 var ErrInvalidRefresh = apperr.New(apperr.Unauthorized, "INVALID_REFRESH_TOKEN", "The session has expired; log in again.")
 
-// Refresh returns new access and ID tokens for a refresh token.
+// ErrRefreshReused is the answer to a refresh token presented after it was
+// rotated out and its grace period ended: a sign that two parties hold the
+// session, so the session is revoked. Clients see it as INVALID_REFRESH_TOKEN.
+var ErrRefreshReused = apperr.New(apperr.Unauthorized, "INVALID_REFRESH_TOKEN", "The session has expired; log in again.")
+
+// Refresh returns new access and ID tokens for a refresh token, and its
+// successor when the provider rotated it (Tokens.RefreshToken; empty when a
+// retry within the grace period got none, and the caller keeps what it
+// has).
+//
+// Reuse detection (RFC 9700, 4.14.2): every rotation is recorded, and a
+// rotated-out token the provider refuses, which it does once the grace
+// period is over, revokes the whole session it belonged to and answers
+// ErrRefreshReused; so do, from then on, the successors' refreshes, as a
+// refresh of a revoked session answers ErrInvalidRefresh.
 func (s *Service) Refresh(ctx context.Context, username, refreshToken string) (Tokens, error) {
-	if !validUsername(username) || refreshToken == "" {
+	if !validUsername(username) || refreshToken == "" || len(refreshToken) > MaxTokenLen {
 		return Tokens{}, ErrInvalidRefresh
 	}
 	t, err := s.idp.Refresh(ctx, username, refreshToken)
 	switch {
 	case errors.Is(err, ErrNotAuthorized), errors.Is(err, ErrInvalidParameter):
+		reused, err := s.endReusedSession(ctx, refreshToken)
+		if err != nil {
+			return Tokens{}, fmt.Errorf("auth.Refresh: %w", err)
+		}
+		if reused {
+			return Tokens{}, ErrRefreshReused
+		}
 		return Tokens{}, ErrInvalidRefresh
 	case err != nil:
 		return Tokens{}, fmt.Errorf("auth.Refresh: %w", err)
 	case t.AccessToken == "":
 		return Tokens{}, fmt.Errorf("auth.Refresh: the provider answered without tokens")
 	}
+	sess, ok := TokenSession(t.AccessToken)
+	if !ok || sess.OriginJTI == "" {
+		return t, nil
+	}
+	revoked, err := s.revocations.IsRevoked(ctx, sess)
+	if err != nil {
+		return Tokens{}, fmt.Errorf("auth.Refresh: %w", err)
+	}
+	if revoked {
+		if t.RefreshToken != "" {
+			_ = s.idp.RevokeToken(ctx, t.RefreshToken) // best effort: the session is refused here anyway
+		}
+		return Tokens{}, ErrInvalidRefresh
+	}
+	if t.RefreshToken != "" && t.RefreshToken != refreshToken {
+		if err := s.revocations.RecordRotation(ctx, TokenDigest(refreshToken), sess, s.now().Add(s.refreshFor)); err != nil {
+			return Tokens{}, fmt.Errorf("auth.Refresh: %w", err)
+		}
+	}
 	return t, nil
+}
+
+// endReusedSession revokes the session refreshToken was rotated out of, if
+// it was, and reports whether it did; a session already revoked (signed
+// out) is not a reuse.
+func (s *Service) endReusedSession(ctx context.Context, refreshToken string) (bool, error) {
+	sess, ok, err := s.revocations.RotatedFrom(ctx, TokenDigest(refreshToken))
+	if err != nil || !ok {
+		return false, err
+	}
+	// sess is the successor's: revoked when its session or the user was
+	// signed out after the rotation.
+	if revoked, err := s.revocations.IsRevoked(ctx, sess); err != nil || revoked {
+		return false, err
+	}
+	return true, s.revocations.RevokeSession(ctx, sess.OriginJTI, s.now().Add(s.revokeFor))
+}
+
+// TokenDigest is how a refresh token is recorded: never the token itself.
+func TokenDigest(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
 }
 
 // Logout ends the sessions of the tokens a caller holds: accessToken (from

@@ -16,6 +16,7 @@ import (
 	"github.com/eventboard/eventboard/internal/auth"
 	"github.com/eventboard/eventboard/internal/counter"
 	"github.com/eventboard/eventboard/internal/httpapi"
+	"github.com/eventboard/eventboard/internal/logging"
 )
 
 // Handlers serves the auth routes from an auth.Service, and the post
@@ -26,6 +27,7 @@ type Handlers struct {
 	cookieMaxAge time.Duration
 	log          *slog.Logger
 	siteOrigins  []string // trusted besides the API's own host
+	stage        string   // the dimension of ReuseMetric
 }
 
 // New returns the handlers; counters gives GET /api/myinfo its postCount,
@@ -217,10 +219,14 @@ func (h *Handlers) Login(ctx context.Context, req httpapi.Request) (httpapi.Resp
 	return resp, nil
 }
 
-// Refresh serves POST /api/auth/refresh: 200 with new access and ID tokens,
-// and the cookie replaced, holding the new refresh token Cognito's rotation
-// issued (the same one when a retry within the grace period got none).
-// Without a usable cookie it answers 401 and clears it.
+// Refresh serves POST /api/auth/refresh: 200 with new access and ID tokens.
+// When Cognito's rotation issued a new refresh token, the cookie is
+// replaced with it; when it did not (a retry or a concurrent refresh within
+// the grace period, after another one rotated the token), the answer sets no
+// cookie, so it can never put back an older token than the browser may
+// already hold. Without a usable cookie it answers 401 and clears it; a
+// rotated-out token reused after the grace period also ends its session
+// (auth.Service.Refresh), logged at WARN with the RefreshTokenReuse metric.
 func (h *Handlers) Refresh(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	if err := h.checkOrigin(req); err != nil {
 		return httpapi.Response{}, err
@@ -230,7 +236,12 @@ func (h *Handlers) Refresh(ctx context.Context, req httpapi.Request) (httpapi.Re
 		return withCleared(req, auth.ErrInvalidRefresh), nil
 	}
 	t, err := h.svc.Refresh(ctx, s.Username, s.RefreshToken)
-	if errors.Is(err, auth.ErrInvalidRefresh) {
+	if errors.Is(err, auth.ErrRefreshReused) {
+		h.log.WarnContext(ctx, "refresh token reused after rotation; session revoked",
+			append([]any{"requestId", req.RequestContext.RequestID, "sourceIp", req.RequestContext.HTTP.SourceIP},
+				logging.EMF(time.Now(), metricNamespace, map[string]string{"Stage": h.stage}, ReuseMetric, 1)...)...)
+	}
+	if errors.Is(err, auth.ErrInvalidRefresh) || errors.Is(err, auth.ErrRefreshReused) {
 		return withCleared(req, err), nil
 	}
 	if err != nil {
@@ -240,13 +251,20 @@ func (h *Handlers) Refresh(ctx context.Context, req httpapi.Request) (httpapi.Re
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	if t.RefreshToken != "" { // rotated: the old one stops working soon
+	if t.RefreshToken != "" && t.RefreshToken != s.RefreshToken { // rotated: the old one stops working soon
 		s.RefreshToken = t.RefreshToken
+		resp.Cookies = []string{refreshCookie(s, h.cookieMaxAge)}
 	}
-	resp.Cookies = []string{refreshCookie(s, h.cookieMaxAge)}
 	resp.Headers["Cache-Control"] = "no-store"
 	return resp, nil
 }
+
+// ReuseMetric is the CloudWatch metric (namespace Eventboard, dimension
+// Stage, embedded in the WARN log line) counting refresh tokens reused after rotation: each is a
+// session that two parties held, revoked. An alarm watches it.
+const ReuseMetric = "RefreshTokenReuse"
+
+const metricNamespace = "Eventboard"
 
 // Logout serves POST /api/auth/logout: it ends the sessions of the live
 // tokens it was given (auth.Service.Logout: the bearer token's, the

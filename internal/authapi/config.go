@@ -29,6 +29,8 @@ type Config struct {
 	// RevokeFor is how long sign-outs are remembered: at least the longest
 	// access-token lifetime.
 	RevokeFor time.Duration `env:"REVOKE_FOR, default=24h"`
+	// Stage is the dimension of the refresh-token reuse metric.
+	Stage string `env:"STAGE, default=local"`
 	// SiteOrigins are the origins, besides the API's own host, whose pages
 	// may call the state-changing auth routes.
 	SiteOrigins []string `env:"SITE_ORIGINS"`
@@ -66,6 +68,7 @@ func Wire(cfg Config, idp cognito.API, db *dynamodb.Client, log *slog.Logger) (*
 	if err != nil {
 		return nil, err
 	}
-	h := New(auth.NewService(provider, revocations, cfg.RevokeFor), counters, cfg.RefreshCookieMaxAge, log)
+	h := New(auth.NewService(provider, revocations, cfg.RevokeFor, cfg.RefreshCookieMaxAge), counters, cfg.RefreshCookieMaxAge, log)
+	h.stage = cfg.Stage
 	return h.TrustOrigins(cfg.SiteOrigins), nil
 }

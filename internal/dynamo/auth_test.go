@@ -134,6 +134,18 @@ func runRevocations(t *testing.T, db *dynamodb.Client) {
 		}
 	}
 
+	// Rotations are remembered by digest, with the session they left.
+	rotated := auth.Session{Sub: "frank", OriginJTI: "jti-f", IssuedAt: time.Unix(now.Unix(), 0)}
+	if err := r.RecordRotation(ctx, "digest-1", rotated, now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok, err := r.RotatedFrom(ctx, "digest-1"); err != nil || !ok || !cmp.Equal(got, rotated) {
+		t.Errorf("RotatedFrom(digest-1) = %+v, %v, %v; want %+v", got, ok, err, rotated)
+	}
+	if _, ok, err := r.RotatedFrom(ctx, "digest-2"); err != nil || ok {
+		t.Errorf("RotatedFrom of a token never rotated = %v, %v", ok, err)
+	}
+
 	if err := r.RevokeSession(ctx, "jti-expired", now.Add(-time.Second)); err != nil {
 		t.Fatal(err)
 	}

@@ -25,8 +25,10 @@ type RevocationsAPI interface {
 
 // Revocations is auth.Revocations on a table keyed by pk, with TTL on
 // expiresAt: "session#<origin_jti>" items revoke one sign-in,
-// "user#<sub>" items hold when the user last signed out everywhere, and
-// "login#<origin_jti>" items hold when a sign-in started.
+// "user#<sub>" items hold when the user last signed out everywhere,
+// "login#<origin_jti>" items hold when a sign-in started, and
+// "rotated#<digest>" items name the session a refresh token was rotated
+// out of.
 type Revocations struct {
 	db    RevocationsAPI
 	table string
@@ -56,6 +58,11 @@ const (
 	attrSignedOut   = "signedOutAt"
 	// attrStartedUs is when a sign-in started, in Unix microseconds.
 	attrStartedUs = "startedAtUs"
+	// A rotated-out refresh token's session: its subject, origin_jti, and
+	// when it was rotated (Unix seconds).
+	attrSub       = "sub"
+	attrOriginJTI = "originJti"
+	attrRotatedAt = "rotatedAt"
 )
 
 // RevokeSession implements auth.Revocations.
@@ -110,6 +117,42 @@ func (r *Revocations) SessionStarted(ctx context.Context, originJTI string, at, 
 		return fmt.Errorf("dynamo.SessionStarted: %w", err)
 	}
 	return nil
+}
+
+// RecordRotation implements auth.Revocations.
+func (r *Revocations) RecordRotation(ctx context.Context, tokenDigest string, s auth.Session, until time.Time) error {
+	_, err := r.db.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: &r.table,
+		Item: map[string]types.AttributeValue{
+			attrPK:        &types.AttributeValueMemberS{Value: "rotated#" + tokenDigest},
+			attrSub:       &types.AttributeValueMemberS{Value: s.Sub},
+			attrOriginJTI: &types.AttributeValueMemberS{Value: s.OriginJTI},
+			attrRotatedAt: epoch(s.IssuedAt),
+			attrExpiresAt: epoch(until),
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("dynamo.RecordRotation: %w", err)
+	}
+	return nil
+}
+
+// RotatedFrom implements auth.Revocations.
+func (r *Revocations) RotatedFrom(ctx context.Context, tokenDigest string) (auth.Session, bool, error) {
+	items, err := r.get(ctx, []string{"rotated#" + tokenDigest})
+	if err != nil {
+		return auth.Session{}, false, fmt.Errorf("dynamo.RotatedFrom: %w", err)
+	}
+	item := items["rotated#"+tokenDigest]
+	if item == nil {
+		return auth.Session{}, false, nil
+	}
+	sub, _ := item[attrSub].(*types.AttributeValueMemberS)
+	origin, _ := item[attrOriginJTI].(*types.AttributeValueMemberS)
+	if sub == nil || origin == nil {
+		return auth.Session{}, false, nil
+	}
+	return auth.Session{Sub: sub.Value, OriginJTI: origin.Value, IssuedAt: time.Unix(number(item[attrRotatedAt]), 0)}, true, nil
 }
 
 // IsRevoked implements auth.Revocations with one BatchGetItem of the

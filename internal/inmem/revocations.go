@@ -13,15 +13,16 @@ var _ auth.Revocations = (*Revocations)(nil)
 // Revocations is an auth.Revocations in memory.
 type Revocations struct {
 	mu        sync.RWMutex
-	sessions  map[string]time.Time // origin_jti -> until
-	started   map[string]time.Time // origin_jti -> when its sign-in started
-	signedOut map[string]time.Time // sub -> at
+	sessions  map[string]time.Time    // origin_jti -> until
+	started   map[string]time.Time    // origin_jti -> when its sign-in started
+	signedOut map[string]time.Time    // sub -> at
+	rotated   map[string]auth.Session // refresh token digest -> its session
 	now       func() time.Time
 }
 
 // NewRevocations returns an empty store.
 func NewRevocations() *Revocations {
-	return &Revocations{sessions: map[string]time.Time{}, started: map[string]time.Time{}, signedOut: map[string]time.Time{}, now: time.Now}
+	return &Revocations{sessions: map[string]time.Time{}, started: map[string]time.Time{}, signedOut: map[string]time.Time{}, rotated: map[string]auth.Session{}, now: time.Now}
 }
 
 // RevokeSession implements auth.Revocations.
@@ -59,4 +60,20 @@ func (r *Revocations) IsRevoked(_ context.Context, s auth.Session) (bool, error)
 		return true, nil
 	}
 	return auth.RevokedBySignOut(s, r.signedOut[s.Sub], r.started[s.OriginJTI]), nil
+}
+
+// RecordRotation implements auth.Revocations.
+func (r *Revocations) RecordRotation(_ context.Context, tokenDigest string, s auth.Session, _ time.Time) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.rotated[tokenDigest] = s
+	return nil
+}
+
+// RotatedFrom implements auth.Revocations.
+func (r *Revocations) RotatedFrom(_ context.Context, tokenDigest string) (auth.Session, bool, error) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	s, ok := r.rotated[tokenDigest]
+	return s, ok, nil
 }

@@ -73,6 +73,9 @@ type Options struct {
 	// stage and route buckets), for load runs that measure the stack
 	// rather than the buckets.
 	Unthrottled bool
+	// RefreshGracePeriod, when positive, replaces the app client's
+	// RetryGracePeriodSeconds (tests of rotation wait it out).
+	RefreshGracePeriod time.Duration
 }
 
 // Faults wrap the parts of the stack where AWS can fail. A nil field
@@ -139,7 +142,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		s.kumo.Close()
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
-	pool, err := newUserPool(m, identity, opts.DataDir, opts.Console, func(ctx context.Context, fn string, payload []byte) ([]byte, error) {
+	pool, err := newUserPool(m, identity, opts.DataDir, opts.Console, opts.RefreshGracePeriod, func(ctx context.Context, fn string, payload []byte) ([]byte, error) {
 		return s.functions.Invoke(ctx, fn, payload)
 	})
 	if err != nil {

@@ -2,7 +2,9 @@ package local_test
 
 import (
 	"fmt"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/eventboard/eventboard/internal/local"
 )
@@ -117,4 +119,81 @@ func TestResetSignsOutEverywhere(t *testing.T) {
 	c.do("POST", "/api/auth/refresh", "", nil, "Cookie", cookie).want(t, 401, "INVALID_REFRESH_TOKEN")
 	fresh, _ := c.login(t, "stolen", "N3w-battery-staple!")
 	c.do("POST", "/api/posts", fresh, jsonBody(map[string]string{"title": "mine", "content": "again"})).want(t, 201, "")
+}
+
+// refreshAll sends n refreshes at once with cookie and returns the answers.
+func (c *client) refreshAll(t *testing.T, cookie string, n int) []response {
+	t.Helper()
+	out := make([]response, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { out[i] = c.do("POST", "/api/auth/refresh", "", nil, "Cookie", cookie) })
+	}
+	wg.Wait()
+	return out
+}
+
+// TestConcurrentRefreshesLeaveAWorkingCookie guards rotation against a race:
+// refreshes at once with one cookie (tabs, retries) must never set an older
+// refresh token than the browser may already hold. Every cookie any answer
+// sets is the same, newest one, so whatever order the browser applies them
+// in, it ends with a cookie that still works after the grace period.
+func TestConcurrentRefreshesLeaveAWorkingCookie(t *testing.T) {
+	t.Parallel()
+	const grace = time.Second
+	c := startStackWith(t, local.Options{Unthrottled: true, RefreshGracePeriod: grace})
+	c.signUpAndConfirm(t, "twotabs")
+	_, cookie := c.login(t, "twotabs", password)
+	for round := range 3 {
+		set := map[string]bool{}
+		for _, r := range c.refreshAll(t, cookie, 8) {
+			r.want(t, 200, "")
+			if ck := setCookie(t, r); ck != nil {
+				if ck.MaxAge <= 0 {
+					t.Fatalf("round %d: a refresh cleared the cookie", round)
+				}
+				set["eventboard_refresh="+ck.Value] = true
+			}
+		}
+		if len(set) != 1 || set[cookie] {
+			t.Fatalf("round %d: the answers set %d cookies (the old one among them: %v); want only the new one", round, len(set), set[cookie])
+		}
+		for ck := range set {
+			cookie = ck
+		}
+		time.Sleep(grace + 200*time.Millisecond) // the old token is refused from now on
+		r := c.do("POST", "/api/auth/refresh", "", nil, "Cookie", cookie)
+		r.want(t, 200, "")
+		if ck := setCookie(t, r); ck != nil {
+			cookie = "eventboard_refresh=" + ck.Value
+		}
+	}
+}
+
+// TestReusedRefreshTokenRevokesTheSession guards against a stolen refresh
+// token winning: a rotated-out token presented after the grace period is
+// refused and ends its whole sign-in, so the successor tokens (whoever holds
+// them) stop refreshing and writing too. Other sign-ins of the user live on.
+func TestReusedRefreshTokenRevokesTheSession(t *testing.T) {
+	t.Parallel()
+	const grace = time.Second
+	c := startStackWith(t, local.Options{Unthrottled: true, RefreshGracePeriod: grace})
+	c.signUpAndConfirm(t, "victim")
+	first, stolen := c.login(t, "victim", password)
+	other, otherCookie := c.login(t, "victim", password)
+
+	r := c.do("POST", "/api/auth/refresh", "", nil, "Cookie", stolen) // the thief rotates first
+	r.want(t, 200, "")
+	var thief tokens
+	r.decode(t, &thief)
+	successor := "eventboard_refresh=" + setCookie(t, r).Value
+	time.Sleep(grace + 200*time.Millisecond)
+
+	c.do("POST", "/api/auth/refresh", "", nil, "Cookie", stolen).want(t, 401, "INVALID_REFRESH_TOKEN") // the owner comes back
+	c.do("POST", "/api/auth/refresh", "", nil, "Cookie", successor).want(t, 401, "INVALID_REFRESH_TOKEN")
+	for _, tok := range []string{first, thief.AccessToken} {
+		c.do("POST", "/api/posts", tok, jsonBody(map[string]string{"title": "x", "content": "y"})).want(t, 401, "TOKEN_REVOKED")
+	}
+	c.do("POST", "/api/posts", other, jsonBody(map[string]string{"title": "still", "content": "here"})).want(t, 201, "")
+	c.do("POST", "/api/auth/refresh", "", nil, "Cookie", otherCookie).want(t, 200, "")
 }

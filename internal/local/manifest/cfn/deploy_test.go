@@ -63,8 +63,9 @@ var leastPrivilege = map[string][]cfn.Permission{
 		checkRevocations,
 	)...),
 	// The auth functions call Cognito's public, token-authorized API, which
-	// takes no IAM permission; login records when a sign-in started and a
-	// reset records a sign-out everywhere.
+	// takes no IAM permission; login records when a sign-in started, a
+	// reset records a sign-out everywhere, and refresh records rotations and
+	// revokes a session whose rotated-out token is reused.
 	"signUp":         withLogs("SignUpLogGroup"),
 	"confirmSignUp":  withLogs("ConfirmSignUpLogGroup"),
 	"resendCode":     withLogs("ResendCodeLogGroup"),
@@ -75,7 +76,10 @@ var leastPrivilege = map[string][]cfn.Permission{
 	"login": withLogs("LoginLogGroup",
 		cfn.Permission{Action: "dynamodb:PutItem", Resource: "${RevocationsTable.Arn}"},
 	),
-	"refresh": withLogs("RefreshLogGroup"),
+	"refresh": withLogs("RefreshLogGroup",
+		cfn.Permission{Action: "dynamodb:PutItem", Resource: "${RevocationsTable.Arn}"},
+		checkRevocations,
+	),
 	"myInfo": withLogs("MyInfoLogGroup",
 		cfn.Permission{Action: "dynamodb:BatchGetItem", Resource: "${CounterTable.Arn}"},
 	),
