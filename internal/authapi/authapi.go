@@ -28,6 +28,8 @@ type Handlers struct {
 	log          *slog.Logger
 	siteOrigins  []string // trusted besides the API's own host
 	stage        string   // the dimension of ReuseMetric
+	// forgotFloor is the least time POST /api/auth/forgot takes to answer.
+	forgotFloor time.Duration
 }
 
 // New returns the handlers; counters gives GET /api/myinfo its postCount,
@@ -140,18 +142,42 @@ func (h *Handlers) Resend(ctx context.Context, req httpapi.Request) (httpapi.Res
 }
 
 // Forgot serves POST /api/auth/forgot: 202 whether or not the user exists;
-// a user who does gets a code to reset their password with.
+// a user who does gets a code to reset their password with. The answer
+// never comes before the forgot floor (FORGOT_ANSWER_AFTER): making,
+// storing and mailing a code takes longer than finding there is nobody to
+// send one to, and the difference would tell who is registered. A call that
+// outlasts the floor is answered at the next multiple of it, so what is left
+// to measure is coarse.
 func (h *Handlers) Forgot(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	username, err := h.username(req)
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	if err := h.svc.ForgotPassword(ctx, username); err != nil {
+	start := time.Now()
+	err = h.svc.ForgotPassword(ctx, username)
+	padTo(ctx, start, h.forgotFloor)
+	if err != nil {
 		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusAccepted, map[string]string{
 		"message": "If that account exists, a code to reset its password is on its way.",
 	})
+}
+
+// padTo waits until the first multiple of floor since start that is not
+// yet past, or until ctx ends.
+func padTo(ctx context.Context, start time.Time, floor time.Duration) {
+	if floor <= 0 {
+		return
+	}
+	took := time.Since(start)
+	wait := floor*(took/floor+1) - took
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
 }
 
 type resetRequest struct {
