@@ -192,7 +192,7 @@ export interface paths {
         put?: never;
         /**
          * New access and ID tokens from the refresh cookie
-         * @description The cookie is replaced with the rotated refresh token. Without a usable cookie the answer is 401 `INVALID_REFRESH_TOKEN` and clears it.
+         * @description When the refresh token was rotated, the cookie is replaced with its successor. A refresh inside the rotation's grace period that got no new token (another tab or a retry rotated it first) answers without `Set-Cookie`, so it never puts back an older token than the browser may hold. Without a usable cookie the answer is 401 `INVALID_REFRESH_TOKEN` and clears it; a rotated-out token presented after the grace period also ends the whole session it belonged to (reuse detection, see docs/cognito.md).
          */
         post: operations["refresh"];
         delete?: never;
@@ -554,9 +554,10 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `TOO_MANY_REQUESTS`: the route's throttling bucket is empty, or Cognito throttled the attempt; wait and retry. */
+        /** @description `TOO_MANY_REQUESTS`: the route's throttling bucket is empty, or Cognito throttled the attempt; wait `Retry-After` seconds and retry. */
         TooManyRequests: {
             headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
                 "X-Correlation-Id": components["headers"]["CorrelationId"];
                 [name: string]: unknown;
             };
@@ -598,12 +599,16 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /** @description Whole seconds to wait before trying again. */
+        RetryAfter: number;
         /** @description Ties the request to its logs and to the events it caused (`metadata.correlationId`). */
         CorrelationId: string;
         /** @description Tokens are never cached. */
         NoStore: "no-store";
         /** @description `eventboard_refresh=…; Path=/api/auth; Max-Age=2592000; HttpOnly; Secure; SameSite=Strict` */
         SetRefreshCookie: string;
+        /** @description The successor refresh token, when there is one: `eventboard_refresh=…; Path=/api/auth; Max-Age=2592000; HttpOnly; Secure; SameSite=Strict` */
+        RotatedRefreshCookie: string;
         /** @description `eventboard_refresh=; Path=/api/auth; Max-Age=0; HttpOnly; Secure; SameSite=Strict` */
         ClearRefreshCookie: string;
     };
@@ -1080,10 +1085,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description New tokens. */
+            /** @description New tokens; `Set-Cookie` only when the refresh token was rotated. */
             200: {
                 headers: {
-                    "Set-Cookie": components["headers"]["SetRefreshCookie"];
+                    "Set-Cookie": components["headers"]["RotatedRefreshCookie"];
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Correlation-Id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
