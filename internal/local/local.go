@@ -291,6 +291,15 @@ func newGateway(m *manifest.Manifest, fns *functions, id *Identity, log *slog.Lo
 	if d := throttling.Default; d != nil {
 		cfg.DefaultThrottle = &apigw.Throttle{Rate: d.Rate, Burst: d.Burst}
 	}
+	limits, err := m.ClientLimits()
+	if err != nil {
+		return nil, err
+	}
+	if throttled {
+		for _, l := range limits {
+			cfg.ClientLimits = append(cfg.ClientLimits, apigw.ClientLimit{PathPrefix: l.PathPrefix, Limit: l.Limit, Window: l.Window, Status: l.Status})
+		}
+	}
 	for _, fn := range m.Functions {
 		for _, r := range fn.Routes {
 			route := apigw.Route{
