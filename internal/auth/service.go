@@ -47,12 +47,20 @@ type Revocations interface {
 	// RevokeUser.
 	IsRevoked(ctx context.Context, s Session) (bool, error)
 	// RecordRotation records that the refresh token whose digest is
-	// tokenDigest was rotated out of session s, as the successor's access
-	// token describes it (its IssuedAt is when the rotation happened).
-	RecordRotation(ctx context.Context, tokenDigest string, s Session, until time.Time) error
-	// RotatedFrom returns the session a refresh token was rotated out of;
-	// ok is false when tokenDigest was never rotated out (or is forgotten).
-	RotatedFrom(ctx context.Context, tokenDigest string) (s Session, ok bool, err error)
+	// tokenDigest was rotated out: r.Session is the session as the
+	// successor's access token describes it (its IssuedAt is when the
+	// rotation happened), r.SealedSuccessor the successor sealed so only a
+	// holder of the rotated-out token can open it.
+	RecordRotation(ctx context.Context, tokenDigest string, r Rotation, until time.Time) error
+	// RotatedFrom returns the rotation that replaced a refresh token; ok is
+	// false when tokenDigest was never rotated out (or is forgotten).
+	RotatedFrom(ctx context.Context, tokenDigest string) (r Rotation, ok bool, err error)
+}
+
+// Rotation is one rotation of a refresh token, as Revocations keeps it.
+type Rotation struct {
+	Session
+	SealedSuccessor string
 }
 
 // RevokedBySignOut reports whether a sign-out everywhere at signedOut
@@ -372,22 +380,63 @@ func (s *Service) Refresh(ctx context.Context, username, refreshToken string) (T
 		}
 		return Tokens{}, ErrInvalidRefresh
 	}
-	if t.RefreshToken != "" && t.RefreshToken != refreshToken {
-		if err := s.revocations.RecordRotation(ctx, TokenDigest(refreshToken), sess, s.now().Add(s.refreshFor)); err != nil {
+	switch {
+	case t.RefreshToken != "" && t.RefreshToken != refreshToken:
+		sealed, err := sealSuccessor(refreshToken, t.RefreshToken)
+		if err != nil {
 			return Tokens{}, fmt.Errorf("auth.Refresh: %w", err)
+		}
+		if err := s.revocations.RecordRotation(ctx, TokenDigest(refreshToken), Rotation{Session: sess, SealedSuccessor: sealed}, s.now().Add(s.refreshFor)); err != nil {
+			return Tokens{}, fmt.Errorf("auth.Refresh: %w", err)
+		}
+	case t.RefreshToken == "":
+		// A retry inside the grace period: the token was rotated already,
+		// and the caller may never have seen the successor (a lost answer,
+		// a tab closed mid-refresh). Hand it the newest one it can open.
+		newest, err := s.newestSuccessor(ctx, refreshToken)
+		if err != nil {
+			return Tokens{}, fmt.Errorf("auth.Refresh: %w", err)
+		}
+		if newest != refreshToken {
+			t.RefreshToken = newest
 		}
 	}
 	return t, nil
+}
+
+// maxRotationChain bounds how many recorded rotations newestSuccessor follows.
+const maxRotationChain = 8
+
+// newestSuccessor follows the recorded rotations from token, opening each
+// sealed successor with the token before it, and returns the last one it
+// reaches (token itself when it was never rotated out).
+func (s *Service) newestSuccessor(ctx context.Context, token string) (string, error) {
+	for range maxRotationChain {
+		r, ok, err := s.revocations.RotatedFrom(ctx, TokenDigest(token))
+		if err != nil {
+			return "", err
+		}
+		if !ok || r.SealedSuccessor == "" {
+			break
+		}
+		next, err := openSuccessor(token, r.SealedSuccessor)
+		if err != nil {
+			break // sealed by something else: keep what we have
+		}
+		token = next
+	}
+	return token, nil
 }
 
 // endReusedSession revokes the session refreshToken was rotated out of, if
 // it was, and reports whether it did; a session already revoked (signed
 // out) is not a reuse.
 func (s *Service) endReusedSession(ctx context.Context, refreshToken string) (bool, error) {
-	sess, ok, err := s.revocations.RotatedFrom(ctx, TokenDigest(refreshToken))
+	r, ok, err := s.revocations.RotatedFrom(ctx, TokenDigest(refreshToken))
 	if err != nil || !ok {
 		return false, err
 	}
+	sess := r.Session
 	// sess is the successor's: revoked when its session or the user was
 	// signed out after the rotation.
 	if revoked, err := s.revocations.IsRevoked(ctx, sess); err != nil || revoked {

@@ -246,11 +246,11 @@ func (h *Handlers) Login(ctx context.Context, req httpapi.Request) (httpapi.Resp
 }
 
 // Refresh serves POST /api/auth/refresh: 200 with new access and ID tokens.
-// When Cognito's rotation issued a new refresh token, the cookie is
-// replaced with it; when it did not (a retry or a concurrent refresh within
-// the grace period, after another one rotated the token), the answer sets no
-// cookie, so it can never put back an older token than the browser may
-// already hold. Without a usable cookie it answers 401 and clears it; a
+// The cookie is replaced with the newest refresh token the service knows
+// for the one presented: the successor Cognito's rotation just issued, or,
+// for a retry or a concurrent refresh inside the grace period, the
+// successor an earlier rotation recorded; with none, the answer sets no
+// cookie. It never puts back an older token than the browser may hold. Without a usable cookie it answers 401 and clears it; a
 // rotated-out token reused after the grace period also ends its session
 // (auth.Service.Refresh), logged at WARN with the RefreshTokenReuse metric.
 func (h *Handlers) Refresh(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {

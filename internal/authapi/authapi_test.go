@@ -276,7 +276,7 @@ func TestReusedRefreshTokenIsLoggedAndCounted(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rev := inmem.NewRevocations()
-	successor := auth.Session{Sub: "sub-alice", OriginJTI: "origin-cookie", IssuedAt: time.Now().Add(-time.Minute)}
+	successor := auth.Rotation{Session: auth.Session{Sub: "sub-alice", OriginJTI: "origin-cookie", IssuedAt: time.Now().Add(-time.Minute)}}
 	if err := rev.RecordRotation(ctx, auth.TokenDigest("refresh-token"), successor, time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}

@@ -135,7 +135,7 @@ func runRevocations(t *testing.T, db *dynamodb.Client) {
 	}
 
 	// Rotations are remembered by digest, with the session they left.
-	rotated := auth.Session{Sub: "frank", OriginJTI: "jti-f", IssuedAt: time.Unix(now.Unix(), 0)}
+	rotated := auth.Rotation{Session: auth.Session{Sub: "frank", OriginJTI: "jti-f", IssuedAt: time.Unix(now.Unix(), 0)}, SealedSuccessor: "sealed"}
 	if err := r.RecordRotation(ctx, "digest-1", rotated, now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}

@@ -63,6 +63,7 @@ const (
 	attrSub       = "sub"
 	attrOriginJTI = "originJti"
 	attrRotatedAt = "rotatedAt"
+	attrSuccessor = "sealedSuccessor"
 )
 
 // RevokeSession implements auth.Revocations.
@@ -120,17 +121,18 @@ func (r *Revocations) SessionStarted(ctx context.Context, originJTI string, at, 
 }
 
 // RecordRotation implements auth.Revocations.
-func (r *Revocations) RecordRotation(ctx context.Context, tokenDigest string, s auth.Session, until time.Time) error {
-	_, err := r.db.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName: &r.table,
-		Item: map[string]types.AttributeValue{
-			attrPK:        &types.AttributeValueMemberS{Value: "rotated#" + tokenDigest},
-			attrSub:       &types.AttributeValueMemberS{Value: s.Sub},
-			attrOriginJTI: &types.AttributeValueMemberS{Value: s.OriginJTI},
-			attrRotatedAt: epoch(s.IssuedAt),
-			attrExpiresAt: epoch(until),
-		},
-	})
+func (r *Revocations) RecordRotation(ctx context.Context, tokenDigest string, rot auth.Rotation, until time.Time) error {
+	item := map[string]types.AttributeValue{
+		attrPK:        &types.AttributeValueMemberS{Value: "rotated#" + tokenDigest},
+		attrSub:       &types.AttributeValueMemberS{Value: rot.Sub},
+		attrOriginJTI: &types.AttributeValueMemberS{Value: rot.OriginJTI},
+		attrRotatedAt: epoch(rot.IssuedAt),
+		attrExpiresAt: epoch(until),
+	}
+	if rot.SealedSuccessor != "" {
+		item[attrSuccessor] = &types.AttributeValueMemberS{Value: rot.SealedSuccessor}
+	}
+	_, err := r.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &r.table, Item: item})
 	if err != nil {
 		return fmt.Errorf("dynamo.RecordRotation: %w", err)
 	}
@@ -138,21 +140,25 @@ func (r *Revocations) RecordRotation(ctx context.Context, tokenDigest string, s 
 }
 
 // RotatedFrom implements auth.Revocations.
-func (r *Revocations) RotatedFrom(ctx context.Context, tokenDigest string) (auth.Session, bool, error) {
+func (r *Revocations) RotatedFrom(ctx context.Context, tokenDigest string) (auth.Rotation, bool, error) {
 	items, err := r.get(ctx, []string{"rotated#" + tokenDigest})
 	if err != nil {
-		return auth.Session{}, false, fmt.Errorf("dynamo.RotatedFrom: %w", err)
+		return auth.Rotation{}, false, fmt.Errorf("dynamo.RotatedFrom: %w", err)
 	}
 	item := items["rotated#"+tokenDigest]
 	if item == nil {
-		return auth.Session{}, false, nil
+		return auth.Rotation{}, false, nil
 	}
 	sub, _ := item[attrSub].(*types.AttributeValueMemberS)
 	origin, _ := item[attrOriginJTI].(*types.AttributeValueMemberS)
 	if sub == nil || origin == nil {
-		return auth.Session{}, false, nil
+		return auth.Rotation{}, false, nil
 	}
-	return auth.Session{Sub: sub.Value, OriginJTI: origin.Value, IssuedAt: time.Unix(number(item[attrRotatedAt]), 0)}, true, nil
+	rot := auth.Rotation{Session: auth.Session{Sub: sub.Value, OriginJTI: origin.Value, IssuedAt: time.Unix(number(item[attrRotatedAt]), 0)}}
+	if sealed, ok := item[attrSuccessor].(*types.AttributeValueMemberS); ok {
+		rot.SealedSuccessor = sealed.Value
+	}
+	return rot, true, nil
 }
 
 // IsRevoked implements auth.Revocations with one BatchGetItem of the

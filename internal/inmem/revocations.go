@@ -13,16 +13,16 @@ var _ auth.Revocations = (*Revocations)(nil)
 // Revocations is an auth.Revocations in memory.
 type Revocations struct {
 	mu        sync.RWMutex
-	sessions  map[string]time.Time    // origin_jti -> until
-	started   map[string]time.Time    // origin_jti -> when its sign-in started
-	signedOut map[string]time.Time    // sub -> at
-	rotated   map[string]auth.Session // refresh token digest -> its session
+	sessions  map[string]time.Time     // origin_jti -> until
+	started   map[string]time.Time     // origin_jti -> when its sign-in started
+	signedOut map[string]time.Time     // sub -> at
+	rotated   map[string]auth.Rotation // refresh token digest -> its rotation
 	now       func() time.Time
 }
 
 // NewRevocations returns an empty store.
 func NewRevocations() *Revocations {
-	return &Revocations{sessions: map[string]time.Time{}, started: map[string]time.Time{}, signedOut: map[string]time.Time{}, rotated: map[string]auth.Session{}, now: time.Now}
+	return &Revocations{sessions: map[string]time.Time{}, started: map[string]time.Time{}, signedOut: map[string]time.Time{}, rotated: map[string]auth.Rotation{}, now: time.Now}
 }
 
 // RevokeSession implements auth.Revocations.
@@ -63,15 +63,15 @@ func (r *Revocations) IsRevoked(_ context.Context, s auth.Session) (bool, error)
 }
 
 // RecordRotation implements auth.Revocations.
-func (r *Revocations) RecordRotation(_ context.Context, tokenDigest string, s auth.Session, _ time.Time) error {
+func (r *Revocations) RecordRotation(_ context.Context, tokenDigest string, rot auth.Rotation, _ time.Time) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.rotated[tokenDigest] = s
+	r.rotated[tokenDigest] = rot
 	return nil
 }
 
 // RotatedFrom implements auth.Revocations.
-func (r *Revocations) RotatedFrom(_ context.Context, tokenDigest string) (auth.Session, bool, error) {
+func (r *Revocations) RotatedFrom(_ context.Context, tokenDigest string) (auth.Rotation, bool, error) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	s, ok := r.rotated[tokenDigest]

@@ -197,3 +197,28 @@ func TestReusedRefreshTokenRevokesTheSession(t *testing.T) {
 	c.do("POST", "/api/posts", other, jsonBody(map[string]string{"title": "still", "content": "here"})).want(t, 201, "")
 	c.do("POST", "/api/auth/refresh", "", nil, "Cookie", otherCookie).want(t, 200, "")
 }
+
+// TestLostRefreshAnswerStillGetsTheSuccessor guards against a lost answer
+// ending the session: when the answer that carried the successor never
+// reached the browser (a reload mid-refresh), presenting the rotated-out
+// token inside the grace period hands back that successor, which works after
+// the grace period; the old one is then refused.
+func TestLostRefreshAnswerStillGetsTheSuccessor(t *testing.T) {
+	t.Parallel()
+	const grace = time.Second
+	c := startStackWith(t, local.Options{Unthrottled: true, RefreshGracePeriod: grace})
+	c.signUpAndConfirm(t, "reloader")
+	_, old := c.login(t, "reloader", password)
+	lost := c.do("POST", "/api/auth/refresh", "", nil, "Cookie", old)
+	lost.want(t, 200, "")
+	successor := "eventboard_refresh=" + setCookie(t, lost).Value
+
+	r := c.do("POST", "/api/auth/refresh", "", nil, "Cookie", old) // the browser still holds the old one
+	r.want(t, 200, "")
+	ck := setCookie(t, r)
+	if ck == nil || "eventboard_refresh="+ck.Value != successor {
+		t.Fatalf("a retry inside the grace period set %q, want the successor", r.header.Get("Set-Cookie"))
+	}
+	time.Sleep(grace + 200*time.Millisecond)
+	c.do("POST", "/api/auth/refresh", "", nil, "Cookie", successor).want(t, 200, "")
+}

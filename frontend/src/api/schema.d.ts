@@ -192,7 +192,7 @@ export interface paths {
         put?: never;
         /**
          * New access and ID tokens from the refresh cookie
-         * @description When the refresh token was rotated, the cookie is replaced with its successor. A refresh inside the rotation's grace period that got no new token (another tab or a retry rotated it first) answers without `Set-Cookie`, so it never puts back an older token than the browser may hold. Without a usable cookie the answer is 401 `INVALID_REFRESH_TOKEN` and clears it; a rotated-out token presented after the grace period also ends the whole session it belonged to (reuse detection, see docs/cognito.md).
+         * @description When the refresh token was rotated, the cookie is replaced with its successor; a refresh inside the rotation's grace period (another tab or a retry rotated it first) gets the newest successor, or no `Set-Cookie` at all, so it never puts back an older token than the browser may hold. Without a usable cookie the answer is 401 `INVALID_REFRESH_TOKEN` and clears it; a rotated-out token presented after the grace period also ends the whole session it belonged to (reuse detection, see docs/cognito.md).
          */
         post: operations["refresh"];
         delete?: never;
