@@ -336,10 +336,11 @@ var ErrInvalidRefresh = apperr.New(apperr.Unauthorized, "INVALID_REFRESH_TOKEN",
 // session, so the session is revoked. Clients see it as INVALID_REFRESH_TOKEN.
 var ErrRefreshReused = apperr.New(apperr.Unauthorized, "INVALID_REFRESH_TOKEN", "The session has expired; log in again.")
 
-// Refresh returns new access and ID tokens for a refresh token, and its
-// successor when the provider rotated it (Tokens.RefreshToken; empty when a
-// retry within the grace period got none, and the caller keeps what it
-// has).
+// Refresh returns new access and ID tokens for a refresh token, and in
+// Tokens.RefreshToken the newest successor it knows: the one the provider
+// just issued, or, for a retry inside the grace period (the provider issues
+// none), the one an earlier rotation recorded sealed for this token; empty
+// when there is none, and the caller keeps what it has.
 //
 // Reuse detection (RFC 9700, 4.14.2): every rotation is recorded, and a
 // rotated-out token the provider refuses, which it does once the grace
