@@ -343,7 +343,7 @@ func TestMeIncludesPostCount(t *testing.T) {
 
 // A cross-site text/plain form could log a victim in to the attacker's
 // account, or log them out: Content-Type and Origin were never checked.
-func TestFinding05_CrossSiteAuthRequestsRefused(t *testing.T) {
+func TestCrossSiteLoginAndLogoutAreRefused(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name, fixture string
@@ -400,7 +400,7 @@ func (r *recordingRevocations) RevokeUser(ctx context.Context, sub string, at, u
 // A logout without the refresh cookie left the bearer token's own session
 // alive, and the sign-out mark was in whole seconds: a token minted in the
 // same second kept writing.
-func TestFinding01_LogoutRevokesTheBearerTokensOwnSessionToTheMillisecond(t *testing.T) {
+func TestLogoutRevokesTheBearerTokensOwnSessionToTheMillisecond(t *testing.T) {
 	t.Parallel()
 	rev := inmem.NewRevocations()
 	now := time.Now()
@@ -424,7 +424,7 @@ func TestFinding01_LogoutRevokesTheBearerTokensOwnSessionToTheMillisecond(t *tes
 
 // Anyone could revoke another user's session with a hand-made cookie naming
 // the victim's origin_jti, and every such call wrote a record.
-func TestFinding02_UnauthenticatedLogoutRevokesNothing(t *testing.T) {
+func TestLogoutWithForgedCookieOrTokenRevokesNothing(t *testing.T) {
 	t.Parallel()
 	forged := func(o string) string {
 		b, _ := json.Marshal(map[string]string{"u": "mallory", "t": "junk", "o": o})
@@ -467,7 +467,7 @@ func TestFinding02_UnauthenticatedLogoutRevokesNothing(t *testing.T) {
 // The refresh token never rotated, so a stolen refresh cookie worked for 30
 // days: the cookie is now replaced on every refresh with the token Cognito's
 // rotation issued.
-func TestFinding16_RefreshReplacesTheCookie(t *testing.T) {
+func TestRefreshReplacesTheCookieWithTheRotatedToken(t *testing.T) {
 	t.Parallel()
 	idp := &fakeIDP{rotated: "rotated-token"}
 	req := fixture(t, "refresh.json")

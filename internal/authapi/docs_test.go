@@ -23,7 +23,7 @@ func apiDocs(t *testing.T) string {
 // docs/api.md said sign-up does not reveal whether a username exists, and
 // sign-up answered 409 USERNAME_EXISTS. The honest answer is a documented
 // limit, and the code answers as the docs say.
-func TestFinding09_SignUpAnswersAsDocumented(t *testing.T) {
+func TestSignUpTellsATakenUsernameAsDocumented(t *testing.T) {
 	t.Parallel()
 	docs := apiDocs(t)
 	if strings.Contains(docs, "Sign-up, confirm, resend and login do not tell") {
@@ -46,7 +46,7 @@ func TestFinding09_SignUpAnswersAsDocumented(t *testing.T) {
 // Sign-outs done through Cognito directly are not honoured by writes until
 // the token expires: a documented limit, whose bound is the access token
 // lifetime serverless.yml gives the app client.
-func TestFinding04_CognitoSignOutLimitMatchesTheTokenLifetime(t *testing.T) {
+func TestDocumentedSignOutLimitMatchesTheAccessTokenLifetime(t *testing.T) {
 	t.Parallel()
 	b, err := os.ReadFile("../../serverless.yml")
 	if err != nil {

@@ -346,7 +346,7 @@ func attrs(as []types.AttributeType) map[string]string {
 // GetTokensFromRefreshToken, and only an emulator without it
 // (cognito-local) gets REFRESH_TOKEN_AUTH, which needs the username for the
 // secret hash.
-func TestFinding16_RefreshRotatesWhereCognitoCan(t *testing.T) {
+func TestRefreshRotatesWhereCognitoCan(t *testing.T) {
 	t.Parallel()
 	unsupported := &smithy.GenericAPIError{Code: "Unsupported", Message: "Cognito Local unsupported feature: GetTokensFromRefreshToken"}
 	api := &fakeAPI{refreshErr: unsupported}

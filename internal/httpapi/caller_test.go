@@ -22,7 +22,7 @@ func authorized(authorization string) httpapi.Request {
 // API Gateway's authorizer accepts a bare token and checks the first of two
 // headers; the Lambda read another form and answered otherwise. Every form
 // but "Bearer <token>" is now refused alike.
-func TestFinding03_AuthorizationReadOneWay(t *testing.T) {
+func TestAuthorizationOtherThanOneBearerTokenIsRefused(t *testing.T) {
 	t.Parallel()
 	const tok = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzdWItMSJ9.c2ln"
 	for _, tc := range []struct {

@@ -31,7 +31,7 @@ func code(t *testing.T, err error) string {
 	return apperr.From(err).Code
 }
 
-func TestFinding06_DuplicateAndCaseMismatchedNamesRefused(t *testing.T) {
+func TestDuplicateAndCaseMismatchedFieldNamesAreRefused(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name, body, code, message string
@@ -69,7 +69,7 @@ func TestFinding06_DuplicateAndCaseMismatchedNamesRefused(t *testing.T) {
 	})
 }
 
-func TestFinding05_NonJSONContentTypeRefused(t *testing.T) {
+func TestNonJSONContentTypeIsRefused(t *testing.T) {
 	t.Parallel()
 	const body = `{"title":"a","content":"c"}`
 	for _, tc := range []struct {

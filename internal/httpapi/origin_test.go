@@ -8,7 +8,7 @@ import (
 
 // A cross-site page could log a victim in to an attacker's account (login
 // CSRF) or log them out: no route looked at Origin.
-func TestFinding05_ForeignOriginRefused(t *testing.T) {
+func TestForeignOriginIsRefused(t *testing.T) {
 	t.Parallel()
 	trusted := []string{"https://board.example.com"}
 	for _, tc := range []struct {

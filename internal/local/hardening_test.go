@@ -20,7 +20,7 @@ import (
 // a bare token or "Bearer<TAB>token" passed the authorizer and the Lambda
 // then answered TOKEN_REVOKED (or wrote), and with two headers the
 // authorizer checked the first while the Lambda saw both joined.
-func TestFinding03_OneAuthorizationFormThroughGatewayAndLambda(t *testing.T) {
+func TestGatewayAndLambdaAcceptTheSameAuthorizationForms(t *testing.T) {
 	t.Parallel()
 	c := startStack(t)
 	tok := c.token("alice")
@@ -69,7 +69,7 @@ func TestFinding03_OneAuthorizationFormThroughGatewayAndLambda(t *testing.T) {
 // (an scrypt hash each, all at once) and timed out. Now the gateway's login
 // bucket and the bounded scrypt answer most with 429 at once, and the
 // process stays under 300 MB.
-func TestFinding11_ConcurrentFailedLoginsStayBounded(t *testing.T) {
+func TestConcurrentFailedLoginsStayWithinBoundedMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a stack and 128 logins")
 	}
@@ -142,7 +142,7 @@ func residentBytes(t *testing.T) int64 {
 
 // The Host header was not checked, so a DNS-rebinding page could read
 // /local/mailbox and call the pool's admin API.
-func TestFinding11_OnlyLoopbackHostNames(t *testing.T) {
+func TestOnlyLoopbackHostNamesAreServed(t *testing.T) {
 	t.Parallel()
 	c := startStack(t)
 	for _, tc := range []struct {
@@ -168,7 +168,7 @@ func TestFinding11_OnlyLoopbackHostNames(t *testing.T) {
 }
 
 // Usernames and e-mails with C1 controls or U+2028 went raw to the console.
-func TestFinding11_ConsoleShowsNoRawControlCharacters(t *testing.T) {
+func TestConsoleShowsNoRawControlCharacters(t *testing.T) {
 	t.Parallel()
 	var console lockedBuffer
 	c := startStackWith(t, local.Options{Console: &console})

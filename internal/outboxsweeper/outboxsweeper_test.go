@@ -63,7 +63,7 @@ func (failingBus) Publish(context.Context, []outbox.Record) ([]string, error) {
 // If PutEvents broke, events piled up in the outbox and nothing told anyone:
 // every sweep now logs the backlog as an embedded CloudWatch metric, which
 // OutboxBacklogAlarm watches.
-func TestFinding13_SweeperReportsTheOutboxBacklogAsAMetric(t *testing.T) {
+func TestSweeperReportsTheOutboxBacklogAsAMetric(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name    string

@@ -42,7 +42,7 @@ func TestDraftNormalize(t *testing.T) {
 	}
 }
 
-func TestFinding07_ControlBidiAndInvisibleTextRefused(t *testing.T) {
+func TestControlBidiAndInvisibleCharactersAreRefused(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name     string

@@ -364,7 +364,7 @@ func TestListRejectsBadParameters(t *testing.T) {
 
 // Malformed query strings were dropped and the default page served, so a
 // client never learned its cursor or limit was not read.
-func TestFinding08_MalformedQueryStringRefused(t *testing.T) {
+func TestMalformedQueryStringIsRefused(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.create(t, "one")
@@ -596,7 +596,7 @@ func TestEmittedEventsMatchTheContract(t *testing.T) {
 // A client retrying POST /api/posts after a timeout created a duplicate:
 // with an Idempotency-Key, the same key and body give the same post, and the
 // same key with another body is refused.
-func TestFinding15_IdempotencyKeyOnCreate(t *testing.T) {
+func TestCreateRetriedWithAnIdempotencyKeyMakesOnePost(t *testing.T) {
 	t.Parallel()
 	ob, relay := inmem.NewOutbox(), &recordingRelay{}
 	store := inmem.NewPostStore(ob)

@@ -56,7 +56,7 @@ func load(t *testing.T) map[string]workflow {
 	return out
 }
 
-func TestFinding14_DeployOnlyAfterCIPassedOnTheSameCommit(t *testing.T) {
+func TestDeployRunsOnlyAfterCIPassedOnTheSameCommit(t *testing.T) {
 	t.Parallel()
 	for name, w := range load(t) {
 		if !strings.HasPrefix(name, "deploy") {
@@ -102,7 +102,7 @@ func TestFinding14_DeployOnlyAfterCIPassedOnTheSameCommit(t *testing.T) {
 	}
 }
 
-func TestFinding14_DispatchStageIsAChoiceKeptOutOfTheShell(t *testing.T) {
+func TestDispatchStageIsAChoiceKeptOutOfTheShell(t *testing.T) {
 	t.Parallel()
 	w := load(t)["deploy-backend.yml"]
 	var dispatch struct {
@@ -132,7 +132,7 @@ func TestFinding14_DispatchStageIsAChoiceKeptOutOfTheShell(t *testing.T) {
 
 var pinned = regexp.MustCompile(`^[\w.-]+/[\w./-]+@[0-9a-f]{40}$`)
 
-func TestFinding14_ActionsPinnedBySHAWithConcurrencyAndMaintainedNode(t *testing.T) {
+func TestActionsArePinnedBySHAWithConcurrencyAndMaintainedNode(t *testing.T) {
 	t.Parallel()
 	for name := range load(t) {
 		raw, err := os.ReadFile(filepath.Join(workflowDir, name))

@@ -31,7 +31,7 @@ func throttledGateway(t *testing.T, inv *recorder) *apigw.Gateway {
 // enforces serverless.yml's token buckets as API Gateway does: per route,
 // the route's settings over the stage's default, a 429 in the app's error
 // shape with Retry-After.
-func TestFinding10_GatewayThrottlesLikeAPIGateway(t *testing.T) {
+func TestGatewayThrottlesLikeAPIGateway(t *testing.T) {
 	t.Parallel()
 	inv := &recorder{reply: []byte(`{"statusCode":200,"body":"{}"}`)}
 	gw := throttledGateway(t, inv)
@@ -78,7 +78,7 @@ func equal(a, b []int) bool {
 // Headers over API Gateway's 10 KB (a 134 KB token was accepted), a body
 // read before the route was authorized, and Apigw-Requestid only on the
 // gateway's own answers.
-func TestFinding11_GatewayLimitsAndRequestID(t *testing.T) {
+func TestGatewayEnforcesAPIGatewayLimitsAndRequestID(t *testing.T) {
 	t.Parallel()
 	t.Run("headers over 10 KB", func(t *testing.T) {
 		t.Parallel()

@@ -10,7 +10,7 @@ import (
 
 // 60 wrong passwords, then the right one was accepted; Cognito locks the
 // sign-in out after repeated failures.
-func TestFinding10_LockoutAfterRepeatedFailedPasswords(t *testing.T) {
+func TestRepeatedWrongPasswordsLockTheSignInOut(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	f.confirmedUser(t, "grace")
@@ -44,7 +44,7 @@ func TestFinding10_LockoutAfterRepeatedFailedPasswords(t *testing.T) {
 	}
 }
 
-func TestFinding10_LockoutAfterRepeatedWrongCodes(t *testing.T) {
+func TestRepeatedWrongCodesLockTheConfirmationOut(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	f.signUp(t, "heidi", "heidi@example.com")
@@ -71,7 +71,7 @@ func TestFinding10_LockoutAfterRepeatedWrongCodes(t *testing.T) {
 // 128 concurrent failed sign-ins ran 128 scrypt hashes at once (4 GB): at
 // most scryptSlots run, and a caller that cannot get one in time is told to
 // slow down instead of waiting without end.
-func TestFinding11_ScryptConcurrencyIsBounded(t *testing.T) {
+func TestScryptConcurrencyIsBounded(t *testing.T) {
 	ran := make(chan struct{})
 	release := make(chan struct{})
 	for range cap(scryptSlots) {
@@ -90,7 +90,7 @@ func TestFinding11_ScryptConcurrencyIsBounded(t *testing.T) {
 }
 
 // The mailbox grew without bound: a loop of resends kept every code.
-func TestFinding11_MailboxIsBounded(t *testing.T) {
+func TestMailboxIsBounded(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name  string

@@ -22,7 +22,7 @@ func (f *fixture) getTokens(refreshToken string) (*types.AuthenticationResultTyp
 // The refresh token never rotated: with the app client's rotation on, each
 // refresh issues a new one, and the old one is refused after the grace
 // period, as Cognito's GetTokensFromRefreshToken does.
-func TestFinding16_RefreshTokenRotation(t *testing.T) {
+func TestRefreshRotatesTheTokenAndRefusesTheOldAfterTheGracePeriod(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, func(c *Config) { c.RotateRefreshTokens, c.RefreshGracePeriod = true, 10*time.Second })
 	f.confirmedUser(t, "ken")

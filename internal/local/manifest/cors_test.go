@@ -11,7 +11,7 @@ import (
 
 // The prod stage once got the localhost origins with credentials, from
 // params.default: CORS belongs to the local stage only.
-func TestFinding12_NoLocalhostCORSOutsideLocal(t *testing.T) {
+func TestNoLocalhostCORSOutsideTheLocalStage(t *testing.T) {
 	t.Parallel()
 	for _, stage := range []string{"prod", "dev", "staging", "test"} {
 		t.Run(stage, func(t *testing.T) {

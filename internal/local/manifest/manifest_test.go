@@ -114,7 +114,7 @@ func TestLoadServerlessYML(t *testing.T) {
 		t.Errorf("Authorizers (-want +got):\n%s", diff)
 	}
 
-	// CORS is the local stage's alone (TestFinding12_NoLocalhostCORSOutsideLocal).
+	// CORS is the local stage's alone (TestNoLocalhostCORSOutsideTheLocalStage).
 	if m.CORS != nil {
 		t.Errorf("CORS = %+v for stage test, want none", m.CORS)
 	}

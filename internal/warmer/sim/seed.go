@@ -2,9 +2,9 @@ package sim
 
 import "time"
 
-// SeedRoutes is the seed's traffic over the 13 routes: how the 6.3 M
-// requests a month split between the functions, and how long each takes
-// warm. The seed gives only the total; the split is an estimate for a
+// SeedRoutes is the seed's traffic over 13 of the 15 routes (not the
+// password reset's forgot and reset): how the 6.3 M requests a month split
+// between the functions, and how long each takes warm. The seed gives only the total; the split is an estimate for a
 // bulletin board, reads far ahead of writes, and the durations are those of
 // the handlers on DynamoDB (single-digit to tens of ms) and Cognito (a
 // hundred ms and more).

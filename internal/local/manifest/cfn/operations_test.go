@@ -14,7 +14,7 @@ import (
 // throttling (finding 10) and CORS (finding 12), checked on the packaged
 // template.
 
-func TestFinding10_StageAndAuthRouteThrottling(t *testing.T) {
+func TestTemplateThrottlesAuthRoutesTighterThanTheStage(t *testing.T) {
 	tmpl, m := generated(t)
 	stageRes := tmpl.Resources["HttpApiStage"].Properties
 	def := mapAt(stageRes, "DefaultRouteSettings")
@@ -46,7 +46,7 @@ func TestFinding10_StageAndAuthRouteThrottling(t *testing.T) {
 	}
 }
 
-func TestFinding12_NoLocalhostOriginInTheTemplate(t *testing.T) {
+func TestTemplateOutsideLocalNamesNoLocalhostOrigin(t *testing.T) {
 	tmpl, _ := generated(t)
 	if stage() == "local" {
 		t.Skip("the local stage opens CORS for a frontend dev server")
@@ -65,7 +65,7 @@ func TestFinding12_NoLocalhostOriginInTheTemplate(t *testing.T) {
 	}
 }
 
-func TestFinding13_AlarmsAccessLogsTracingAndRetries(t *testing.T) {
+func TestTemplateHasAlarmsAccessLogsTracingAndRetries(t *testing.T) {
 	tmpl, m := generated(t)
 	lambdas := lambdasByFunction(t, tmpl, m)
 
@@ -195,7 +195,7 @@ func alarmSubject(t *testing.T, p map[string]any) string {
 
 // The refresh token never rotated, so a stolen refresh cookie worked for 30
 // days.
-func TestFinding16_AppClientRotatesRefreshTokens(t *testing.T) {
+func TestAppClientRotatesRefreshTokens(t *testing.T) {
 	tmpl, _ := generated(t)
 	rot := mapAt(tmpl.Resources["UserPoolClient"].Properties, "RefreshTokenRotation")
 	grace, _ := rot["RetryGracePeriodSeconds"].(float64)
