@@ -51,7 +51,7 @@ frontend: frontend/dist/index.html ## build the SPA into frontend/dist (when its
 # and their own temporary data, and most of their time is waiting (on a
 # JVM, a browser, a long poll), not CPU. Each tier's output is printed
 # whole when it ends; a table of wall times closes the run.
-TEST_TIERS := lint lint-cfn unit frontend dynamodb-local cognito-local deploy dlq browser
+TEST_TIERS := unit lint-cfn dlq lint browser dynamodb-local deploy frontend cognito-local
 TEST_JOBS  ?= 4
 TIER_DIR   := .build/tiers
 

@@ -1,11 +1,15 @@
 package cognito
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/smithy-go/middleware"
 
 	"github.com/eventboard/eventboard/internal/awsenv"
 )
@@ -14,12 +18,48 @@ import (
 // AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER override (an emulator).
 //
 // Every call it makes has a person waiting on the other side of the API, so
-// its retries are the client's (see newRetryer), not the SDK's defaults.
+// its retries are the client's (see newRetryer), not the SDK's defaults,
+// and it gives up in time for the function to answer (see callBudget).
 func NewAPIClient(cfg aws.Config, lookup awsenv.Lookup) *cip.Client {
 	return cip.NewFromConfig(cfg, func(o *cip.Options) {
 		o.BaseEndpoint = awsenv.Endpoint(lookup, "Cognito Identity Provider")
 		o.Retryer = newRetryer()
+		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+			return stack.Initialize.Add(callBudget{}, middleware.Before)
+		})
 	})
+}
+
+// answerMargin is the time a function keeps, after a Cognito call, to
+// answer its client.
+const answerMargin = time.Second
+
+// errOutOfTime marks a Cognito call given up because the function's
+// deadline was near: mapError makes it auth.ErrTooManyRequests, a 429 with
+// Retry-After.
+var errOutOfTime = errors.New("gave up on Cognito to answer before the function's deadline")
+
+// callBudget ends a call answerMargin before the context's deadline (the
+// function's). A user pool that answers slowly (under a flood, the local
+// one queues its password hashing) then costs the client a 429 it can
+// retry, where the call used to run into the deadline and the client saw a
+// 500.
+type callBudget struct{}
+
+func (callBudget) ID() string { return "CognitoCallBudget" }
+
+func (callBudget) HandleInitialize(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return next.HandleInitialize(ctx, in)
+	}
+	ctx, cancel := context.WithDeadlineCause(ctx, deadline.Add(-answerMargin), errOutOfTime)
+	defer cancel()
+	out, md, err := next.HandleInitialize(ctx, in)
+	if err != nil && errors.Is(context.Cause(ctx), errOutOfTime) {
+		err = fmt.Errorf("%w: %w", errOutOfTime, err)
+	}
+	return out, md, err
 }
 
 // The retry policy of the functions' Cognito calls.

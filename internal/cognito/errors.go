@@ -25,6 +25,9 @@ func mapError(op string, err error) error {
 	if sentinel := classify(err); sentinel != nil {
 		return fmt.Errorf("%s: %w: %w", op, sentinel, err)
 	}
+	if errors.Is(err, errOutOfTime) {
+		return fmt.Errorf("%s: %w: %w", op, auth.ErrTooManyRequests, err)
+	}
 	return fmt.Errorf("%s: %w", op, err)
 }
 
