@@ -49,8 +49,9 @@ frontend: frontend/dist/index.html ## build the SPA into frontend/dist (when its
 # `make test` first installs and builds what the tiers share (test-prepare),
 # then runs the independent tiers TEST_JOBS at a time: they use free ports
 # and their own temporary data, and most of their time is waiting (on a
-# JVM, a browser, a long poll), not CPU. Each tier's output is printed
-# whole when it ends; a table of wall times closes the run.
+# JVM, a browser, a long poll), not CPU. The longest start first, so the
+# short ones fill in at the end. Each tier's output is printed whole when
+# it ends; a table of wall times closes the run.
 TEST_TIERS := unit lint-cfn dlq lint browser dynamodb-local deploy frontend cognito-local
 TEST_JOBS  ?= 4
 TIER_DIR   := .build/tiers
