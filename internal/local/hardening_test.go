@@ -75,26 +75,7 @@ func TestConcurrentFailedLoginsStayWithinBoundedMemory(t *testing.T) {
 	}
 	c := startStack(t)
 	c.signUpAndConfirm(t, "ivan")
-	runtime.GC()
-	before := residentBytes(t)
-	peak := make(chan int64)
-	stop := make(chan struct{})
-	go func() {
-		var max int64
-		tick := time.NewTicker(5 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				peak <- max
-				return
-			case <-tick.C:
-				if rss := residentBytes(t); rss > max {
-					max = rss
-				}
-			}
-		}
-	}()
+	before, peak := watchRSS(t)
 	statuses := make(chan int, 128)
 	var wg sync.WaitGroup
 	for range 128 {
@@ -107,7 +88,7 @@ func TestConcurrentFailedLoginsStayWithinBoundedMemory(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	close(stop)
+	max := peak()
 	close(statuses)
 	counts := map[int]int{}
 	for s := range statuses {
@@ -116,13 +97,44 @@ func TestConcurrentFailedLoginsStayWithinBoundedMemory(t *testing.T) {
 	if counts[401]+counts[429] != 128 || counts[429] == 0 {
 		t.Errorf("statuses %v, want only 401 and 429, some 429", counts)
 	}
-	max := <-peak
 	t.Logf("RSS %d MB before, %d MB at peak; statuses %v", before>>20, max>>20, counts)
 	// The race detector multiplies memory; the bound is for the stack as
 	// developers run it.
 	if !raceEnabled && max > 300<<20 {
 		t.Errorf("peak RSS %d MB, want under 300 MB", max>>20)
 	}
+}
+
+// watchRSS returns the process's resident set size now, after a GC, and a
+// function that stops watching it and returns its peak since.
+func watchRSS(t *testing.T) (before int64, peak func() int64) {
+	t.Helper()
+	runtime.GC()
+	before = residentBytes(t)
+	stop := make(chan struct{})
+	max := make(chan int64)
+	go func() {
+		var m int64
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				max <- m
+				return
+			case <-tick.C:
+				m = maxOf(m, residentBytes(t))
+			}
+		}
+	}()
+	return before, func() int64 { close(stop); return <-max }
+}
+
+func maxOf(a, b int64) int64 {
+	if a > b {
+		return a
+	}
+	return b
 }
 
 // residentBytes is the process's resident set size (Linux).

@@ -11,12 +11,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -300,24 +298,7 @@ func TestLargeBodiesAreRefusedBeforeBuffering(t *testing.T) {
 	}
 	c := startStack(t)
 	body := bytes.Repeat([]byte("a"), 9<<20) // shared: the client holds 9 MB, once
-	runtime.GC()
-	before := residentBytes(t)
-	peak := make(chan int64)
-	stop := make(chan struct{})
-	go func() {
-		var max int64
-		tick := time.NewTicker(5 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				peak <- max
-				return
-			case <-tick.C:
-				max = maxInt(max, residentBytes(t))
-			}
-		}
-	}()
+	before, peak := watchRSS(t)
 	type result struct {
 		status int
 		err    error
@@ -357,7 +338,7 @@ func TestLargeBodiesAreRefusedBeforeBuffering(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	close(stop)
+	max := peak()
 	close(results)
 	counts := map[string]int{}
 	for r := range results {
@@ -368,17 +349,9 @@ func TestLargeBodiesAreRefusedBeforeBuffering(t *testing.T) {
 			t.Errorf("%d × %s, want 413", n, r)
 		}
 	}
-	max := <-peak
 	// Reported, not asserted: about 200 MB here without the race detector,
 	// but 0.9 to 1.1 GB with it, so no bound holds with margin in every
 	// run on a busy 2-core machine. The 413s above are what fails when a
 	// body is buffered.
 	t.Logf("RSS %d MB before, %d MB at peak, for 128 concurrent 9 MB bodies (race detector: %v)", before>>20, max>>20, raceEnabled)
-}
-
-func maxInt(a, b int64) int64 {
-	if a > b {
-		return a
-	}
-	return b
 }
