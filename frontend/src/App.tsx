@@ -46,7 +46,7 @@ function page(path: string) {
 }
 
 function Header() {
-  const { api, user, ready } = useApp();
+  const { api, user, ready, reconnecting } = useApp();
   const logout = async () => {
     await api.logout();
     navigate("/");
@@ -57,6 +57,11 @@ function Header() {
         Eventboard
       </Link>
       <nav aria-label="Main">
+        {reconnecting && (
+          <span className="muted" role="status">
+            Reconnecting…
+          </span>
+        )}
         <Link href="/stats">Stats</Link>
         {user && <Link href="/new">New post</Link>}
         {user && <Link href="/me">My info</Link>}

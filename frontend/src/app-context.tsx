@@ -11,6 +11,8 @@ interface AppState {
   api: Api;
   user: User | null;
   ready: boolean;
+  /** reconnecting is true while the session's refresh is being retried (429, 5xx, offline). */
+  reconnecting: boolean;
 }
 
 const Context = createContext<AppState | null>(null);
@@ -18,12 +20,17 @@ const Context = createContext<AppState | null>(null);
 export function AppProvider({ api, children }: { api: Api; children: ReactNode }) {
   const [user, setUser] = useState<User | null>(api.session.currentUser());
   const [ready, setReady] = useState(false);
+  const [reconnecting, setReconnecting] = useState(false);
   useEffect(() => {
     const unsubscribe = api.session.subscribe(setUser);
+    const unsubscribeStatus = api.session.onStatus((status) => setReconnecting(status === "retrying"));
     void api.session.refresh().finally(() => setReady(true));
-    return unsubscribe;
+    return () => {
+      unsubscribe();
+      unsubscribeStatus();
+    };
   }, [api]);
-  return <Context.Provider value={{ api, user, ready }}>{children}</Context.Provider>;
+  return <Context.Provider value={{ api, user, ready, reconnecting }}>{children}</Context.Provider>;
 }
 
 /** useApp is the app's state; it must be used under AppProvider. */

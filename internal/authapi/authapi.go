@@ -16,6 +16,7 @@ import (
 	"github.com/eventboard/eventboard/internal/auth"
 	"github.com/eventboard/eventboard/internal/counter"
 	"github.com/eventboard/eventboard/internal/httpapi"
+	"github.com/eventboard/eventboard/internal/logging"
 )
 
 // Handlers serves the auth routes from an auth.Service, and the post
@@ -26,6 +27,9 @@ type Handlers struct {
 	cookieMaxAge time.Duration
 	log          *slog.Logger
 	siteOrigins  []string // trusted besides the API's own host
+	stage        string   // the dimension of ReuseMetric
+	// forgotFloor is the least time POST /api/auth/forgot takes to answer.
+	forgotFloor time.Duration
 }
 
 // New returns the handlers; counters gives GET /api/myinfo its postCount,
@@ -138,18 +142,42 @@ func (h *Handlers) Resend(ctx context.Context, req httpapi.Request) (httpapi.Res
 }
 
 // Forgot serves POST /api/auth/forgot: 202 whether or not the user exists;
-// a user who does gets a code to reset their password with.
+// a user who does gets a code to reset their password with. The answer
+// never comes before the forgot floor (FORGOT_ANSWER_AFTER): making,
+// storing and mailing a code takes longer than finding there is nobody to
+// send one to, and the difference would tell who is registered. A call that
+// outlasts the floor is answered at the next multiple of it, so what is left
+// to measure is coarse.
 func (h *Handlers) Forgot(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	username, err := h.username(req)
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	if err := h.svc.ForgotPassword(ctx, username); err != nil {
+	start := time.Now()
+	err = h.svc.ForgotPassword(ctx, username)
+	padTo(ctx, start, h.forgotFloor)
+	if err != nil {
 		return httpapi.Response{}, err
 	}
 	return httpapi.JSON(http.StatusAccepted, map[string]string{
 		"message": "If that account exists, a code to reset its password is on its way.",
 	})
+}
+
+// padTo waits until the first multiple of floor since start that is not
+// yet past, or until ctx ends.
+func padTo(ctx context.Context, start time.Time, floor time.Duration) {
+	if floor <= 0 {
+		return
+	}
+	took := time.Since(start)
+	wait := floor*(took/floor+1) - took
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
 }
 
 type resetRequest struct {
@@ -217,10 +245,14 @@ func (h *Handlers) Login(ctx context.Context, req httpapi.Request) (httpapi.Resp
 	return resp, nil
 }
 
-// Refresh serves POST /api/auth/refresh: 200 with new access and ID tokens,
-// and the cookie replaced, holding the new refresh token Cognito's rotation
-// issued (the same one when a retry within the grace period got none).
-// Without a usable cookie it answers 401 and clears it.
+// Refresh serves POST /api/auth/refresh: 200 with new access and ID tokens.
+// The cookie is replaced with the newest refresh token the service knows
+// for the one presented: the successor Cognito's rotation just issued, or,
+// for a retry or a concurrent refresh inside the grace period, the
+// successor an earlier rotation recorded; with none, the answer sets no
+// cookie. It never puts back an older token than the browser may hold. Without a usable cookie it answers 401 and clears it; a
+// rotated-out token reused after the grace period also ends its session
+// (auth.Service.Refresh), logged at WARN with the RefreshTokenReuse metric.
 func (h *Handlers) Refresh(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	if err := h.checkOrigin(req); err != nil {
 		return httpapi.Response{}, err
@@ -230,7 +262,12 @@ func (h *Handlers) Refresh(ctx context.Context, req httpapi.Request) (httpapi.Re
 		return withCleared(req, auth.ErrInvalidRefresh), nil
 	}
 	t, err := h.svc.Refresh(ctx, s.Username, s.RefreshToken)
-	if errors.Is(err, auth.ErrInvalidRefresh) {
+	if errors.Is(err, auth.ErrRefreshReused) {
+		h.log.WarnContext(ctx, "refresh token reused after rotation; session revoked",
+			append([]any{"requestId", req.RequestContext.RequestID, "sourceIp", req.RequestContext.HTTP.SourceIP},
+				logging.EMF(time.Now(), metricNamespace, map[string]string{"Stage": h.stage}, ReuseMetric, 1)...)...)
+	}
+	if errors.Is(err, auth.ErrInvalidRefresh) || errors.Is(err, auth.ErrRefreshReused) {
 		return withCleared(req, err), nil
 	}
 	if err != nil {
@@ -240,13 +277,20 @@ func (h *Handlers) Refresh(ctx context.Context, req httpapi.Request) (httpapi.Re
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	if t.RefreshToken != "" { // rotated: the old one stops working soon
+	if t.RefreshToken != "" && t.RefreshToken != s.RefreshToken { // rotated: the old one stops working soon
 		s.RefreshToken = t.RefreshToken
+		resp.Cookies = []string{refreshCookie(s, h.cookieMaxAge)}
 	}
-	resp.Cookies = []string{refreshCookie(s, h.cookieMaxAge)}
 	resp.Headers["Cache-Control"] = "no-store"
 	return resp, nil
 }
+
+// ReuseMetric is the CloudWatch metric (namespace Eventboard, dimension
+// Stage, embedded in the WARN log line) counting refresh tokens reused after rotation: each is a
+// session that two parties held, revoked. An alarm watches it.
+const ReuseMetric = "RefreshTokenReuse"
+
+const metricNamespace = "Eventboard"
 
 // Logout serves POST /api/auth/logout: it ends the sessions of the live
 // tokens it was given (auth.Service.Logout: the bearer token's, the

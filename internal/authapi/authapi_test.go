@@ -1,6 +1,7 @@
 package authapi_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -122,7 +123,7 @@ func invoke(t *testing.T, h httpapi.Handler, req events.APIGatewayV2HTTPRequest)
 const siteOrigin = "https://eventboard.example.com"
 
 func handlers(idp auth.IdentityProvider, rev auth.Revocations) *authapi.Handlers {
-	h := authapi.New(auth.NewService(idp, rev, time.Hour), inmem.NewCounters(), 30*24*time.Hour, slog.New(slog.DiscardHandler))
+	h := authapi.New(auth.NewService(idp, rev, time.Hour, 30*24*time.Hour), inmem.NewCounters(), 30*24*time.Hour, slog.New(slog.DiscardHandler))
 	return h.TrustOrigins([]string{siteOrigin})
 }
 
@@ -236,7 +237,9 @@ func TestRefreshReadsTheCookie(t *testing.T) {
 	idp := &fakeIDP{}
 	req := fixture(t, "refresh.json")
 	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Refresh, req)
-	if resp.StatusCode != 200 || !strings.Contains(resp.Body, refreshedAccess) || len(resp.Cookies) != 1 || !strings.Contains(resp.Cookies[0], "eyJ1IjoiYWxpY2UiLCJ0IjoicmVmcmVzaC10b2tlbiJ9") {
+	// Nothing rotated (a refresh inside the grace period): no cookie, so
+	// the browser keeps whatever newer one it may hold.
+	if resp.StatusCode != 200 || !strings.Contains(resp.Body, refreshedAccess) || len(resp.Cookies) != 0 {
 		t.Fatalf("refresh: %d %s %v", resp.StatusCode, resp.Body, resp.Cookies)
 	}
 	if diff := cmp.Diff([]string{"Refresh alice refresh-token"}, idp.calls); diff != "" {
@@ -248,6 +251,52 @@ func TestRefreshReadsTheCookie(t *testing.T) {
 		if resp.StatusCode != 401 || code(t, resp) != "INVALID_REFRESH_TOKEN" || len(resp.Cookies) != 1 {
 			t.Errorf("cookies %v: %d %s %v", cookies, resp.StatusCode, resp.Body, resp.Cookies)
 		}
+	}
+}
+
+func TestRefreshSetsTheRotatedToken(t *testing.T) {
+	t.Parallel()
+	idp := &fakeIDP{rotated: "next-token"}
+	rev := inmem.NewRevocations()
+	resp := invoke(t, handlers(idp, rev).Refresh, fixture(t, "refresh.json"))
+	// {"u":"alice","t":"next-token"}
+	if resp.StatusCode != 200 || len(resp.Cookies) != 1 || !strings.Contains(resp.Cookies[0], "eyJ1IjoiYWxpY2UiLCJ0IjoibmV4dC10b2tlbiJ9") {
+		t.Fatalf("refresh: %d %s %v", resp.StatusCode, resp.Body, resp.Cookies)
+	}
+	if s, ok, _ := rev.RotatedFrom(context.Background(), auth.TokenDigest("refresh-token")); !ok || s.OriginJTI != "origin-cookie" {
+		t.Errorf("the rotation was not recorded: %+v, %v", s, ok)
+	}
+}
+
+// TestReusedRefreshTokenIsLoggedAndCounted: a rotated-out refresh token the
+// provider refuses (its grace period is over) revokes its session, answers
+// 401 like any unusable token, and leaves a WARN line carrying the
+// RefreshTokenReuse metric for the alarm.
+func TestReusedRefreshTokenIsLoggedAndCounted(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rev := inmem.NewRevocations()
+	successor := auth.Rotation{Session: auth.Session{Sub: "sub-alice", OriginJTI: "origin-cookie", IssuedAt: time.Now().Add(-time.Minute)}}
+	if err := rev.RecordRotation(ctx, auth.TokenDigest("refresh-token"), successor, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	h := authapi.New(auth.NewService(&fakeIDP{refreshErr: auth.ErrNotAuthorized}, rev, time.Hour, 30*24*time.Hour), inmem.NewCounters(), time.Hour, slog.New(slog.NewJSONHandler(&logs, nil)))
+	resp := invoke(t, h.Refresh, fixture(t, "refresh.json"))
+	if resp.StatusCode != 401 || code(t, resp) != "INVALID_REFRESH_TOKEN" || len(resp.Cookies) != 1 || !strings.Contains(resp.Cookies[0], "Max-Age=0") {
+		t.Fatalf("reuse: %d %s %v", resp.StatusCode, resp.Body, resp.Cookies)
+	}
+	if revoked, _ := rev.IsRevoked(ctx, auth.Session{Sub: "sub-alice", OriginJTI: "origin-cookie", IssuedAt: time.Now()}); !revoked {
+		t.Error("the session of a reused refresh token lives on")
+	}
+	line := logs.String()
+	for _, want := range []string{`"level":"WARN"`, `"RefreshTokenReuse":1`, `"Namespace":"Eventboard"`} {
+		if !strings.Contains(line, want) {
+			t.Errorf("log %s lacks %s", line, want)
+		}
+	}
+	if strings.Contains(line, "refresh-token") {
+		t.Errorf("the log holds the token: %s", line)
 	}
 }
 
@@ -266,7 +315,7 @@ func TestMeIncludesPostCount(t *testing.T) {
 		t.Fatal(err)
 	}
 	me := func(c counter.ValueReader) events.APIGatewayV2HTTPResponse {
-		h := authapi.New(auth.NewService(&fakeIDP{}, inmem.NewRevocations(), time.Hour), c, time.Hour, slog.New(slog.DiscardHandler))
+		h := authapi.New(auth.NewService(&fakeIDP{}, inmem.NewRevocations(), time.Hour, 30*24*time.Hour), c, time.Hour, slog.New(slog.DiscardHandler))
 		return invoke(t, h.Me, fixture(t, "myinfo.json"))
 	}
 
@@ -472,6 +521,10 @@ func TestForgotAnswersAlikeForEveryUser(t *testing.T) {
 	}
 }
 
+// resetAccess is the access token of the sign-in a reset makes to sign the
+// user out everywhere.
+var resetAccess = fakeJWT(map[string]any{"sub": "sub-reset", "origin_jti": "reset-login", "iat": time.Now().Unix()})
+
 func TestReset(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -482,13 +535,15 @@ func TestReset(t *testing.T) {
 		wantCode   string
 		wantCalls  []string
 	}{
-		{name: "reset", wantStatus: 204, wantCalls: []string{"ConfirmForgotPassword alice 123456 N3w-battery-staple!"}},
+		{name: "reset signs out everywhere", wantStatus: 204, wantCalls: []string{"ConfirmForgotPassword alice 123456 N3w-battery-staple!", "Login", "GlobalSignOut " + resetAccess}},
 		{name: "wrong code", err: auth.ErrCodeMismatch, wantStatus: 400, wantCode: "INVALID_CODE", wantCalls: []string{"ConfirmForgotPassword alice 123456 N3w-battery-staple!"}},
 		{name: "unknown user answers like a wrong code", err: auth.ErrNotAuthorized, wantStatus: 400, wantCode: "INVALID_CODE", wantCalls: []string{"ConfirmForgotPassword alice 123456 N3w-battery-staple!"}},
 		{name: "expired code", err: auth.ErrExpiredCode, wantStatus: 400, wantCode: "INVALID_CODE", wantCalls: []string{"ConfirmForgotPassword alice 123456 N3w-battery-staple!"}},
 		{name: "policy", err: auth.ErrInvalidPassword, wantStatus: 400, wantCode: "WEAK_PASSWORD", wantCalls: []string{"ConfirmForgotPassword alice 123456 N3w-battery-staple!"}},
 		{name: "too many attempts", err: auth.ErrTooManyRequests, wantStatus: 429, wantCode: "TOO_MANY_REQUESTS", wantCalls: []string{"ConfirmForgotPassword alice 123456 N3w-battery-staple!"}},
 		{name: "short password never reaches the provider", body: `{"username":"alice","code":"123456","newPassword":"short"}`, wantStatus: 400, wantCode: "WEAK_PASSWORD"},
+		{name: "weak password never reaches the provider", body: `{"username":"alice","code":"123456","newPassword":"alllowercase1!"}`, wantStatus: 400, wantCode: "WEAK_PASSWORD"},
+		{name: "weak password is refused before a bad code is", body: `{"username":"alice","code":"","newPassword":"NoDigits!!"}`, wantStatus: 400, wantCode: "WEAK_PASSWORD"},
 		{name: "no code", body: `{"username":"alice","newPassword":"N3w-battery-staple!"}`, wantStatus: 400, wantCode: "MISSING_FIELD"},
 		{name: "empty code", body: `{"username":"alice","code":"","newPassword":"N3w-battery-staple!"}`, wantStatus: 400, wantCode: "INVALID_CODE"},
 		{name: "unknown field", body: `{"username":"alice","code":"1","newPassword":"N3w-battery-staple!","password":"x"}`, wantStatus: 400, wantCode: "UNKNOWN_FIELD"},
@@ -497,16 +552,22 @@ func TestReset(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			idp := &fakeIDP{resetErr: tt.err}
+			idp := &fakeIDP{resetErr: tt.err, login: auth.Tokens{AccessToken: resetAccess, RefreshToken: "r"}}
 			req := fixture(t, "reset.json")
 			if tt.body != "" {
 				req.Body = tt.body
 			}
-			resp := invoke(t, handlers(idp, inmem.NewRevocations()).Reset, req)
+			rev := inmem.NewRevocations()
+			resp := invoke(t, handlers(idp, rev).Reset, req)
 			got := []any{resp.StatusCode, code(t, resp), idp.calls}
 			want := []any{tt.wantStatus, tt.wantCode, tt.wantCalls}
 			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
+			}
+			// Every session of the user started before the reset is over.
+			old := auth.Session{Sub: "sub-reset", OriginJTI: "elsewhere", IssuedAt: time.Now().Add(-time.Minute)}
+			if revoked, _ := rev.IsRevoked(context.Background(), old); revoked != (tt.wantStatus == 204) {
+				t.Errorf("a session from before the reset: revoked %v after %d", revoked, tt.wantStatus)
 			}
 		})
 	}

@@ -29,6 +29,12 @@ type Config struct {
 	// RevokeFor is how long sign-outs are remembered: at least the longest
 	// access-token lifetime.
 	RevokeFor time.Duration `env:"REVOKE_FOR, default=24h"`
+	// ForgotAnswerAfter is the least time POST /api/auth/forgot takes,
+	// whoever asked: above what sending a code takes, so a confirmed user's
+	// request cannot be told from an unknown one's by its timing.
+	ForgotAnswerAfter time.Duration `env:"FORGOT_ANSWER_AFTER, default=400ms"`
+	// Stage is the dimension of the refresh-token reuse metric.
+	Stage string `env:"STAGE, default=local"`
 	// SiteOrigins are the origins, besides the API's own host, whose pages
 	// may call the state-changing auth routes.
 	SiteOrigins []string `env:"SITE_ORIGINS"`
@@ -66,6 +72,7 @@ func Wire(cfg Config, idp cognito.API, db *dynamodb.Client, log *slog.Logger) (*
 	if err != nil {
 		return nil, err
 	}
-	h := New(auth.NewService(provider, revocations, cfg.RevokeFor), counters, cfg.RefreshCookieMaxAge, log)
+	h := New(auth.NewService(provider, revocations, cfg.RevokeFor, cfg.RefreshCookieMaxAge), counters, cfg.RefreshCookieMaxAge, log)
+	h.stage, h.forgotFloor = cfg.Stage, cfg.ForgotAnswerAfter
 	return h.TrustOrigins(cfg.SiteOrigins), nil
 }

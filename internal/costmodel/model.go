@@ -174,7 +174,7 @@ const (
 	Pipeline
 	// Logs are CloudWatch Logs of every function.
 	Logs
-	// FrontDoor is Cognito, CloudFront and S3.
+	// FrontDoor is Cognito, CloudFront, WAF and S3.
 	FrontDoor
 )
 
@@ -186,7 +186,7 @@ var Parts = []struct {
 	{APIBackend, "API back end (HTTP API, API functions, their DynamoDB reads and writes)"},
 	{Pipeline, "event pipeline (EventBridge, SQS, counter worker and its writes, schedules)"},
 	{Logs, "CloudWatch Logs"},
-	{FrontDoor, "Cognito, CloudFront and S3"},
+	{FrontDoor, "Cognito, CloudFront, WAF and S3"},
 }
 
 // Estimate is a month priced.
@@ -307,6 +307,10 @@ func Price(s Scenario, m Measurements, p Prices) (Estimate, error) {
 	cfGB := (s.PageViews*s.PageBytes + apiRequests*s.APIResponseBytes) / 1e9
 	add("CloudFront", "HTTPS requests", cfRequests, "requests", cfRequests/1e6*p.CloudFrontHTTPSPerMillion, FrontDoor)
 	add("CloudFront", "data out", cfGB, "GB", cfGB*p.CloudFrontPerGB, FrontDoor)
+	// serverless.yml's ApiClientLimits: one web ACL with one rule (the
+	// per-IP limit on the auth routes) inspects every CloudFront request.
+	add("AWS WAF", "web ACL and its rule", 1, "web ACL", p.WAFWebACLMonth+p.WAFRuleMonth, FrontDoor)
+	add("AWS WAF", "requests inspected", cfRequests, "requests", cfRequests/1e6*p.WAFPerMillion, FrontDoor)
 	s3Gets := s.PageViews * (1 + s.AssetRequests) * s.OriginMissRatio
 	add("S3", "SPA origin fetches and storage", s3Gets, "GETs", s3Gets/1e3*p.S3GetPerThousand+0.01*p.S3StorageGBMonth, FrontDoor)
 	// prod's CloudFront standard logs (siteLogs): delivery is free, the

@@ -30,6 +30,9 @@ type Prices struct {
 	CognitoLiteMAU                   []Tier  // monthly active users of a Lite user pool
 	CloudFrontPerGB                  float64 // data out, North America and Europe, first 10 TB
 	CloudFrontHTTPSPerMillion        float64 // HTTPS requests, North America and Europe
+	WAFWebACLMonth                   float64 // an AWS WAF web ACL, per month
+	WAFRuleMonth                     float64 // a rule in a web ACL, per month
+	WAFPerMillion                    float64 // requests the web ACL inspects
 	S3GetPerThousand                 float64 // GET requests (CloudFront's origin fetches)
 	S3PutPerThousand                 float64 // PUT requests (CloudFront's standard log files)
 	KMSKeyMonth                      float64 // a customer-managed key (the alarm topic's)
@@ -148,6 +151,13 @@ var USEast1 = Prices{
 	// code, some of it checked against https://aws.amazon.com/cloudfront/pricing
 	// in 2026.
 	CloudFrontHTTPSPerMillion: 1.00,
+	// https://c3x.dev/blog/aws-waf-cost-explained/ and
+	// https://awsnegotiations.com/waf-pricing-strategy.html (2026: $5 a web
+	// ACL and $1 a rule each month, $0.60 per million requests inspected,
+	// the same in every region); AWS's page: https://aws.amazon.com/waf/pricing/.
+	WAFWebACLMonth: 5.00,
+	WAFRuleMonth:   1.00,
+	WAFPerMillion:  0.60,
 	// https://aws.amazon.com/s3/pricing/ (rates not in the stored text);
 	// https://devnotes.tech/understanding-aws-s3-pricing-a-complete-cost-breakdown-with-examples
 	// (undated: GET $0.0004 per 1,000, Standard $0.023 per GB-month).

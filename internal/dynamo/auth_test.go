@@ -115,6 +115,37 @@ func runRevocations(t *testing.T, db *dynamodb.Client) {
 		}
 	}
 
+	// A sign-in that starts after a sign-out, in the same second, is not
+	// revoked by it; one that started before it is, and so is one whose
+	// start is unknown.
+	erin := time.Date(2026, 11, 25, 12, 0, 0, 400_000_000, time.UTC)
+	if err := r.RevokeUser(ctx, "erin", erin, now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	for jti, started := range map[string]time.Time{"jti-before": erin.Add(-time.Microsecond), "jti-after": erin.Add(time.Microsecond)} {
+		if err := r.SessionStarted(ctx, jti, started, now.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for jti, want := range map[string]bool{"jti-before": true, "jti-after": false, "jti-unknown": true} {
+		s := auth.Session{Sub: "erin", OriginJTI: jti, IssuedAt: time.Unix(erin.Unix(), 0)}
+		if got, err := r.IsRevoked(ctx, s); err != nil || got != want {
+			t.Errorf("%s, issued in the second of a sign-out: revoked %v, %v; want %v", jti, got, err, want)
+		}
+	}
+
+	// Rotations are remembered by digest, with the session they left.
+	rotated := auth.Rotation{Session: auth.Session{Sub: "frank", OriginJTI: "jti-f", IssuedAt: time.Unix(now.Unix(), 0)}, SealedSuccessor: "sealed"}
+	if err := r.RecordRotation(ctx, "digest-1", rotated, now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok, err := r.RotatedFrom(ctx, "digest-1"); err != nil || !ok || !cmp.Equal(got, rotated) {
+		t.Errorf("RotatedFrom(digest-1) = %+v, %v, %v; want %+v", got, ok, err, rotated)
+	}
+	if _, ok, err := r.RotatedFrom(ctx, "digest-2"); err != nil || ok {
+		t.Errorf("RotatedFrom of a token never rotated = %v, %v", ok, err)
+	}
+
 	if err := r.RevokeSession(ctx, "jti-expired", now.Add(-time.Second)); err != nil {
 		t.Fatal(err)
 	}

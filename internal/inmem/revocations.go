@@ -13,14 +13,16 @@ var _ auth.Revocations = (*Revocations)(nil)
 // Revocations is an auth.Revocations in memory.
 type Revocations struct {
 	mu        sync.RWMutex
-	sessions  map[string]time.Time // origin_jti -> until
-	signedOut map[string]time.Time // sub -> at
+	sessions  map[string]time.Time     // origin_jti -> until
+	started   map[string]time.Time     // origin_jti -> when its sign-in started
+	signedOut map[string]time.Time     // sub -> at
+	rotated   map[string]auth.Rotation // refresh token digest -> its rotation
 	now       func() time.Time
 }
 
 // NewRevocations returns an empty store.
 func NewRevocations() *Revocations {
-	return &Revocations{sessions: map[string]time.Time{}, signedOut: map[string]time.Time{}, now: time.Now}
+	return &Revocations{sessions: map[string]time.Time{}, started: map[string]time.Time{}, signedOut: map[string]time.Time{}, rotated: map[string]auth.Rotation{}, now: time.Now}
 }
 
 // RevokeSession implements auth.Revocations.
@@ -35,9 +37,18 @@ func (r *Revocations) RevokeSession(_ context.Context, originJTI string, until t
 func (r *Revocations) RevokeUser(_ context.Context, sub string, at, _ time.Time) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	at = at.Truncate(time.Microsecond)
 	if at.After(r.signedOut[sub]) {
 		r.signedOut[sub] = at
 	}
+	return nil
+}
+
+// SessionStarted implements auth.Revocations.
+func (r *Revocations) SessionStarted(_ context.Context, originJTI string, at, _ time.Time) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.started[originJTI] = at.Truncate(time.Microsecond)
 	return nil
 }
 
@@ -48,6 +59,21 @@ func (r *Revocations) IsRevoked(_ context.Context, s auth.Session) (bool, error)
 	if until, ok := r.sessions[s.OriginJTI]; ok && r.now().Before(until) {
 		return true, nil
 	}
-	at, ok := r.signedOut[s.Sub]
-	return ok && s.IssuedAt.Before(at), nil
+	return auth.RevokedBySignOut(s, r.signedOut[s.Sub], r.started[s.OriginJTI]), nil
+}
+
+// RecordRotation implements auth.Revocations.
+func (r *Revocations) RecordRotation(_ context.Context, tokenDigest string, rot auth.Rotation, _ time.Time) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.rotated[tokenDigest] = rot
+	return nil
+}
+
+// RotatedFrom implements auth.Revocations.
+func (r *Revocations) RotatedFrom(_ context.Context, tokenDigest string) (auth.Rotation, bool, error) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	s, ok := r.rotated[tokenDigest]
+	return s, ok, nil
 }

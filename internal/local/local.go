@@ -75,6 +75,9 @@ type Options struct {
 	// stage and route buckets), for load runs that measure the stack
 	// rather than the buckets.
 	Unthrottled bool
+	// RefreshGracePeriod, when positive, replaces the app client's
+	// RetryGracePeriodSeconds (tests of rotation wait it out).
+	RefreshGracePeriod time.Duration
 }
 
 // Faults wrap the parts of the stack where AWS can fail. A nil field
@@ -142,7 +145,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		s.kumo.Close()
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
-	pool, err := newUserPool(m, identity, opts.DataDir, opts.Console, func(ctx context.Context, fn string, payload []byte) ([]byte, error) {
+	pool, err := newUserPool(m, identity, opts.DataDir, opts.Console, opts.RefreshGracePeriod, func(ctx context.Context, fn string, payload []byte) ([]byte, error) {
 		return s.functions.Invoke(ctx, fn, payload)
 	})
 	if err != nil {
@@ -301,6 +304,15 @@ func newGateway(m *manifest.Manifest, fns *functions, id *Identity, log *slog.Lo
 	}
 	if d := throttling.Default; d != nil {
 		cfg.DefaultThrottle = &apigw.Throttle{Rate: d.Rate, Burst: d.Burst}
+	}
+	limits, err := m.ClientLimits()
+	if err != nil {
+		return nil, err
+	}
+	if throttled {
+		for _, l := range limits {
+			cfg.ClientLimits = append(cfg.ClientLimits, apigw.ClientLimit{PathPrefix: l.PathPrefix, Limit: l.Limit, Window: l.Window, Status: l.Status})
+		}
 	}
 	for _, fn := range m.Functions {
 		for _, r := range fn.Routes {

@@ -30,8 +30,9 @@ type userPool struct {
 
 // newUserPool starts the user pool. invoke runs a function by name; it is
 // called only once the stack is up, so it may refer to functions built
-// after the pool.
-func newUserPool(m *manifest.Manifest, id *Identity, dataDir string, console io.Writer,
+// after the pool. A positive grace replaces the app client's refresh-token
+// grace period.
+func newUserPool(m *manifest.Manifest, id *Identity, dataDir string, console io.Writer, grace time.Duration,
 	invoke func(ctx context.Context, fn string, payload []byte) ([]byte, error)) (*userPool, error) {
 	cfg := cognitolocal.Config{
 		DataDir:  dataDir,
@@ -59,6 +60,9 @@ func newUserPool(m *manifest.Manifest, id *Identity, dataDir string, console io.
 		cfg.RefreshTokenTTL = ttl
 	}
 	cfg.RotateRefreshTokens, cfg.RefreshGracePeriod = clientRotation(m)
+	if grace > 0 && cfg.RotateRefreshTokens {
+		cfg.RefreshGracePeriod = grace
+	}
 	if fn, ok := triggerFunction(m, "PostConfirmation"); ok {
 		cfg.PostConfirmation = func(ctx context.Context, event []byte) ([]byte, error) {
 			return invoke(ctx, fn, event)

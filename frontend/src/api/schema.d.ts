@@ -192,7 +192,7 @@ export interface paths {
         put?: never;
         /**
          * New access and ID tokens from the refresh cookie
-         * @description The cookie is replaced with the rotated refresh token. Without a usable cookie the answer is 401 `INVALID_REFRESH_TOKEN` and clears it.
+         * @description When the refresh token was rotated, the cookie is replaced with its successor; a refresh inside the rotation's grace period (another tab or a retry rotated it first) gets the newest successor, or no `Set-Cookie` at all, so it never puts back an older token than the browser may hold. Without a usable cookie the answer is 401 `INVALID_REFRESH_TOKEN` and clears it; a rotated-out token presented after the grace period also ends the whole session it belonged to (reuse detection, see docs/cognito.md).
          */
         post: operations["refresh"];
         delete?: never;
@@ -607,6 +607,8 @@ export interface components {
         NoStore: "no-store";
         /** @description `eventboard_refresh=…; Path=/api/auth; Max-Age=2592000; HttpOnly; Secure; SameSite=Strict` */
         SetRefreshCookie: string;
+        /** @description The successor refresh token, when there is one: `eventboard_refresh=…; Path=/api/auth; Max-Age=2592000; HttpOnly; Secure; SameSite=Strict` */
+        RotatedRefreshCookie: string;
         /** @description `eventboard_refresh=; Path=/api/auth; Max-Age=0; HttpOnly; Secure; SameSite=Strict` */
         ClearRefreshCookie: string;
     };
@@ -1083,10 +1085,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description New tokens. */
+            /** @description New tokens; `Set-Cookie` only when the refresh token was rotated. */
             200: {
                 headers: {
-                    "Set-Cookie": components["headers"]["SetRefreshCookie"];
+                    "Set-Cookie": components["headers"]["RotatedRefreshCookie"];
                     "Cache-Control": components["headers"]["NoStore"];
                     "X-Correlation-Id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Session, userOf } from "./session";
+import { Session, retryDelay, userOf } from "./session";
 import type { SessionChannel, SessionEvent } from "./channel";
 
 // token makes an unsigned JWT with the claims the session reads.
@@ -182,5 +182,105 @@ describe("userOf", () => {
     ["payload not JSON", "a.b.c", null],
   ])("%s", (_name, tok, want) => {
     expect(userOf(tok)).toEqual(want);
+  });
+});
+
+describe("Session keeps the user through anything but a definitive refusal", () => {
+  const noSleep = () => {
+    const waits: number[] = [];
+    return { waits, sleep: async (ms: number) => void waits.push(ms) };
+  };
+
+  it("keeps the session through a 429, waiting as Retry-After says, then refreshes", async () => {
+    const srv = fakeServer((_, n) =>
+      n === 1 ? new Response(JSON.stringify({ code: "TOO_MANY_REQUESTS" }), { status: 429, headers: { "Retry-After": "3" } }) : tokens(alice2),
+    );
+    const { waits, sleep } = noSleep();
+    const s = new Session({ fetch: srv.fetch, sleep, locks: null });
+    s.accept({ accessToken: alice, idToken: "id", expiresIn: 900 });
+    const statuses: string[] = [];
+    s.onStatus((st) => statuses.push(st));
+    expect(await s.refresh()).toBe(true);
+    expect(waits).toEqual([3000]);
+    expect(statuses).toEqual(["retrying", "ok"]);
+    expect(s.currentUser()).toEqual({ sub: "sub-alice", username: "alice" });
+  });
+
+  it("keeps the session through 5xx answers and lost connections, backing off", async () => {
+    const srv = fakeServer((_, n) => {
+      if (n === 1) return json(503, { code: "SERVICE_UNAVAILABLE" });
+      if (n === 2) throw new TypeError("Failed to fetch");
+      return tokens(alice2);
+    });
+    const { waits, sleep } = noSleep();
+    const s = new Session({ fetch: srv.fetch, sleep, locks: null });
+    s.accept({ accessToken: alice, idToken: "id", expiresIn: 900 });
+    expect(await s.refresh()).toBe(true);
+    expect(waits).toEqual([1000, 2000]);
+  });
+
+  it("gives up for now after a few attempts, still logged in", async () => {
+    const srv = fakeServer(() => json(429, { code: "TOO_MANY_REQUESTS" }));
+    const { waits, sleep } = noSleep();
+    const { posted, channel } = recordingChannel();
+    const s = new Session({ fetch: srv.fetch, sleep, channel, locks: null });
+    s.accept({ accessToken: alice, idToken: "id", expiresIn: 900 });
+    expect(await s.refresh()).toBe(true);
+    expect(srv.calls).toHaveLength(4);
+    expect(waits).toEqual([1000, 2000, 4000]);
+    expect(s.currentUser()).not.toBeNull();
+    expect(s.status()).toBe("retrying");
+    expect(posted).toEqual(["login"]);
+  });
+
+  it("signs out on a 401 at once, and tells the other tabs", async () => {
+    const srv = fakeServer(() => json(401, { code: "INVALID_REFRESH_TOKEN" }));
+    const { waits, sleep } = noSleep();
+    const { posted, channel } = recordingChannel();
+    const s = new Session({ fetch: srv.fetch, sleep, channel, locks: null });
+    s.accept({ accessToken: alice, idToken: "id", expiresIn: 900 });
+    expect(await s.refresh()).toBe(false);
+    expect(waits).toEqual([]);
+    expect(s.currentUser()).toBeNull();
+    expect(posted).toEqual(["login", "logout"]);
+  });
+
+  it("refreshes under one Web Lock, so tabs take turns with the cookie", async () => {
+    const held: string[] = [];
+    let inside = 0;
+    let most = 0;
+    const locks = {
+      queue: Promise.resolve() as Promise<unknown>,
+      request<T>(name: string, cb: () => Promise<T>): Promise<T> {
+        held.push(name);
+        const run = this.queue.then(async () => {
+          inside++;
+          most = Math.max(most, inside);
+          try {
+            return await cb();
+          } finally {
+            inside--;
+          }
+        });
+        this.queue = run.catch(() => {});
+        return run;
+      },
+    };
+    const srv = fakeServer(() => tokens(alice));
+    const tabs = [new Session({ fetch: srv.fetch, locks }), new Session({ fetch: srv.fetch, locks })];
+    expect(await Promise.all(tabs.map((t) => t.refresh()))).toEqual([true, true]);
+    expect(held).toEqual(["eventboard-refresh", "eventboard-refresh"]);
+    expect(most).toBe(1);
+  });
+});
+
+describe("retryDelay", () => {
+  it("honours Retry-After in seconds, else doubles from 1 s, within 1..30 s", () => {
+    const with_ = (v: string) => new Response(null, { status: 429, headers: { "Retry-After": v } });
+    expect(retryDelay(1, with_("5"))).toBe(5000);
+    expect(retryDelay(1, with_("0"))).toBe(1000);
+    expect(retryDelay(1, with_("3600"))).toBe(30000);
+    expect(retryDelay(3, null)).toBe(4000);
+    expect(retryDelay(1, with_("Wed, 21 Oct 2015 07:28:00 GMT"))).toBe(1000);
   });
 });

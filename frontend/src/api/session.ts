@@ -28,14 +28,48 @@ export interface SessionOptions {
   fetch?: Fetch;
   /** channel tells the other tabs about logins and logouts. */
   channel?: SessionChannel;
+  /** locks serialises refreshes across tabs; the Web Locks API by default, where the browser has it. */
+  locks?: RefreshLocks | null;
+  /** sleep waits between refresh attempts; a timer by default. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** RefreshLocks is the part of the Web Locks API the session uses. */
+export interface RefreshLocks {
+  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+}
+
+/** refreshLock is the Web Lock every tab of the origin takes to refresh. */
+export const refreshLock = "eventboard-refresh";
+
+/** Refresh attempts before the session gives up for now (keeping the user). */
+export const refreshAttempts = 4;
+
+/** retryDelay is how long to wait before attempt n+1 (n from 1): Retry-After when the answer gives one, else 1, 2, 4… s; at most 30 s. */
+export function retryDelay(n: number, res: Response | null): number {
+  const header = res?.headers.get("Retry-After");
+  const seconds = header && /^\d+$/.test(header.trim()) ? Number(header) : 2 ** (n - 1);
+  return Math.min(Math.max(seconds, 1), 30) * 1000;
+}
+
+/** Status is how the session's last refresh went, for an unobtrusive notice. */
+export type Status = "ok" | "retrying";
+
+function browserLocks(): RefreshLocks | null {
+  const locks = typeof navigator !== "undefined" ? (navigator as { locks?: RefreshLocks }).locks : undefined;
+  return locks ?? null;
 }
 
 /**
  * Session holds the tokens and sends requests with them. Its contract:
  * every request gets the current access token; a 401 from any route other
  * than /api/auth/* triggers one refresh (shared by concurrent requests) and
- * one retry; a failed refresh signs the session out. Listeners hear every
- * change of user.
+ * one retry. Only a refresh refused as invalid or revoked (401) signs the
+ * session out; a 429, a 5xx or no answer keeps it, and the refresh is tried
+ * again with backoff, honouring Retry-After (status "retrying" meanwhile).
+ * One tab refreshes at a time (a Web Lock), so tabs never race one refresh
+ * cookie; a tab whose refresh is refused tells the others. Listeners hear
+ * every change of user.
  */
 export class Session {
   private access: string | null = null;
@@ -44,10 +78,16 @@ export class Session {
   private readonly listeners = new Set<(user: User | null) => void>();
   private readonly send: Fetch;
   private readonly channel: SessionChannel;
+  private readonly locks: RefreshLocks | null;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private state: Status = "ok";
+  private readonly statusListeners = new Set<(status: Status) => void>();
 
   constructor(opts: SessionOptions = {}) {
     this.send = opts.fetch ?? ((req) => fetch(req));
     this.channel = opts.channel ?? silentChannel;
+    this.locks = opts.locks === undefined ? browserLocks() : opts.locks;
+    this.sleep = opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.channel.subscribe((event) => {
       if (event === "logout") this.set(null);
       else void this.refresh();
@@ -57,6 +97,23 @@ export class Session {
   /** currentUser is who is logged in, or null. */
   currentUser(): User | null {
     return this.user;
+  }
+
+  /** status is "retrying" while a refresh is being retried after a 429, a 5xx or no answer. */
+  status(): Status {
+    return this.state;
+  }
+
+  /** onStatus calls listener on every change of status; it returns the unsubscribe function. */
+  onStatus(listener: (status: Status) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  private setStatus(status: Status): void {
+    if (status === this.state) return;
+    this.state = status;
+    this.statusListeners.forEach((l) => l(status));
   }
 
   /** subscribe calls listener on every change of user; it returns the unsubscribe function. */
@@ -83,20 +140,37 @@ export class Session {
     return this.refreshing;
   }
 
-  private async doRefresh(): Promise<boolean> {
-    let res: Response;
-    try {
-      res = await this.send(new Request(apiURL("/api/auth/refresh"), { method: "POST", credentials: "same-origin" }));
-    } catch {
-      return this.user !== null; // offline: keep what we have
+  private doRefresh(): Promise<boolean> {
+    return this.locks ? this.locks.request(refreshLock, () => this.refreshWithRetries()) : this.refreshWithRetries();
+  }
+
+  private async refreshWithRetries(): Promise<boolean> {
+    for (let n = 1; ; n++) {
+      let res: Response | null = null;
+      try {
+        res = await this.send(new Request(apiURL("/api/auth/refresh"), { method: "POST", credentials: "same-origin" }));
+      } catch {
+        res = null; // no answer: keep the session, try again
+      }
+      if (res?.ok) {
+        const tokens = (await res.json()) as Tokens;
+        this.set(tokens.accessToken);
+        this.setStatus("ok");
+        return true;
+      }
+      if (res?.status === 401) {
+        // The cookie is invalid or revoked: the one definitive answer.
+        const had = this.user !== null;
+        this.set(null);
+        this.setStatus("ok");
+        if (had) this.channel.post("logout");
+        return false;
+      }
+      // 429, 5xx, another refusal or no answer: the session may be fine.
+      this.setStatus("retrying");
+      if (n >= refreshAttempts) return this.user !== null;
+      await this.sleep(retryDelay(n, res));
     }
-    if (!res.ok) {
-      this.set(null);
-      return false;
-    }
-    const tokens = (await res.json()) as Tokens;
-    this.set(tokens.accessToken);
-    return true;
   }
 
   /**

@@ -27,7 +27,7 @@ func opForgotPassword(s *Server, _ *http.Request, req *forgotPasswordRequest) (a
 		if u.Status != statusConfirmed || u.Attributes[attrEmailVerified] != "true" {
 			return newError(errInvalidParameter, "Cannot reset password for the user as there is no registered/verified email or phone_number")
 		}
-		u.ResetCode = c
+		u.ResetCode = &code{Value: c.Value, Expires: s.now().Add(s.cfg.ResetCodeTTL)}
 		return nil
 	})
 	if err != nil {
@@ -49,7 +49,11 @@ type confirmForgotPasswordRequest struct {
 // sent; the code is then used up. An unknown user fails like a wrong code,
 // CodeMismatchException; an expired code is ExpiredCodeException; a
 // password the policy refuses is InvalidPasswordException, checked only
-// once the code is right. The user's sessions live on, as on Cognito.
+// once the code is right. Wrong codes in a row are limited per username,
+// known or not, as Cognito limits them: from the fifth, the next attempt must
+// wait (LimitExceededException, without the code being checked), 1 s and
+// doubling. The user's sessions live on, as on Cognito; the app signs them
+// out.
 func opConfirmForgotPassword(s *Server, _ *http.Request, req *confirmForgotPasswordRequest) (any, error) {
 	if err := s.checkClient(req.ClientId); err != nil {
 		return nil, err
@@ -62,12 +66,16 @@ func opConfirmForgotPassword(s *Server, _ *http.Request, req *confirmForgotPassw
 	case req.Password == "":
 		return nil, missingParameter("password")
 	}
+	key := userKey(req.Username)
+	if s.resetFailures.locked(key, s.now()) {
+		return nil, newError(errLimitExceeded, msgAttemptLimitExceeded)
+	}
 	hash, err := hashPassword(req.Password)
 	if err != nil {
 		return nil, fmt.Errorf("ConfirmForgotPassword: %w", err)
 	}
 	err = s.update(func(st *state) error {
-		u := st.Users[userKey(req.Username)]
+		u := st.Users[key]
 		stored := ""
 		if u != nil {
 			stored = u.Username
@@ -89,8 +97,12 @@ func opConfirmForgotPassword(s *Server, _ *http.Request, req *confirmForgotPassw
 		u.Modified = s.now()
 		return nil
 	})
+	if e, ok := err.(*apiError); ok && (e.Type == errCodeMismatch || e.Type == errExpiredCode) {
+		s.resetFailures.fail(key, s.now())
+	}
 	if err != nil {
 		return nil, err
 	}
+	s.resetFailures.succeed(key)
 	return struct{}{}, nil
 }

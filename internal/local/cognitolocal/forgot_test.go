@@ -132,3 +132,43 @@ func otherTestCode(code string) string {
 	}
 	return "000000"
 }
+
+// TestResetCodesExpireInAnHourAndGuessesWait: a reset code is valid for one
+// hour, as Cognito's are, and from the fifth wrong code in a row the next
+// attempt waits (LimitExceededException, the code not even checked), for a
+// known user and an unknown one alike.
+func TestResetCodesExpireInAnHourAndGuessesWait(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.confirmedUser(t, "alice")
+	if _, err := f.forgot("alice"); err != nil {
+		t.Fatal(err)
+	}
+	code := f.lastCode(t, "alice")
+	f.clock.Advance(time.Hour + time.Second)
+	if got := failureOf(f.reset("alice", code, newPassword)); got.Code != "ExpiredCodeException" {
+		t.Errorf("a code an hour old: %+v, want ExpiredCodeException", got)
+	}
+
+	if _, err := f.forgot("alice"); err != nil {
+		t.Fatal(err)
+	}
+	code = f.lastCode(t, "alice")
+	for _, username := range []string{"alice", "nobody"} {
+		for i := range 4 {
+			if got := failureOf(f.reset(username, otherTestCode(code), newPassword)); got.Code != "CodeMismatchException" {
+				t.Fatalf("%s: wrong code %d: %+v", username, i+1, got)
+			}
+		}
+		// The fifth wrong code starts the wait; the sixth attempt, even
+		// with the right code, waits.
+		f.reset(username, otherTestCode(code), newPassword)
+		if got := failureOf(f.reset(username, code, newPassword)); got.Code != "LimitExceededException" {
+			t.Errorf("%s: after five wrong codes: %+v, want LimitExceededException", username, got)
+		}
+	}
+	f.clock.Advance(time.Second)
+	if err := f.reset("alice", code, newPassword); err != nil {
+		t.Errorf("the right code after the wait: %v", err)
+	}
+}

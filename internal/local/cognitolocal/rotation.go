@@ -59,19 +59,27 @@ func opGetTokensFromRefreshToken(s *Server, _ *http.Request, req *getTokensFromR
 			return newError(errNotAuthorized, msgRevokedRefreshToken)
 		case now.After(p.Expires):
 			return newError(errNotAuthorized, msgExpiredRefreshToken)
-		case digest == p.PreviousDigest && now.After(p.PreviousUntil):
+		case digest != p.RefreshDigest && !now.Before(p.Previous[digest]):
 			return newError(errNotAuthorized, msgInvalidRefreshToken)
 		}
 		u = cloneUser(st.Users[p.User])
-		if refresh == "" || digest == p.PreviousDigest {
+		if refresh == "" || digest != p.RefreshDigest {
 			// No rotation, or a retry within the grace period: the
 			// rotation already happened, this only renews the tokens.
 			refresh = ""
 			ss = *p
 			return errUnchanged
 		}
-		delete(s.store.byDigest, p.PreviousDigest)
-		p.PreviousDigest, p.PreviousUntil = p.RefreshDigest, now.Add(s.cfg.RefreshGracePeriod)
+		for d, until := range p.Previous { // forget those past their grace period
+			if !now.Before(until) {
+				delete(p.Previous, d)
+				delete(s.store.byDigest, d)
+			}
+		}
+		if p.Previous == nil {
+			p.Previous = map[string]time.Time{}
+		}
+		p.Previous[p.RefreshDigest] = now.Add(s.cfg.RefreshGracePeriod)
 		p.RefreshDigest = tokenDigest(refresh)
 		s.store.byDigest[p.RefreshDigest] = origin
 		ss = *p

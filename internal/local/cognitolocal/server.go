@@ -18,7 +18,10 @@ const (
 	defaultTokenTTL        = time.Hour
 	defaultRefreshTokenTTL = 30 * 24 * time.Hour
 	defaultCodeTTL         = 24 * time.Hour
-	defaultTriggerTimeout  = 5 * time.Second
+	// defaultResetCodeTTL is how long a password reset code is valid:
+	// Cognito's are valid for one hour.
+	defaultResetCodeTTL   = time.Hour
+	defaultTriggerTimeout = 5 * time.Second
 	// temporaryPasswordTTL is how long an AdminCreateUser password is valid,
 	// Cognito's default of 7 days.
 	temporaryPasswordTTL = 7 * 24 * time.Hour
@@ -75,6 +78,9 @@ type Config struct {
 	RefreshGracePeriod  time.Duration
 	// CodeTTL is how long a confirmation code is valid; zero means 24 h.
 	CodeTTL time.Duration
+	// ResetCodeTTL is how long a password reset code is valid; zero means
+	// one hour.
+	ResetCodeTTL time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// PasswordPolicy is the pool's password policy; the zero value means
@@ -103,6 +109,7 @@ type Server struct {
 
 	passwordFailures lockouts // by userKey
 	codeFailures     lockouts // by userKey
+	resetFailures    lockouts // by userKey: wrong password reset codes
 }
 
 // New returns a Server for cfg, with the state found in cfg.DataDir. It
@@ -128,6 +135,7 @@ func New(cfg Config) (*Server, error) {
 		{"IDTokenTTL", &cfg.IDTokenTTL, defaultTokenTTL},
 		{"RefreshTokenTTL", &cfg.RefreshTokenTTL, defaultRefreshTokenTTL},
 		{"CodeTTL", &cfg.CodeTTL, defaultCodeTTL},
+		{"ResetCodeTTL", &cfg.ResetCodeTTL, defaultResetCodeTTL},
 		{"TriggerTimeout", &cfg.TriggerTimeout, defaultTriggerTimeout},
 	} {
 		if *d.v < 0 {

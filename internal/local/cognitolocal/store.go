@@ -67,10 +67,10 @@ type session struct {
 	AuthTime      time.Time `json:"authTime"`
 	Expires       time.Time `json:"expires"` // of the refresh token
 	Revoked       bool      `json:"revoked,omitempty"`
-	// PreviousDigest is the refresh token the last rotation replaced; it
-	// still works until PreviousUntil (the client's retry grace period).
-	PreviousDigest string    `json:"previousDigest,omitempty"`
-	PreviousUntil  time.Time `json:"previousUntil,omitzero"`
+	// Previous are the refresh tokens rotations replaced that are still
+	// inside their grace period, each until its own end of it (a client's
+	// retry, or a second tab, may present any of them).
+	Previous map[string]time.Time `json:"previous,omitempty"`
 }
 
 // store holds the state and writes it to disk after every change.
@@ -124,8 +124,8 @@ func (st *store) reindex() {
 	st.byDigest = make(map[string]string, len(st.state.Sessions))
 	for origin, ss := range st.state.Sessions {
 		st.byDigest[ss.RefreshDigest] = origin
-		if ss.PreviousDigest != "" {
-			st.byDigest[ss.PreviousDigest] = origin
+		for d := range ss.Previous {
+			st.byDigest[d] = origin
 		}
 	}
 }
@@ -150,7 +150,9 @@ func (st *store) update(now time.Time, keep time.Duration, f func(*state) error)
 		if now.After(ss.Expires.Add(keep)) {
 			delete(st.state.Sessions, origin)
 			delete(st.byDigest, ss.RefreshDigest)
-			delete(st.byDigest, ss.PreviousDigest)
+			for d := range ss.Previous {
+				delete(st.byDigest, d)
+			}
 		}
 	}
 	return st.save()

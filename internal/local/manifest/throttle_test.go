@@ -2,6 +2,7 @@ package manifest_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -19,9 +20,9 @@ func TestThrottlingFromServerlessYML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	auth := manifest.Throttle{Rate: 5, Burst: 10}
+	auth := manifest.Throttle{Rate: 50, Burst: 100}
 	want := manifest.Throttling{
-		Default: &manifest.Throttle{Rate: 100, Burst: 200},
+		Default: &manifest.Throttle{Rate: 250, Burst: 500},
 		Routes: map[string]manifest.Throttle{
 			"POST /api/auth/signup": auth, "POST /api/auth/confirm": auth, "POST /api/auth/resend": auth,
 			"POST /api/auth/login": auth, "POST /api/auth/refresh": auth, "POST /api/auth/logout": auth,
@@ -50,5 +51,21 @@ resources:
 	}
 	if _, err := m.Throttling(); err == nil {
 		t.Error("a burst of \"lots\" was accepted")
+	}
+}
+
+func TestClientLimitsFromServerlessYML(t *testing.T) {
+	t.Parallel()
+	m, err := manifest.Load("../../../serverless.yml", manifest.Options{Stage: "test", Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := m.ClientLimits()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []manifest.ClientLimit{{Name: "auth-per-ip", PathPrefix: "/api/auth/", Limit: 60, Window: time.Minute, Status: 429}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ClientLimits (-want +got):\n%s", diff)
 	}
 }

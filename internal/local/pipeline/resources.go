@@ -51,6 +51,7 @@ var NotProvisioned = map[string]string{
 	"AWS::S3::Bucket":                        "the local stack serves frontend/dist itself",
 	"AWS::S3::BucketPolicy":                  "the local stack serves frontend/dist itself",
 	"AWS::CloudFront::Distribution":          "the local stack serves the SPA and /api on one origin itself",
+	"AWS::WAFv2::WebACL":                     "the local gateway enforces its rate-based rules itself (apigw.ClientLimit, from manifest.ClientLimits)",
 	"AWS::CloudFront::OriginAccessControl":   "the local stack serves frontend/dist itself",
 	"AWS::CloudFront::Function":              "the local stack answers index.html for the SPA's routes itself",
 	"AWS::CloudFront::ResponseHeadersPolicy": "the local stack sets the SPA's security headers itself",

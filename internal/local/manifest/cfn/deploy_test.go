@@ -62,15 +62,24 @@ var leastPrivilege = map[string][]cfn.Permission{
 		cfn.Permission{Action: "dynamodb:GetItem", Resource: "${PostsTable.Arn}"},
 		checkRevocations,
 	)...),
-	// The auth functions call only Cognito's public, token-authorized API,
-	// which takes no IAM permission.
+	// The auth functions call Cognito's public, token-authorized API, which
+	// takes no IAM permission; login records when a sign-in started, a
+	// reset records a sign-out everywhere, and refresh records rotations and
+	// revokes a session whose rotated-out token is reused.
 	"signUp":         withLogs("SignUpLogGroup"),
 	"confirmSignUp":  withLogs("ConfirmSignUpLogGroup"),
 	"resendCode":     withLogs("ResendCodeLogGroup"),
 	"forgotPassword": withLogs("ForgotPasswordLogGroup"),
-	"resetPassword":  withLogs("ResetPasswordLogGroup"),
-	"login":          withLogs("LoginLogGroup"),
-	"refresh":        withLogs("RefreshLogGroup"),
+	"resetPassword": withLogs("ResetPasswordLogGroup",
+		cfn.Permission{Action: "dynamodb:UpdateItem", Resource: "${RevocationsTable.Arn}"},
+	),
+	"login": withLogs("LoginLogGroup",
+		cfn.Permission{Action: "dynamodb:PutItem", Resource: "${RevocationsTable.Arn}"},
+	),
+	"refresh": withLogs("RefreshLogGroup",
+		cfn.Permission{Action: "dynamodb:PutItem", Resource: "${RevocationsTable.Arn}"},
+		checkRevocations,
+	),
 	"myInfo": withLogs("MyInfoLogGroup",
 		cfn.Permission{Action: "dynamodb:BatchGetItem", Resource: "${CounterTable.Arn}"},
 	),
