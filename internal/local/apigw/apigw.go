@@ -230,7 +230,10 @@ func (h *routeHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		tooLarge(w, requestID)
 		return
 	}
-	out, err := g.cfg.Invoker.Invoke(req.Context(), route.Function, payload)
+	// As on API Gateway, a caller that goes away does not stop the
+	// integration: the function runs to its own end (or its timeout), so a
+	// reload mid-request never leaves a function's work half done.
+	out, err := g.cfg.Invoker.Invoke(context.WithoutCancel(req.Context()), route.Function, payload)
 	if err != nil {
 		g.internalError(w, route, requestID, fmt.Errorf("invoke %s: %w", route.Function, err))
 		return

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/google/go-cmp/cmp"
@@ -198,4 +199,54 @@ func TestRefusalsUseTheErrorShape(t *testing.T) {
 func withAuth(r *http.Request, h string) *http.Request {
 	r.Header.Set("Authorization", h)
 	return r
+}
+
+// invokerFunc adapts a function to apigw.Invoker.
+type invokerFunc func(ctx context.Context, fn string, payload []byte) ([]byte, error)
+
+func (f invokerFunc) Invoke(ctx context.Context, fn string, payload []byte) ([]byte, error) {
+	return f(ctx, fn, payload)
+}
+
+// TestClientThatGoesAwayDoesNotCancelTheFunction guards what API Gateway
+// does when a caller disconnects mid-request: the integration runs on to its
+// own end. A function cancelled with its caller stops between two writes (a
+// refresh token rotated at the user pool but never recorded), which never
+// happens on AWS.
+func TestClientThatGoesAwayDoesNotCancelTheFunction(t *testing.T) {
+	t.Parallel()
+	started := make(chan struct{})
+	ended := make(chan error, 1)
+	gw, err := apigw.New(apigw.Config{
+		Routes: []apigw.Route{{Method: "POST", Path: "/api/slow", Function: "slow"}},
+		Invoker: invokerFunc(func(ctx context.Context, _ string, _ []byte) ([]byte, error) {
+			close(started)
+			select {
+			case <-ctx.Done():
+				ended <- ctx.Err()
+			case <-time.After(3 * time.Second): // the caller has long gone by then
+				ended <- nil
+			}
+			return []byte(`{"statusCode":204}`), nil
+		}),
+		Authorizer: allowAll{},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(gw)
+	defer srv.Close()
+
+	ctx, cancel := context.WithCancel(t.Context())
+	req, _ := http.NewRequestWithContext(ctx, "POST", srv.URL+"/api/slow", nil)
+	go func() {
+		<-started
+		cancel() // the caller goes away while the function runs
+	}()
+	if _, err := srv.Client().Do(req); err == nil {
+		t.Fatal("the abandoned request got an answer")
+	}
+	if err := <-ended; err != nil {
+		t.Fatalf("the function's context ended with its caller: %v", err)
+	}
 }
