@@ -41,10 +41,7 @@ test-frontend: frontend/node_modules ## the SPA's unit tests (vitest): API clien
 .PHONY: test-browser
 test-browser: frontend/dist/index.html ## the SPA in Debian's chromium against a real `eventboard local`
 	scripts/install-tools.sh chromium awscli
-	# "logs out of every tab at once" (board.test.mjs) fails now and then
-	# on a busy machine, cause not yet found: a failed run is run once
-	# more, and both results stay in the output.
-	cd frontend && { npm run test:browser || { echo "test-browser: FAILED once; running the browser tests again (known flake, docs/testing.md)"; npm run test:browser; }; }
+	cd frontend && npm run test:browser
 
 .PHONY: frontend
 frontend: frontend/dist/index.html ## build the SPA into frontend/dist (when its sources changed)
