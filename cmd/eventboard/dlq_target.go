@@ -18,7 +18,7 @@ import (
 
 	"github.com/eventboard/eventboard/internal/dlq"
 	"github.com/eventboard/eventboard/internal/local/emulator"
-	"github.com/eventboard/eventboard/internal/local/manifest"
+	"github.com/eventboard/eventboard/internal/manifest"
 )
 
 // endpointFile is where 'eventboard local' writes the URL of its AWS

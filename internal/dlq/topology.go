@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/eventboard/eventboard/internal/apperr"
-	"github.com/eventboard/eventboard/internal/local/manifest"
+	"github.com/eventboard/eventboard/internal/manifest"
 )
 
 // Kind says what dead-letters into a DLQ, and so where its messages go back.
