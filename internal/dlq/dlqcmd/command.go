@@ -168,11 +168,7 @@ func (c Command) peek(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	t, err := tf.open(ctx, stderr)
-	if err != nil {
-		return err
-	}
-	q, err := t.resolve(ctx, ref)
+	t, q, err := tf.openQueue(ctx, ref, stderr)
 	if err != nil {
 		return err
 	}
@@ -238,11 +234,7 @@ func (c Command) export(ctx context.Context, args []string, stdout, stderr io.Wr
 		fs.Usage()
 		return apperr.New(apperr.Invalid, "OUT_REQUIRED", "dlq export: --out is required")
 	}
-	t, err := tf.open(ctx, stderr)
-	if err != nil {
-		return err
-	}
-	q, err := t.resolve(ctx, ref)
+	t, q, err := tf.openQueue(ctx, ref, stderr)
 	if err != nil {
 		return err
 	}

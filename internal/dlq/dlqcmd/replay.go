@@ -92,11 +92,7 @@ func (c Command) replay(ctx context.Context, args []string, stdout, stderr io.Wr
 			return err
 		}
 	}
-	t, err := f.target.open(ctx, stderr)
-	if err != nil {
-		return err
-	}
-	q, err := t.resolve(ctx, ref)
+	t, q, err := f.target.openQueue(ctx, ref, stderr)
 	if err != nil {
 		return err
 	}

@@ -228,11 +228,17 @@ func (t *target) defaultAudit() string {
 	return "eventboard-dlq-audit-" + t.stage + ".jsonl"
 }
 
-// resolve finds the DLQ ref names and its URLs.
-func (t *target) resolve(ctx context.Context, ref string) (dlq.Queue, error) {
-	d, err := t.topology.Find(ref)
+// openQueue opens the target, as open does, and finds the DLQ ref names
+// and its URLs.
+func (t targetFlags) openQueue(ctx context.Context, ref string, warn io.Writer) (*target, dlq.Queue, error) {
+	tg, err := t.open(ctx, warn)
 	if err != nil {
-		return dlq.Queue{}, err
+		return nil, dlq.Queue{}, err
 	}
-	return dlq.Resolve(ctx, t.sqs, d)
+	d, err := tg.topology.Find(ref)
+	if err != nil {
+		return nil, dlq.Queue{}, err
+	}
+	q, err := dlq.Resolve(ctx, tg.sqs, d)
+	return tg, q, err
 }
