@@ -121,9 +121,9 @@ test-deploy: $(BUILD_DEP) node_modules ## `serverless package` offline, then che
 	SLS_OUT=.serverless-subscribers scripts/sls-package.sh --param="subscriberAccounts=$(SUBSCRIBERS)"
 	scripts/sls-package.sh
 	EVENTBOARD_CFN_TEMPLATE=$(CURDIR)/.serverless/cloudformation-template-update-stack.json EVENTBOARD_REQUIRE_CFN=1 \
-		$(GO) test -count=1 ./internal/local/manifest/cfn/
+		$(GO) test -count=1 ./internal/manifest/cfn/
 	EVENTBOARD_CFN_TEMPLATE=$(CURDIR)/.serverless-subscribers/cloudformation-template-update-stack.json EVENTBOARD_REQUIRE_CFN=1 \
-		EVENTBOARD_CFN_SUBSCRIBERS=$(SUBSCRIBERS) $(GO) test -count=1 -run TestGeneratedTemplate ./internal/local/manifest/cfn/
+		EVENTBOARD_CFN_SUBSCRIBERS=$(SUBSCRIBERS) $(GO) test -count=1 -run TestGeneratedTemplate ./internal/manifest/cfn/
 
 .PHONY: test-dlq
 test-dlq: ## the operators' DLQ scenario: the AWS CLI and 'eventboard dlq' against a running 'eventboard local'
@@ -147,7 +147,7 @@ lint-cfn: $(BUILD_DEP) node_modules ## cfn-lint and cfn-guard (Control Tower rul
 	for t in prod prod-subscribers; do \
 		EVENTBOARD_CFN_TEMPLATE=$(CURDIR)/$(CFN_LINT_DIR)/$$t/cloudformation-template-update-stack.json EVENTBOARD_CFN_STAGE=prod \
 		EVENTBOARD_CFN_GUARD=$(CURDIR)/$(CFN_GUARD)/bin/ubuntu/$$(uname -m)/cfn-guard EVENTBOARD_CFN_GUARD_RULES=$(CURDIR)/$(CFN_GUARD)/rules/control-tower/cfn-guard \
-		EVENTBOARD_REQUIRE_CFN=1 EVENTBOARD_REQUIRE_GUARD=1 $(GO) test -count=1 -run 'TestControlTowerRules|TestStageDependsOnTheRoutesItsSettingsName|TestProductionSettings' ./internal/local/manifest/cfn/ || exit 1; \
+		EVENTBOARD_REQUIRE_CFN=1 EVENTBOARD_REQUIRE_GUARD=1 $(GO) test -count=1 -run 'TestControlTowerRules|TestStageDependsOnTheRoutesItsSettingsName|TestProductionSettings' ./internal/manifest/cfn/ || exit 1; \
 	done
 
 node_modules: package.json package-lock.json

@@ -18,7 +18,7 @@
 #
 # The Go test that checks the template:
 #   EVENTBOARD_CFN_TEMPLATE=$PWD/.serverless/cloudformation-template-update-stack.json \
-#     EVENTBOARD_CFN_STAGE=test go test ./internal/local/manifest/cfn/ -run TestGeneratedTemplate
+#     EVENTBOARD_CFN_STAGE=test go test ./internal/manifest/cfn/ -run TestGeneratedTemplate
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

@@ -2,89 +2,64 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"flag"
-	"io"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/eventboard/eventboard/internal/apperr"
 )
 
-func TestParseTakesFlagsAfterArguments(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		args    []string
-		wantPos []string
-		wantMax int
-	}{
-		{[]string{"counter-dlq"}, []string{"counter-dlq"}, 0},
-		{[]string{"counter-dlq", "--max", "3"}, []string{"counter-dlq"}, 3},
-		{[]string{"--max", "3", "counter-dlq"}, []string{"counter-dlq"}, 3},
-		{[]string{"a", "--max", "3", "b"}, []string{"a", "b"}, 3},
+// 'eventboard dlq' needed serverless.yml in the working directory. Run from
+// an empty directory against a running local stack, it learns the DLQs and
+// where each replays to from the stack's SQS and EventBridge, with no
+// warning, as there is nothing to cross-check; run in the checkout, its
+// serverless.yml agrees with what the stack reports.
+func TestDLQListsTheLocalStackFromAnyDirectory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command and runs the local stack")
 	}
-	for _, tc := range tests {
-		fs := flag.NewFlagSet("t", flag.ContinueOnError)
-		limit := fs.Int("max", 0, "")
-		pos, err := parse(fs, tc.args)
-		if err != nil {
-			t.Fatalf("parse(%q): %v", tc.args, err)
-		}
-		if diff := cmp.Diff(tc.wantPos, pos); diff != "" || *limit != tc.wantMax {
-			t.Errorf("parse(%q): max %d (want %d), positional (-want +got):\n%s", tc.args, *limit, tc.wantMax, diff)
-		}
-	}
-}
-
-func TestDLQRefusesBadInvocations(t *testing.T) {
-	t.Parallel()
-	data := t.TempDir() // no eventboard local runs here
-	tests := []struct {
-		name string
-		args []string
-		want string // in the error
-	}{
-		{"no QUEUE", []string{"peek", "--data", data}, "QUEUE_REQUIRED"},
-		{"native locally", []string{"replay", "counter-dlq", "--native", "--data", data}, "NATIVE_UNSUPPORTED"},
-		{"native with a filter", []string{"replay", "counter-dlq", "--native", "--stage", "prod", "--detail-type", "PostCreated"}, "NATIVE_UNSUPPORTED"},
-		{"a bad --since", []string{"replay", "counter-dlq", "--since", "yesterday", "--data", data}, "BAD_FILTER"},
-		{"export without --out", []string{"export", "counter-dlq", "--data", data}, "OUT_REQUIRED"},
-		{"no local stack", []string{"list", "--data", data, "--config", "../../serverless.yml"}, "is 'eventboard local' running"},
-		{"local and stage", []string{"list", "--local", "--stage", "prod"}, "exclude each other"},
-		{"unknown command", []string{"purge"}, "unknown command"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			var stdout bytes.Buffer
-			err := runDLQ(context.Background(), tc.args, &stdout, io.Discard)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("dlq %q = %v, want an error with %q", tc.args, err, tc.want)
-			}
-			if apperr.KindOf(err) == apperr.Internal && strings.HasSuffix(tc.want, "_REQUIRED") {
-				t.Errorf("a usage error is internal: %v", err)
-			}
-			if stdout.Len() > 0 {
-				t.Errorf("a refused command printed %q", stdout.String())
-			}
-		})
-	}
-}
-
-func TestNoProgressBarOffATerminal(t *testing.T) {
-	t.Parallel()
-	f, err := os.Create(filepath.Join(t.TempDir(), "log"))
+	data := t.TempDir()
+	startLocal(t, eventboardBinary(t), freeAddr(t), data)
+	endpoint, err := os.ReadFile(filepath.Join(data, endpointFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	for _, w := range []io.Writer{&bytes.Buffer{}, f} {
-		if bar := newProgress(w, 10, "replaying"); bar != nil {
-			t.Errorf("a progress bar on %T", w)
+	want := map[string]string{
+		"counter-dlq":      "queue DLQ of eventboard-local-counter, replays to eventboard-local-counter",
+		"counter-rule-dlq": "rule DLQ of eventboard-local-counter, replays to eventboard-local-counter",
+	}
+	list := func(t *testing.T, args ...string) {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		if err := realMain(t.Context(), append([]string{"dlq", "list", "--json"}, args...), &out, &errOut); err != nil {
+			t.Fatalf("dlq list %q: %v\n%s", args, err, errOut.String())
+		}
+		got := map[string]string{}
+		dec := json.NewDecoder(&out)
+		for dec.More() {
+			var row struct{ Queue, Kind, Source, Destination, Error string }
+			if err := dec.Decode(&row); err != nil {
+				t.Fatal(err)
+			}
+			if row.Error != "" {
+				t.Errorf("%s: %s", row.Queue, row.Error)
+			}
+			got[row.Queue] = row.Kind + " DLQ of " + row.Source + ", replays to " + row.Destination
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("dlq list %q (-want +got):\n%s", args, diff)
+		}
+		if errOut.Len() > 0 {
+			t.Errorf("dlq list %q warned:\n%s", args, errOut.String())
 		}
 	}
+
+	t.Run("in the checkout", func(t *testing.T) {
+		list(t, "--data", data, "--config", "../../serverless.yml")
+	})
+	t.Chdir(t.TempDir())
+	t.Run("the data directory", func(t *testing.T) { list(t, "--data", data) })
+	t.Run("the endpoint", func(t *testing.T) { list(t, "--endpoint", strings.TrimSpace(string(endpoint))) })
 }

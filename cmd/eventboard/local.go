@@ -26,6 +26,11 @@ const (
 	defaultDataDir = ".eventboard"
 )
 
+// endpointFile is where 'eventboard local' writes the URL of its AWS
+// services, under its data directory, for the AWS CLI, SDKs and
+// 'eventboard dlq'.
+const endpointFile = "aws-endpoint"
+
 // kumoFlushMS is how often kumo writes its snapshot to the data directory.
 const kumoFlushMS = "100"
 

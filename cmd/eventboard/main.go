@@ -17,6 +17,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/eventboard/eventboard/internal/dlq/dlqcmd"
 	"github.com/eventboard/eventboard/internal/termsafe"
 )
 
@@ -39,9 +40,9 @@ func main() {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "eventboard:", termsafe.String(err.Error())) // errors can quote what a message held
 		}
-		var exit *exitError
+		var exit interface{ ExitCode() int } // *exitError, *dlqcmd.ExitError
 		if errors.As(err, &exit) {
-			os.Exit(exit.code)
+			os.Exit(exit.ExitCode())
 		}
 		os.Exit(2)
 	}
@@ -58,7 +59,7 @@ func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case "token":
 		return runToken(args[1:], stdout, stderr)
 	case "dlq":
-		return runDLQ(ctx, args[1:], stdout, stderr)
+		return dlqcmd.Command{DataDir: defaultDataDir, EndpointFile: endpointFile}.Run(ctx, args[1:], stdout, stderr)
 	case "functions":
 		return runFunctions(args[1:], stdout, stderr)
 	case "smoke":
@@ -71,3 +72,15 @@ func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("unknown command %q", args[0])
 	}
 }
+
+// exitError ends the program with a status of its own (smoke: 1 when a
+// check failed, 2 on bad usage).
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+// ExitCode is the status the program exits with.
+func (e *exitError) ExitCode() int { return e.code }

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -30,10 +31,7 @@ func TestLocalKeepsDataAcrossRestarts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the command")
 	}
-	bin := filepath.Join(t.TempDir(), "eventboard")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := eventboardBinary(t)
 	data := t.TempDir()
 	addr := freeAddr(t)
 
@@ -78,6 +76,42 @@ func TestLocalKeepsDataAcrossRestarts(t *testing.T) {
 	}
 }
 
+// built is the command, built once for the tests that run it.
+var built struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// eventboardBinary builds the command once per test run and returns its
+// path; TestMain removes it.
+func eventboardBinary(t *testing.T) string {
+	t.Helper()
+	built.once.Do(func() {
+		dir, err := os.MkdirTemp("", "eventboard-test-")
+		if err != nil {
+			built.err = err
+			return
+		}
+		built.path = filepath.Join(dir, "eventboard")
+		if out, err := exec.Command("go", "build", "-o", built.path, ".").CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("build: %v\n%s", err, out)
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
+	}
+	return built.path
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.path != "" {
+		os.RemoveAll(filepath.Dir(built.path))
+	}
+	os.Exit(code)
+}
+
 // startLocal starts 'eventboard local' and waits until it serves; the
 // returned func stops it with SIGINT and waits for it to exit.
 func startLocal(t *testing.T, bin, addr, data string) func() {
@@ -111,10 +145,15 @@ func startLocal(t *testing.T, bin, addr, data string) func() {
 	t.Cleanup(stop)
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		resp, err := http.Get("http://" + addr + "/api/posts")
-		if err == nil {
-			resp.Body.Close()
-			return stop
+		// The endpoint file is written once the stack has started, just
+		// before it listens: an answer before then is another process's,
+		// which took the port freeAddr found free.
+		if _, err := os.Stat(filepath.Join(data, endpointFile)); err == nil {
+			resp, err := http.Get("http://" + addr + "/api/posts")
+			if err == nil {
+				resp.Body.Close()
+				return stop
+			}
 		}
 		select {
 		case err := <-done:

@@ -12,7 +12,7 @@ import (
 
 	"github.com/eventboard/eventboard/internal/cognito/cognitotest"
 	"github.com/eventboard/eventboard/internal/local/emulator"
-	"github.com/eventboard/eventboard/internal/local/manifest"
+	"github.com/eventboard/eventboard/internal/manifest"
 )
 
 // cognitoLocalGaps are where cognito-local 5.3.0 departs from Cognito

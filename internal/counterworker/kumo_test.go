@@ -16,7 +16,7 @@ import (
 	"github.com/eventboard/eventboard/internal/counterworker"
 	"github.com/eventboard/eventboard/internal/dynamo"
 	"github.com/eventboard/eventboard/internal/local/emulator"
-	"github.com/eventboard/eventboard/internal/local/manifest"
+	"github.com/eventboard/eventboard/internal/manifest"
 )
 
 // createTables creates the tables of serverless.yml named by logical id,

@@ -1,7 +1,9 @@
-// Package dlq is the operators' tool for dead-letter queues: it lists every
-// DLQ a stage declares in serverless.yml, peeks at and exports their
-// messages without removing them, and replays them to where they should
-// have gone without ever losing one.
+// Package dlq is the operators' tool for dead-letter queues: it finds every
+// DLQ of a stage and where its messages belong as SQS and EventBridge
+// report them (Discover), or as serverless.yml declares them
+// (FromManifest, which the command uses as a cross-check), peeks at and
+// exports their messages without removing them, and replays them to where
+// they should have gone without ever losing one.
 //
 // Two kinds of DLQ exist. A queue DLQ holds the messages a worker failed
 // maxReceiveCount times (SQS redrive); they replay to the queue they came
@@ -15,6 +17,8 @@
 // DLQ, never neither. Consumers absorb the duplicate: they apply each event
 // once, by metadata.eventId.
 //
-// The package talks to SQS through the small interfaces it declares, which
-// *sqs.Client satisfies, the same against AWS and against the local stack.
+// The package talks to SQS and EventBridge through the small interfaces it
+// declares, which *sqs.Client and *eventbridge.Client satisfy, the same
+// against AWS and against the local stack. The command line over it is
+// package dlqcmd.
 package dlq

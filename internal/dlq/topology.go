@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/eventboard/eventboard/internal/apperr"
-	"github.com/eventboard/eventboard/internal/local/manifest"
+	"github.com/eventboard/eventboard/internal/manifest"
 )
 
 // Kind says what dead-letters into a DLQ, and so where its messages go back.
@@ -59,7 +59,39 @@ func (t Topology) Find(ref string) (DLQ, error) {
 	for i, d := range t {
 		names[i] = d.Short
 	}
-	return DLQ{}, apperr.Errorf(apperr.NotFound, "DLQ_NOT_FOUND", "no DLQ %q in serverless.yml; there are: %s", ref, strings.Join(names, ", "))
+	return DLQ{}, apperr.Errorf(apperr.NotFound, "DLQ_NOT_FOUND", "no DLQ %q; there are: %s", ref, strings.Join(names, ", "))
+}
+
+// collector gathers the DLQs of a stage, one source each, by queue name.
+type collector struct {
+	// prefix is "<service>-<stage>-", trimmed from names to make Short.
+	prefix string
+	found  map[string]DLQ
+}
+
+func newCollector(service, stage string) *collector {
+	return &collector{prefix: service + "-" + stage + "-", found: map[string]DLQ{}}
+}
+
+// add records d, whose Name is set. A DLQ must have one source, or replay
+// would not know where to send its messages.
+func (c *collector) add(d DLQ) error {
+	if prev, ok := c.found[d.Name]; ok {
+		return fmt.Errorf("queue %s is the DLQ of both %s and %s; eventboard dlq needs one source per DLQ", d.Name, prev.Source, d.Source)
+	}
+	d.Short = strings.TrimPrefix(d.Name, c.prefix)
+	c.found[d.Name] = d
+	return nil
+}
+
+// topology returns what was added, sorted by Short.
+func (c *collector) topology() Topology {
+	t := make(Topology, 0, len(c.found))
+	for _, d := range c.found {
+		t = append(t, d)
+	}
+	slices.SortFunc(t, func(a, b DLQ) int { return strings.Compare(a.Short, b.Short) })
+	return t
 }
 
 // Resource types the topology reads.
@@ -86,19 +118,16 @@ func FromManifest(m *manifest.Manifest) (Topology, error) {
 		}
 		names[id] = name
 	}
-	prefix := m.Service + "-" + m.Stage + "-"
-	found := map[string]DLQ{} // by DLQ logical ID
+	c := newCollector(m.Service, m.Stage)
 	add := func(dlqID string, d DLQ) error {
 		name, ok := names[dlqID]
 		if !ok {
 			return fmt.Errorf("%s: %s: dead-letter target %s is not a queue of serverless.yml", op, d.Source, dlqID)
 		}
-		if prev, ok := found[dlqID]; ok {
-			return fmt.Errorf("%s: queue %s is the DLQ of both %s and %s; eventboard dlq needs one source per DLQ", op, dlqID, prev.Source, d.Source)
-		}
 		d.Name = name
-		d.Short = strings.TrimPrefix(name, prefix)
-		found[dlqID] = d
+		if err := c.add(d); err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
 		return nil
 	}
 	for _, id := range sortedIDs(m) {
@@ -137,12 +166,7 @@ func FromManifest(m *manifest.Manifest) (Topology, error) {
 			}
 		}
 	}
-	var t Topology
-	for _, d := range found {
-		t = append(t, d)
-	}
-	slices.SortFunc(t, func(a, b DLQ) int { return strings.Compare(a.Short, b.Short) })
-	return t, nil
+	return c.topology(), nil
 }
 
 func sortedIDs(m *manifest.Manifest) []string {

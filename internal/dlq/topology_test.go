@@ -7,7 +7,7 @@ import (
 
 	"github.com/eventboard/eventboard/internal/apperr"
 	"github.com/eventboard/eventboard/internal/dlq"
-	"github.com/eventboard/eventboard/internal/local/manifest"
+	"github.com/eventboard/eventboard/internal/manifest"
 )
 
 func TestFromManifestServerlessYML(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 
 	"github.com/eventboard/eventboard/internal/dynamo"
 	"github.com/eventboard/eventboard/internal/local/emulator"
-	"github.com/eventboard/eventboard/internal/local/manifest"
+	"github.com/eventboard/eventboard/internal/manifest"
 	"github.com/eventboard/eventboard/internal/outbox"
 	"github.com/eventboard/eventboard/internal/post"
 	"github.com/eventboard/eventboard/internal/post/posttest"

@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/eventboard/eventboard/internal/local/manifest"
+	"github.com/eventboard/eventboard/internal/manifest"
 	"github.com/eventboard/eventboard/internal/registry"
 	"github.com/eventboard/eventboard/internal/warmup"
 )

@@ -27,7 +27,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/eventboard/eventboard/internal/local/emulator"
-	"github.com/eventboard/eventboard/internal/local/manifest"
+	"github.com/eventboard/eventboard/internal/manifest"
 	"github.com/eventboard/eventboard/internal/registry"
 )
 

@@ -13,7 +13,7 @@ import (
 
 	"github.com/eventboard/eventboard/internal/lambdafn"
 	"github.com/eventboard/eventboard/internal/local/lambdasvc"
-	"github.com/eventboard/eventboard/internal/local/manifest"
+	"github.com/eventboard/eventboard/internal/manifest"
 	"github.com/eventboard/eventboard/internal/registry"
 	"github.com/eventboard/eventboard/internal/warmer"
 )

@@ -28,9 +28,9 @@ import (
 	"github.com/eventboard/eventboard/internal/local/apigw"
 	"github.com/eventboard/eventboard/internal/local/emulator"
 	"github.com/eventboard/eventboard/internal/local/lambdasvc"
-	"github.com/eventboard/eventboard/internal/local/manifest"
 	"github.com/eventboard/eventboard/internal/local/pipeline"
 	"github.com/eventboard/eventboard/internal/local/portguard"
+	"github.com/eventboard/eventboard/internal/manifest"
 )
 
 // Options configure a Stack.

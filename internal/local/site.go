@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/eventboard/eventboard/internal/local/manifest"
+	"github.com/eventboard/eventboard/internal/manifest"
 )
 
 // siteHeaders are the security headers serverless.yml's CloudFront

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/eventboard/eventboard/internal/local/cognitolocal"
-	"github.com/eventboard/eventboard/internal/local/manifest"
 	"github.com/eventboard/eventboard/internal/local/portguard"
+	"github.com/eventboard/eventboard/internal/manifest"
 	"github.com/eventboard/eventboard/internal/termsafe"
 )
 

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/eventboard/eventboard/internal/config"
-	"github.com/eventboard/eventboard/internal/local/manifest"
+	"github.com/eventboard/eventboard/internal/manifest"
 	"github.com/eventboard/eventboard/internal/registry"
 )
 

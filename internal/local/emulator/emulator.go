@@ -78,11 +78,12 @@ type Kumo struct {
 	hs  *http.Server
 }
 
-// NewKumo starts an in-process kumo server. Its state is shared with every
-// other kumo server of the process (kumo registers its services once), so
-// callers keep their resources apart by name. It panics if it cannot
-// listen on loopback, as httptest.NewServer (which kumo.NewServer uses)
-// does.
+// NewKumo starts an in-process kumo server, which keeps rule targets'
+// DeadLetterConfig where kumo alone drops it (ruleDeadLetters). Its state
+// is shared with every other kumo server of the process (kumo registers
+// its services once), so callers keep their resources apart by name. It
+// panics if it cannot listen on loopback, as httptest.NewServer (which
+// kumo.NewServer uses) does.
 func NewKumo() *Kumo {
 	kumoStart.Lock()
 	defer kumoStart.Unlock()
@@ -90,7 +91,7 @@ func NewKumo() *Kumo {
 	if err != nil {
 		panic(fmt.Sprintf("emulator.NewKumo: listen: %v", err))
 	}
-	hs := portguard.Server(portguard.AWSAPI(kumoHandler(), nil))
+	hs := portguard.Server(portguard.AWSAPI(ruleDeadLetters.wrap(kumoHandler()), nil))
 	go func() { _ = hs.Serve(ln) }()
 	return &Kumo{URL: "http://" + ln.Addr().String(), hs: hs}
 }

@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/eventboard/eventboard/internal/local/manifest"
+	"github.com/eventboard/eventboard/internal/manifest"
 )
 
 // Account is the account ID of every local ARN, as kumo has it.

@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/eventboard/eventboard/internal/local/emulator"
-	"github.com/eventboard/eventboard/internal/local/manifest"
 	"github.com/eventboard/eventboard/internal/local/pipeline"
+	"github.com/eventboard/eventboard/internal/manifest"
 )
 
 // kumoURL is the in-process kumo every test of the package uses. kumo's

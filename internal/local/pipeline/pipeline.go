@@ -29,7 +29,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/eventboard/eventboard/internal/local/manifest"
+	"github.com/eventboard/eventboard/internal/manifest"
 )
 
 // Invoker invokes a function through its Lambda entry point: the event JSON

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/eventboard/eventboard/internal/local/manifest"
+	"github.com/eventboard/eventboard/internal/manifest"
 )
 
 // ProvisionOption changes how Provision creates the resources.

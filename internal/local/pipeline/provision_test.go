@@ -15,8 +15,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eventboard/eventboard/internal/local/emulator"
-	"github.com/eventboard/eventboard/internal/local/manifest"
 	"github.com/eventboard/eventboard/internal/local/pipeline"
+	"github.com/eventboard/eventboard/internal/manifest"
 )
 
 func TestProvisionFromServerlessYML(t *testing.T) {

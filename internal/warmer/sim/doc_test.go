@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/eventboard/eventboard/internal/local/manifest"
 	"github.com/eventboard/eventboard/internal/local/pipeline"
+	"github.com/eventboard/eventboard/internal/manifest"
 	"github.com/eventboard/eventboard/internal/warmer"
 	"github.com/eventboard/eventboard/internal/warmer/sim"
 	"github.com/eventboard/eventboard/internal/warmup"

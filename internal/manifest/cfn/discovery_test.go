@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/eventboard/eventboard/internal/local/manifest/cfn"
+	"github.com/eventboard/eventboard/internal/manifest/cfn"
 )
 
 // subscribersEnv names the subscriberAccounts param the template was
@@ -19,7 +19,7 @@ import (
 // default. make test-deploy packages once without and once with accounts.
 const subscribersEnv = "EVENTBOARD_CFN_SUBSCRIBERS"
 
-const repoRoot = "../../../.."
+const repoRoot = "../../.."
 
 // TestGeneratedTemplateDiscovery checks what lets downstream teams find and
 // use the events in the packaged template: the schema registry with one

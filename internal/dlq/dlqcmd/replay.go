@@ -1,4 +1,4 @@
-package main
+package dlqcmd
 
 import (
 	"context"
@@ -29,8 +29,8 @@ type replayFlags struct {
 	native      bool
 }
 
-func (f *replayFlags) register(fs *flag.FlagSet) {
-	f.target.register(fs)
+func (c Command) registerReplay(f *replayFlags, fs *flag.FlagSet) {
+	c.registerTarget(&f.target, fs)
 	fs.BoolVar(&f.dryRun, "dry-run", false, "show what would move; move nothing")
 	fs.Var(&f.detailTypes, "detail-type", "move only events of this detail-type (repeatable)")
 	fs.Var(&f.eventIDs, "event-id", "move only the event with this metadata.eventId (repeatable)")
@@ -74,11 +74,11 @@ func (f *replayFlags) checkNative(flt dlq.Filter) error {
 	return nil
 }
 
-func dlqReplay(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func (c Command) replay(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("dlq replay", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var f replayFlags
-	f.register(fs)
+	c.registerReplay(&f, fs)
 	ref, err := queueArg(fs, args)
 	if err != nil {
 		return err
@@ -92,11 +92,7 @@ func dlqReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	}
-	t, err := f.target.open(ctx)
-	if err != nil {
-		return err
-	}
-	q, err := t.resolve(ctx, ref)
+	t, q, err := f.target.openQueue(ctx, ref, stderr)
 	if err != nil {
 		return err
 	}
@@ -152,13 +148,13 @@ func dlqReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fmt.Fprint(stdout, unseen.note(q.Short))
 	fmt.Fprintf(stdout, "audit: %d line(s) appended to %s\n", audit.Lines(), audit.Path())
 	if err != nil {
-		return &exitError{code: 1, msg: err.Error()}
+		return &ExitError{Code: 1, Msg: err.Error()}
 	}
 	if !res.Complete() {
-		return &exitError{code: 1, msg: errIncomplete.Error()}
+		return &ExitError{Code: 1, Msg: errIncomplete.Error()}
 	}
 	if unseen.messages > 0 { // any of them may match
-		return &exitError{code: 1, msg: errInFlight.Error()}
+		return &ExitError{Code: 1, Msg: errInFlight.Error()}
 	}
 	return nil
 }
@@ -210,7 +206,7 @@ func replayNative(ctx context.Context, t *target, q dlq.Queue, f replayFlags, op
 		if task.Status == "RUNNING" {
 			fmt.Fprintf(stdout, "the task may still run; stop it with: aws sqs cancel-message-move-task --task-handle %s\n", task.Handle)
 		}
-		return &exitError{code: 1, msg: err.Error()}
+		return &ExitError{Code: 1, Msg: err.Error()}
 	}
 	return nil
 }

@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/eventboard/eventboard/internal/local/manifest/cfn"
+	"github.com/eventboard/eventboard/internal/manifest/cfn"
 )
 
 func loadFixture(t *testing.T) *cfn.Template {

@@ -6,13 +6,13 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/eventboard/eventboard/internal/local/manifest"
+	"github.com/eventboard/eventboard/internal/manifest"
 )
 
 // The local gateway enforces the buckets serverless.yml gives API Gateway.
 func TestThrottlingFromServerlessYML(t *testing.T) {
 	t.Parallel()
-	m, err := manifest.Load("../../../serverless.yml", manifest.Options{Stage: "test", Region: "us-east-1"})
+	m, err := manifest.Load("../../serverless.yml", manifest.Options{Stage: "test", Region: "us-east-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ resources:
 
 func TestClientLimitsFromServerlessYML(t *testing.T) {
 	t.Parallel()
-	m, err := manifest.Load("../../../serverless.yml", manifest.Options{Stage: "test", Region: "us-east-1"})
+	m, err := manifest.Load("../../serverless.yml", manifest.Options{Stage: "test", Region: "us-east-1"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/eventboard/eventboard/internal/local/manifest/cfn"
+	"github.com/eventboard/eventboard/internal/manifest/cfn"
 )
 
 // What an on-call engineer needs from the deployment (finding 13), its

@@ -1,4 +1,4 @@
-package main
+package dlqcmd
 
 import (
 	"bytes"
@@ -14,34 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
-
-	"github.com/eventboard/eventboard/internal/local/emulator"
 )
-
-// stageQueues starts kumo, points the SDK's default configuration at it
-// as 'eventboard dlq --stage' reads it on AWS, and creates the counter
-// queue and its DLQs of stage.
-func stageQueues(t *testing.T, stage string) (*sqs.Client, map[string]string) {
-	t.Helper()
-	srv := emulator.NewKumo()
-	t.Cleanup(srv.Close)
-	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
-	t.Setenv("AWS_ACCESS_KEY_ID", "operator")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_PROFILE", "")
-	api := emulator.SQS(srv.URL)
-	urls := map[string]string{}
-	for _, name := range []string{"counter", "counter-dlq", "counter-rule-dlq"} {
-		out, err := api.CreateQueue(t.Context(), &sqs.CreateQueueInput{QueueName: aws.String("eventboard-" + stage + "-" + name)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		urls[name] = aws.ToString(out.QueueUrl)
-	}
-	return api, urls
-}
 
 // hostile is what a publisher of events can put in a DLQ message to act
 // on the operator's terminal: set its title and clear the screen, and
@@ -54,8 +27,9 @@ const hostile = "\u001b]0;PWNED\u0007\u001b[2J\u202eexe.gnp\u009b31m"
 func TestDLQPrintsHostileFieldsEscaped(t *testing.T) {
 	ctx := context.Background()
 	const stage = "hostile"
-	api, urls := stageQueues(t, stage)
-	sample, err := os.ReadFile("../../events/samples/PostCreated.json")
+	st := stageQueues(t, stage)
+	api, urls := st.sqs, st.urls
+	sample, err := os.ReadFile("../../../events/samples/PostCreated.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +54,7 @@ func TestDLQPrintsHostileFieldsEscaped(t *testing.T) {
 		{"replay", "counter-rule-dlq", "--dry-run"},
 	} {
 		var out bytes.Buffer
-		err := runDLQ(ctx, append(args, "--stage", stage, "--region", "eu-west-1", "--config", "../../serverless.yml"), &out, io.Discard)
+		err := runDLQ(ctx, append(args, "--stage", stage, "--region", "eu-west-1", "--config", "../../../serverless.yml"), &out, io.Discard)
 		if err != nil && args[0] != "replay" {
 			t.Fatalf("dlq %s: %v\n%s", args[0], err, out.String())
 		}
@@ -118,8 +92,9 @@ func jsonEscape(s string) string {
 func TestReplayReportsMessagesInFlight(t *testing.T) {
 	ctx := context.Background()
 	const stage = "inflight"
-	api, urls := stageQueues(t, stage)
-	sample, err := os.ReadFile("../../events/samples/PostCreated.json")
+	st := stageQueues(t, stage)
+	api, urls := st.sqs, st.urls
+	sample, err := os.ReadFile("../../../events/samples/PostCreated.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,13 +119,13 @@ func TestReplayReportsMessagesInFlight(t *testing.T) {
 		{"peek", "counter-dlq"},
 	} {
 		var out bytes.Buffer
-		err := runDLQ(ctx, append(args, "--stage", stage, "--region", "eu-west-1", "--config", "../../serverless.yml"), &out, io.Discard)
+		err := runDLQ(ctx, append(args, "--stage", stage, "--region", "eu-west-1", "--config", "../../../serverless.yml"), &out, io.Discard)
 		if !strings.Contains(out.String(), "3 message(s) in flight") {
 			t.Errorf("dlq %s does not say 3 messages are in flight:\n%s", args[0], out.String())
 		}
 		if args[0] == "replay" {
-			var exit *exitError
-			if !errors.As(err, &exit) || exit.code == 0 {
+			var exit *ExitError
+			if !errors.As(err, &exit) || exit.Code == 0 {
 				t.Errorf("replay with messages in flight: %v, want a non-zero exit", err)
 			}
 		}

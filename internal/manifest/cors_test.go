@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/eventboard/eventboard/internal/local/manifest"
+	"github.com/eventboard/eventboard/internal/manifest"
 )
 
 // The prod stage once got the localhost origins with credentials, from
@@ -16,7 +16,7 @@ func TestNoLocalhostCORSOutsideTheLocalStage(t *testing.T) {
 	for _, stage := range []string{"prod", "dev", "staging", "test"} {
 		t.Run(stage, func(t *testing.T) {
 			t.Parallel()
-			m, err := manifest.Load("../../../serverless.yml", manifest.Options{Stage: stage, Region: "us-east-1"})
+			m, err := manifest.Load("../../serverless.yml", manifest.Options{Stage: stage, Region: "us-east-1"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -32,7 +32,7 @@ func TestNoLocalhostCORSOutsideTheLocalStage(t *testing.T) {
 	}
 	t.Run("local", func(t *testing.T) {
 		t.Parallel()
-		m, err := manifest.Load("../../../serverless.yml", manifest.Options{Stage: "local", Region: "us-east-1"})
+		m, err := manifest.Load("../../serverless.yml", manifest.Options{Stage: "local", Region: "us-east-1"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,9 @@
 // Package manifest reads serverless.yml, Eventboard's single source of truth
 // for its functions, HTTP routes, JWT authorizer, CORS and DynamoDB tables,
-// into Go types that the local stack consumes.
+// into Go types that the local stack, the deployment's tests (package cfn)
+// and the operators' `eventboard dlq` consume. It is not dev-only code: it
+// lives outside internal/local so that tools run against a deployed stage
+// can read the file without linking the local stack.
 //
 // Parsing follows the Serverless Framework v3 as far as it can be followed
 // offline. Variables are resolved the way the framework resolves them:

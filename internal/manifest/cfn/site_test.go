@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/eventboard/eventboard/internal/local/manifest/cfn"
+	"github.com/eventboard/eventboard/internal/manifest/cfn"
 )
 
 // CloudFront's managed policies the site's behaviours use.

@@ -7,11 +7,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/eventboard/eventboard/internal/local/manifest"
+	"github.com/eventboard/eventboard/internal/manifest"
 )
 
 // The repository's own deployment file.
-const serverlessYML = "../../../serverless.yml"
+const serverlessYML = "../../serverless.yml"
 
 func TestLoadServerlessYML(t *testing.T) {
 	t.Parallel()

@@ -1,4 +1,9 @@
-package main
+// Package dlqcmd is 'eventboard dlq', the operators' command for
+// dead-letter queues: flags, output and exit statuses over package dlq. It
+// runs against a deployed stage, so it links nothing under internal/local
+// (TestOperatorToolsLinkNoDevOnlyCode in internal/lambdatest); package main
+// only calls Command.Run.
+package dlqcmd
 
 import (
 	"context"
@@ -20,10 +25,13 @@ import (
 	"github.com/eventboard/eventboard/internal/termsafe"
 )
 
-const dlqUsage = `Usage: eventboard dlq <command> [flags]
+const usage = `Usage: eventboard dlq <command> [flags]
 
-Inspect and replay the dead-letter queues serverless.yml declares, on the
-local stack (the default, or --local) or on a stage on AWS (--stage S).
+Inspect and replay the dead-letter queues of the local stack (the default,
+or --local) or of a stage on AWS (--stage S), from any directory: SQS and
+EventBridge say which DLQs there are and where their messages go back.
+A serverless.yml at hand (./serverless.yml, or --config) is cross-checked
+against them, with a warning where they disagree.
 
 Commands:
   list                      every DLQ: its source, where it replays to, depth, oldest message
@@ -35,31 +43,47 @@ QUEUE is a name as 'list' prints it (counter-dlq) or a queue URL.
 Run 'eventboard dlq <command> -h' for a command's flags.
 `
 
-// exitError ends the program with a status of its own (1: a replay left
-// matching messages behind).
-type exitError struct {
-	code int
-	msg  string
+// Command is 'eventboard dlq'. Its fields say where the local stack keeps
+// what the command reads from it.
+type Command struct {
+	// DataDir is the local stack's default data directory.
+	DataDir string
+	// EndpointFile is the file under the data directory where
+	// 'eventboard local' writes the URL of its AWS services.
+	EndpointFile string
 }
 
-func (e *exitError) Error() string { return e.msg }
+// ExitError ends the program with a status of its own (1: a replay left
+// matching messages behind).
+type ExitError struct {
+	Code int
+	Msg  string
+}
 
-func runDLQ(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func (e *ExitError) Error() string { return e.Msg }
+
+// ExitCode is the status the program should exit with.
+func (e *ExitError) ExitCode() int { return e.Code }
+
+// Run runs 'eventboard dlq' with args (those after "dlq"). A usage error
+// is an apperr Invalid; flag.ErrHelp when only the usage was asked for or
+// printed; an *ExitError when a replay left messages behind.
+func (c Command) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, dlqUsage)
+		fmt.Fprint(stderr, usage)
 		return flag.ErrHelp
 	}
 	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
-		"list": dlqList, "peek": dlqPeek, "replay": dlqReplay, "export": dlqExport,
+		"list": c.list, "peek": c.peek, "replay": c.replay, "export": c.export,
 	}
 	if cmd, ok := cmds[args[0]]; ok {
 		return cmd(ctx, args[1:], stdout, stderr)
 	}
 	if h := args[0]; h == "-h" || h == "-help" || h == "--help" || h == "help" {
-		fmt.Fprint(stdout, dlqUsage)
+		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	fmt.Fprint(stderr, dlqUsage)
+	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("dlq: unknown command %q", args[0])
 }
 
@@ -92,18 +116,18 @@ func queueArg(fs *flag.FlagSet, args []string) (string, error) {
 	return pos[0], nil
 }
 
-func dlqList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func (c Command) list(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("dlq list", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var tf targetFlags
-	tf.register(fs)
+	c.registerTarget(&tf, fs)
 	asJSON := fs.Bool("json", false, "print JSON Lines")
 	if pos, err := parse(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
 		return fmt.Errorf("dlq list: unexpected %q", pos[0])
 	}
-	t, err := tf.open(ctx)
+	t, err := tf.open(ctx, stderr)
 	if err != nil {
 		return err
 	}
@@ -133,22 +157,18 @@ func dlqList(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return w.Flush()
 }
 
-func dlqPeek(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func (c Command) peek(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("dlq peek", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var tf targetFlags
-	tf.register(fs)
+	c.registerTarget(&tf, fs)
 	limit := fs.Int("max", 10, "show at most N messages (0: all)")
 	asJSON := fs.Bool("json", false, "print each message as a JSON line, body and attributes included")
 	ref, err := queueArg(fs, args)
 	if err != nil {
 		return err
 	}
-	t, err := tf.open(ctx)
-	if err != nil {
-		return err
-	}
-	q, err := t.resolve(ctx, ref)
+	t, q, err := tf.openQueue(ctx, ref, stderr)
 	if err != nil {
 		return err
 	}
@@ -200,11 +220,11 @@ func printMessage(w io.Writer, m dlq.Message) {
 	}
 }
 
-func dlqExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func (c Command) export(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("dlq export", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var tf targetFlags
-	tf.register(fs)
+	c.registerTarget(&tf, fs)
 	out := fs.String("out", "", "the JSON Lines file to write (required; '-' for standard output)")
 	ref, err := queueArg(fs, args)
 	if err != nil {
@@ -214,11 +234,7 @@ func dlqExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fs.Usage()
 		return apperr.New(apperr.Invalid, "OUT_REQUIRED", "dlq export: --out is required")
 	}
-	t, err := tf.open(ctx)
-	if err != nil {
-		return err
-	}
-	q, err := t.resolve(ctx, ref)
+	t, q, err := tf.openQueue(ctx, ref, stderr)
 	if err != nil {
 		return err
 	}

@@ -10,9 +10,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/eventboard/eventboard/internal/local/manifest"
-	"github.com/eventboard/eventboard/internal/local/manifest/cfn"
 	"github.com/eventboard/eventboard/internal/local/pipeline"
+	"github.com/eventboard/eventboard/internal/manifest"
+	"github.com/eventboard/eventboard/internal/manifest/cfn"
 	"github.com/eventboard/eventboard/internal/warmer"
 )
 
@@ -551,7 +551,7 @@ func generated(t *testing.T) (*cfn.Template, *manifest.Manifest) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := manifest.Load("../../../../serverless.yml", manifest.Options{Stage: stage()})
+	m, err := manifest.Load("../../../serverless.yml", manifest.Options{Stage: stage()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -689,7 +689,7 @@ func TestWarmerSchedulePerStage(t *testing.T) {
 		{"local", "rate(1 minute)", "ENABLED"},
 	}
 	for _, tt := range tests {
-		m, err := manifest.Load("../../../../serverless.yml", manifest.Options{Stage: tt.stage})
+		m, err := manifest.Load("../../../serverless.yml", manifest.Options{Stage: tt.stage})
 		if err != nil {
 			t.Fatal(err)
 		}
