@@ -14,6 +14,7 @@ import (
 
 	"github.com/eventboard/eventboard/internal/apperr"
 	"github.com/eventboard/eventboard/internal/auth"
+	"github.com/eventboard/eventboard/internal/clock"
 	"github.com/eventboard/eventboard/internal/counter"
 	"github.com/eventboard/eventboard/internal/httpapi"
 	"github.com/eventboard/eventboard/internal/logging"
@@ -171,13 +172,7 @@ func padTo(ctx context.Context, start time.Time, floor time.Duration) {
 		return
 	}
 	took := time.Since(start)
-	wait := floor*(took/floor+1) - took
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-	}
+	_ = clock.Sleep(ctx, floor*(took/floor+1)-took) // a caller gone needs no padding
 }
 
 type resetRequest struct {

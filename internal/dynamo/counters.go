@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/eventboard/eventboard/internal/clock"
 	"github.com/eventboard/eventboard/internal/counter"
 )
 
@@ -235,7 +236,7 @@ func (c *Counters) transact(ctx context.Context, eventIDs []string, deltas []cou
 			return &appliedBefore{indexes: applied}
 		}
 		if reason := cancellation(err); (reason == "TransactionConflict" || reason == "ThrottlingError") && attempt < maxTransactRetries {
-			if err := sleep(ctx, c.backoff(attempt)); err != nil {
+			if err := clock.Sleep(ctx, c.backoff(attempt)); err != nil {
 				return err
 			}
 			continue
@@ -283,17 +284,6 @@ func cancellation(err error) string {
 		}
 	}
 	return ""
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // Get implements counter.Reader: each counter is the sum of its shards,
@@ -366,7 +356,7 @@ func (c *Counters) batchGet(ctx context.Context, keys []map[string]types.Attribu
 		}
 		req = out.UnprocessedKeys
 		// DynamoDB leaves keys unprocessed when it throttles: back off.
-		if err := sleep(ctx, c.backoff(attempt)); err != nil {
+		if err := clock.Sleep(ctx, c.backoff(attempt)); err != nil {
 			return fmt.Errorf("dynamo.Counters.Get: %w", err)
 		}
 	}
