@@ -8,11 +8,25 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/eventboard/eventboard/internal/apperr"
 )
 
 // Test time: the service's clock stands at t0, 400 ms into a second, so a
 // token issued now says iat = t0's whole second.
 var t0 = time.Date(2026, 11, 25, 12, 0, 0, 400_000_000, time.UTC)
+
+var ctx = context.Background()
+
+// second is t0's whole second, the iat of a token issued at t0.
+var second = time.Unix(t0.Unix(), 0)
+
+func wantCode(t *testing.T, err error, kind apperr.Kind, code string) {
+	t.Helper()
+	if got := apperr.CodeOf(err); got != code || apperr.KindOf(err) != kind {
+		t.Errorf("error %v: %s %s, want %s %s", err, apperr.KindOf(err), got, kind, code)
+	}
+}
 
 const (
 	revokeFor  = time.Hour
