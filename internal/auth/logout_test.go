@@ -10,13 +10,21 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+// logoutOfAlice logs out with accessToken, which the provider accepts as
+// alice's, and returns the provider and the revocations after.
+func logoutOfAlice(t *testing.T, accessToken string) (*fakeProvider, *fakeRevocations) {
+	t.Helper()
+	idp, rev := &fakeProvider{user: User{Username: "alice", Sub: "sub-alice"}}, newFakeRevocations()
+	if err := newService(idp, rev).Logout(ctx, "", "", accessToken); err != nil {
+		t.Fatal(err)
+	}
+	return idp, rev
+}
+
 func TestLogoutWithALiveAccessTokenSignsTheUserOutEverywhere(t *testing.T) {
 	t.Parallel()
 	token := accessToken("sub-alice", "origin-1", second)
-	idp, rev := &fakeProvider{user: User{Username: "alice", Sub: "sub-alice"}}, newFakeRevocations()
-	if err := newService(idp, rev).Logout(ctx, "", "", token); err != nil {
-		t.Fatal(err)
-	}
+	idp, rev := logoutOfAlice(t, token)
 	if diff := cmp.Diff(map[string]time.Time{"origin-1": t0.Add(revokeFor)}, rev.sessions); diff != "" {
 		t.Errorf("sessions revoked (-want +got):\n%s", diff)
 	}
@@ -103,11 +111,7 @@ func TestLogoutWithInvalidTokensRecordsNothing(t *testing.T) {
 // (a token that is not what it says) ends only the provider's user.
 func TestLogoutTrustsTheProviderOverTheAccessTokensClaims(t *testing.T) {
 	t.Parallel()
-	token := accessToken("sub-bob", "origin-bob", second)
-	idp, rev := &fakeProvider{user: User{Username: "alice", Sub: "sub-alice"}}, newFakeRevocations()
-	if err := newService(idp, rev).Logout(ctx, "", "", token); err != nil {
-		t.Fatal(err)
-	}
+	_, rev := logoutOfAlice(t, accessToken("sub-bob", "origin-bob", second))
 	if len(rev.sessions) != 0 {
 		t.Errorf("revoked the session the claims name: %v", rev.sessions)
 	}

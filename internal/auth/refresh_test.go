@@ -18,6 +18,18 @@ func rotatingProvider() *fakeProvider {
 	}}
 }
 
+// afterFirstRotation returns a service, its provider and its revocations
+// after a refresh of rt-1 that rotated it to rt-2.
+func afterFirstRotation(t *testing.T) (*fakeProvider, *fakeRevocations, *Service) {
+	t.Helper()
+	idp, rev := rotatingProvider(), newFakeRevocations()
+	s := newService(idp, rev)
+	if _, err := s.Refresh(ctx, "alice", "rt-1"); err != nil {
+		t.Fatal(err)
+	}
+	return idp, rev, s
+}
+
 func TestRefreshRecordsTheRotationWithItsSuccessorSealed(t *testing.T) {
 	t.Parallel()
 	idp, rev := rotatingProvider(), newFakeRevocations()
@@ -69,11 +81,7 @@ func TestRefreshWithoutRotationRecordsNone(t *testing.T) {
 // many rotations have happened since.
 func TestRefreshRetryInsideTheGracePeriodGetsTheNewestSuccessor(t *testing.T) {
 	t.Parallel()
-	idp, rev := rotatingProvider(), newFakeRevocations()
-	s := newService(idp, rev)
-	if _, err := s.Refresh(ctx, "alice", "rt-1"); err != nil {
-		t.Fatal(err)
-	}
+	idp, rev, s := afterFirstRotation(t)
 	access := accessToken("sub-alice", "origin-1", second.Add(time.Second))
 	idp.refreshes["rt-2"] = refreshAnswer{tokens: Tokens{AccessToken: access, RefreshToken: "rt-3"}}
 	if _, err := s.Refresh(ctx, "alice", "rt-2"); err != nil {
@@ -120,11 +128,7 @@ func TestRefreshRetryIgnoresASuccessorItCannotOpen(t *testing.T) {
 // successors' refreshes fail from then on.
 func TestRefreshOfARotatedOutTokenRefusedRevokesTheSession(t *testing.T) {
 	t.Parallel()
-	idp, rev := rotatingProvider(), newFakeRevocations()
-	s := newService(idp, rev)
-	if _, err := s.Refresh(ctx, "alice", "rt-1"); err != nil {
-		t.Fatal(err)
-	}
+	idp, rev, s := afterFirstRotation(t)
 	delete(idp.refreshes, "rt-1") // the grace period is over
 	_, err := s.Refresh(ctx, "alice", "rt-1")
 	if !errors.Is(err, ErrRefreshReused) {
@@ -168,11 +172,7 @@ func TestRefreshOfATokenNeverRotatedIsNotReuse(t *testing.T) {
 // a sign-out, not a reuse: nothing more is revoked.
 func TestRefreshOfASignedOutSessionsOldTokenIsNotReuse(t *testing.T) {
 	t.Parallel()
-	idp, rev := rotatingProvider(), newFakeRevocations()
-	s := newService(idp, rev)
-	if _, err := s.Refresh(ctx, "alice", "rt-1"); err != nil {
-		t.Fatal(err)
-	}
+	idp, rev, s := afterFirstRotation(t)
 	if err := rev.RevokeUser(ctx, "sub-alice", t0.Add(2*time.Second), t0.Add(revokeFor)); err != nil {
 		t.Fatal(err)
 	}
