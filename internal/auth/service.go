@@ -550,15 +550,3 @@ func (s *Service) Me(ctx context.Context, accessToken string) (User, error) {
 	}
 	return u, nil
 }
-
-// CheckSession returns ErrRevoked when s was signed out.
-func (s *Service) CheckSession(ctx context.Context, sess Session) error {
-	revoked, err := s.revocations.IsRevoked(ctx, sess)
-	if err != nil {
-		return fmt.Errorf("auth.CheckSession: %w", err)
-	}
-	if revoked {
-		return ErrRevoked
-	}
-	return nil
-}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/eventboard/eventboard/internal/apperr"
 	"github.com/eventboard/eventboard/internal/auth"
+	"github.com/eventboard/eventboard/internal/clock"
 	"github.com/eventboard/eventboard/internal/counter"
 	"github.com/eventboard/eventboard/internal/httpapi"
 	"github.com/eventboard/eventboard/internal/logging"
@@ -171,13 +172,7 @@ func padTo(ctx context.Context, start time.Time, floor time.Duration) {
 		return
 	}
 	took := time.Since(start)
-	wait := floor*(took/floor+1) - took
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-	}
+	_ = clock.Sleep(ctx, floor*(took/floor+1)-took) // a caller gone needs no padding
 }
 
 type resetRequest struct {
@@ -263,9 +258,13 @@ func (h *Handlers) Refresh(ctx context.Context, req httpapi.Request) (httpapi.Re
 	}
 	t, err := h.svc.Refresh(ctx, s.Username, s.RefreshToken)
 	if errors.Is(err, auth.ErrRefreshReused) {
-		h.log.WarnContext(ctx, "refresh token reused after rotation; session revoked",
-			append([]any{"requestId", req.RequestContext.RequestID, "sourceIp", req.RequestContext.HTTP.SourceIP},
-				logging.EMF(time.Now(), metricNamespace, map[string]string{"Stage": h.stage}, ReuseMetric, 1)...)...)
+		attrs := []slog.Attr{
+			slog.String("requestId", req.RequestContext.RequestID),
+			slog.String("sourceIp", req.RequestContext.HTTP.SourceIP),
+			slog.String("Stage", h.stage),
+		}
+		attrs = append(attrs, logging.EMF(time.Now(), []string{"Stage"}, logging.Metric{Name: ReuseMetric, Value: 1})...)
+		h.log.LogAttrs(ctx, slog.LevelWarn, "refresh token reused after rotation; session revoked", attrs...)
 	}
 	if errors.Is(err, auth.ErrInvalidRefresh) || errors.Is(err, auth.ErrRefreshReused) {
 		return withCleared(req, err), nil
@@ -289,8 +288,6 @@ func (h *Handlers) Refresh(ctx context.Context, req httpapi.Request) (httpapi.Re
 // Stage, embedded in the WARN log line) counting refresh tokens reused after rotation: each is a
 // session that two parties held, revoked. An alarm watches it.
 const ReuseMetric = "RefreshTokenReuse"
-
-const metricNamespace = "Eventboard"
 
 // Logout serves POST /api/auth/logout: it ends the sessions of the live
 // tokens it was given (auth.Service.Logout: the bearer token's, the

@@ -311,8 +311,8 @@ func TestMeIncludesPostCount(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	counters := inmem.NewCounters()
-	if _, err := counters.Apply(ctx, "e1", []counter.Delta{{Name: counter.AuthorPosts("sub-alice"), By: 3}, {Name: counter.AuthorPosts("sub-bob"), By: 5}}, time.Hour); err != nil {
-		t.Fatal(err)
+	if r := counters.ApplyBatch(ctx, []counter.Change{{EventID: "e1", Deltas: []counter.Delta{{Name: counter.AuthorPosts("sub-alice"), By: 3}, {Name: counter.AuthorPosts("sub-bob"), By: 5}}}}, time.Hour); r[0].Err != nil {
+		t.Fatal(r[0].Err)
 	}
 	me := func(c counter.ValueReader) events.APIGatewayV2HTTPResponse {
 		h := authapi.New(auth.NewService(&fakeIDP{}, inmem.NewRevocations(), time.Hour, 30*24*time.Hour), c, time.Hour, slog.New(slog.DiscardHandler))

@@ -188,7 +188,7 @@ func (f *flaky) ApplyBatch(ctx context.Context, changes []counter.Change, ttl ti
 			results[i].Err = errors.New("ProvisionedThroughputExceededException")
 			continue
 		}
-		results[i].Applied, results[i].Err = f.Apply(ctx, ch.EventID, ch.Deltas, ttl)
+		results[i] = f.Counters.ApplyBatch(ctx, []counter.Change{ch}, ttl)[0]
 	}
 	return results
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/eventboard/eventboard/internal/clock"
 	"github.com/eventboard/eventboard/internal/counter"
 )
 
@@ -64,8 +65,8 @@ type Counters struct {
 }
 
 // NewCounters returns the store on counterTable. processedEventsTable holds
-// the markers of applied events; a reader (which never calls Apply) may
-// leave it empty.
+// the markers of applied events; a reader (which never calls ApplyBatch)
+// may leave it empty.
 func NewCounters(db CountersAPI, counterTable, processedEventsTable string) (*Counters, error) {
 	if db == nil || counterTable == "" {
 		return nil, errors.New("dynamo.NewCounters: client and counter table are required")
@@ -88,42 +89,24 @@ func (e *appliedBefore) Error() string {
 	return fmt.Sprintf("%d events applied before", len(e.indexes))
 }
 
-// Apply adds deltas to the counters on behalf of the event eventID, at most
-// once per event: one transaction writes a marker for eventID, on condition
-// that none exists, and adds each delta. It returns true when this call
-// applied them, and false with no error when the event had been applied
-// before (the marker existed; this includes an SDK retry of this very call
-// whose first attempt succeeded unseen), in which case nothing changed. A
-// transaction cancelled by a conflict with another one on the same counter
-// is retried, on another shard, a few times. On any error nothing changed,
-// and the call may be retried.
+// ApplyBatch adds each change's deltas to the counters on behalf of its
+// event, at most once per event: a transaction writes a marker for each
+// event, on condition that none exists, and adds their deltas, summed (one
+// per counter). Changes share transactions as far as DynamoDB's limit of 100
+// items allows: one for a batch of ten events.
 //
-// Deltas to the same counter are summed first; the marker expires after
-// markerTTL, after which the event would count again, so markerTTL must
-// outlast every redelivery and replay of the event.
-func (c *Counters) Apply(ctx context.Context, eventID string, deltas []counter.Delta, markerTTL time.Duration) (bool, error) {
-	if err := c.check("dynamo.Counters.Apply", eventID, markerTTL); err != nil {
-		return false, err
-	}
-	err := c.transact(ctx, []string{eventID}, counter.Sum(deltas), markerTTL)
-	var before *appliedBefore
-	switch {
-	case err == nil:
-		return true, nil
-	case errors.As(err, &before):
-		return false, nil
-	default:
-		return false, fmt.Errorf("dynamo.Counters.Apply %s: %w", eventID, err)
-	}
-}
-
-// ApplyBatch applies changes with Apply's guarantees for each, in as few
-// transactions as DynamoDB's limit of 100 items allows: one for a batch of
-// ten events (their markers and their summed deltas). When markers show
-// that some of them were applied before, those report not applied and the
-// others are tried again without them. A change whose event id comes twice
-// in changes is applied once; the later one reports not applied. The
-// results are in the order of changes.
+// A result reports applied when this call applied the change, and not
+// applied with no error when the event had been applied before (its marker
+// existed; this includes an SDK retry of this very call whose first attempt
+// succeeded unseen), in which case that change changed nothing; the others
+// are tried again without it. A change whose event id comes twice in
+// changes is applied once; the later one reports not applied. A transaction
+// cancelled by a conflict with another one on the same counter is retried,
+// on another shard, a few times. A change with an error changed nothing and
+// may be retried. The results are in the order of changes.
+//
+// A marker expires after markerTTL, after which its event would count
+// again, so markerTTL must outlast every redelivery and replay of an event.
 func (c *Counters) ApplyBatch(ctx context.Context, changes []counter.Change, markerTTL time.Duration) []counter.Result {
 	results := make([]counter.Result, len(changes))
 	first := make(map[string]int, len(changes))
@@ -253,7 +236,7 @@ func (c *Counters) transact(ctx context.Context, eventIDs []string, deltas []cou
 			return &appliedBefore{indexes: applied}
 		}
 		if reason := cancellation(err); (reason == "TransactionConflict" || reason == "ThrottlingError") && attempt < maxTransactRetries {
-			if err := sleep(ctx, c.backoff(attempt)); err != nil {
+			if err := clock.Sleep(ctx, c.backoff(attempt)); err != nil {
 				return err
 			}
 			continue
@@ -301,17 +284,6 @@ func cancellation(err error) string {
 		}
 	}
 	return ""
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // Get implements counter.Reader: each counter is the sum of its shards,
@@ -384,7 +356,7 @@ func (c *Counters) batchGet(ctx context.Context, keys []map[string]types.Attribu
 		}
 		req = out.UnprocessedKeys
 		// DynamoDB leaves keys unprocessed when it throttles: back off.
-		if err := sleep(ctx, c.backoff(attempt)); err != nil {
+		if err := clock.Sleep(ctx, c.backoff(attempt)); err != nil {
 			return fmt.Errorf("dynamo.Counters.Get: %w", err)
 		}
 	}

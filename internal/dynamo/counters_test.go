@@ -52,8 +52,8 @@ func TestCountersMarkerExpiresKumo(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if _, err := s.Apply(ctx, "event-1", []counter.Delta{{Name: counter.Posts, By: 1}}, countertest.TTL); err != nil {
-		t.Fatal(err)
+	if r := s.ApplyBatch(ctx, []counter.Change{{EventID: "event-1", Deltas: []counter.Delta{{Name: counter.Posts, By: 1}}}}, countertest.TTL); r[0].Err != nil {
+		t.Fatal(r[0].Err)
 	}
 	out, err := db.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName: &processed,
@@ -110,7 +110,7 @@ func (f *fakeCountersAPI) GetItem(context.Context, *dynamodb.GetItemInput, ...fu
 	return &dynamodb.GetItemOutput{}, nil
 }
 
-func TestCountersApplyErrors(t *testing.T) {
+func TestCountersApplyBatchErrors(t *testing.T) {
 	t.Parallel()
 	reasons := func(codes ...string) error {
 		r := make([]types.CancellationReason, len(codes))
@@ -145,9 +145,9 @@ func TestCountersApplyErrors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			applied, err := s.Apply(context.Background(), "event-1", []counter.Delta{{Name: counter.Posts, By: 1}}, countertest.TTL)
-			if applied != tc.wantApplied || (err != nil) != tc.wantErr || api.transactCalls != tc.wantCalls {
-				t.Errorf("Apply = %v, %v after %d calls; want applied %v, error %v after %d", applied, err, api.transactCalls, tc.wantApplied, tc.wantErr, tc.wantCalls)
+			r := s.ApplyBatch(context.Background(), []counter.Change{{EventID: "event-1", Deltas: []counter.Delta{{Name: counter.Posts, By: 1}}}}, countertest.TTL)[0]
+			if r.Applied != tc.wantApplied || (r.Err != nil) != tc.wantErr || api.transactCalls != tc.wantCalls {
+				t.Errorf("ApplyBatch = %+v after %d calls; want applied %v, error %v after %d", r, api.transactCalls, tc.wantApplied, tc.wantErr, tc.wantCalls)
 			}
 		})
 	}
@@ -220,13 +220,13 @@ func TestCountersGetGivesUpOnKeysLeftUnprocessed(t *testing.T) {
 	}
 }
 
-func TestCountersApplyNeedsTheMarkerTable(t *testing.T) {
+func TestCountersApplyBatchNeedsTheMarkerTable(t *testing.T) {
 	t.Parallel()
 	s, err := dynamo.NewCounters(&fakeCountersAPI{}, "counters", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Apply(context.Background(), "event-1", nil, countertest.TTL); err == nil {
+	if r := s.ApplyBatch(context.Background(), []counter.Change{{EventID: "event-1"}}, countertest.TTL); r[0].Err == nil {
 		t.Error("a reader without a processed-events table applied an event")
 	}
 	if _, err := dynamo.NewCounters(nil, "counters", ""); err == nil {

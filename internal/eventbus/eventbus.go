@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 
+	"github.com/eventboard/eventboard/internal/clock"
 	"github.com/eventboard/eventboard/internal/outbox"
 )
 
@@ -48,7 +49,7 @@ func New(api API, name string, opts ...Option) (*Bus, error) {
 	if api == nil || name == "" {
 		return nil, errors.New("eventbus.New: client and bus name are required")
 	}
-	b := &Bus{api: api, name: name, attempts: 3, backoff: 50 * time.Millisecond, sleep: sleepCtx}
+	b := &Bus{api: api, name: name, attempts: 3, backoff: 50 * time.Millisecond, sleep: clock.Sleep}
 	for _, o := range opts {
 		o(b)
 	}
@@ -123,15 +124,4 @@ func (b *Bus) put(ctx context.Context, chunk []outbox.Record) (ok []string, fail
 		ok = append(ok, chunk[i].EventID)
 	}
 	return ok, failed, err
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

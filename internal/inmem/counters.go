@@ -29,14 +29,22 @@ func NewCounters() *Counters {
 	return &Counters{values: map[string]int64{}, processed: map[string]time.Time{}, now: time.Now}
 }
 
-// Apply adds deltas on behalf of eventID unless an unexpired marker says it
-// was applied before; see dynamo.Counters.Apply for the contract.
-func (c *Counters) Apply(_ context.Context, eventID string, deltas []counter.Delta, markerTTL time.Duration) (bool, error) {
+// ApplyBatch applies each change unless an unexpired marker says its event
+// was applied before; see dynamo.Counters.ApplyBatch for the contract.
+func (c *Counters) ApplyBatch(_ context.Context, changes []counter.Change, markerTTL time.Duration) []counter.Result {
+	results := make([]counter.Result, len(changes))
+	for i, ch := range changes {
+		results[i].Applied, results[i].Err = c.apply(ch.EventID, ch.Deltas, markerTTL)
+	}
+	return results
+}
+
+func (c *Counters) apply(eventID string, deltas []counter.Delta, markerTTL time.Duration) (bool, error) {
 	if eventID == "" {
-		return false, errors.New("inmem.ApplyCounters: event id is required")
+		return false, errors.New("inmem.Counters.ApplyBatch: event id is required")
 	}
 	if markerTTL <= 0 {
-		return false, fmt.Errorf("inmem.ApplyCounters %s: marker TTL must be positive, got %v", eventID, markerTTL)
+		return false, fmt.Errorf("inmem.Counters.ApplyBatch %s: marker TTL must be positive, got %v", eventID, markerTTL)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -49,16 +57,6 @@ func (c *Counters) Apply(_ context.Context, eventID string, deltas []counter.Del
 		c.values[d.Name] += d.By
 	}
 	return true, nil
-}
-
-// ApplyBatch applies each change as Apply does; see
-// dynamo.Counters.ApplyBatch for the contract.
-func (c *Counters) ApplyBatch(ctx context.Context, changes []counter.Change, markerTTL time.Duration) []counter.Result {
-	results := make([]counter.Result, len(changes))
-	for i, ch := range changes {
-		results[i].Applied, results[i].Err = c.Apply(ctx, ch.EventID, ch.Deltas, markerTTL)
-	}
-	return results
 }
 
 // Get implements counter.Reader.

@@ -61,8 +61,9 @@ func New(relay *outbox.Relay, cfg Config, log *slog.Logger) lambdafn.Schedule[ou
 	return func(ctx context.Context, _ json.RawMessage) (outbox.SweepResult, error) {
 		res, err := relay.Sweep(ctx, cfg.MinAge, cfg.PageSize)
 		if err == nil || res.Found > 0 {
-			backlog := logging.EMF(time.Now(), "Eventboard", map[string]string{"Stage": cfg.Stage}, BacklogMetric, float64(res.Found-res.Published))
-			log.InfoContext(ctx, "outbox backlog", backlog...)
+			backlog := append([]slog.Attr{slog.String("Stage", cfg.Stage)},
+				logging.EMF(time.Now(), []string{"Stage"}, logging.Metric{Name: BacklogMetric, Value: float64(res.Found - res.Published)})...)
+			log.LogAttrs(ctx, slog.LevelInfo, "outbox backlog", backlog...)
 		}
 		if err != nil {
 			log.ErrorContext(ctx, "sweep failed", "found", res.Found, "published", res.Published, "error", err)

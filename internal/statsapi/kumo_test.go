@@ -59,8 +59,9 @@ func TestWiredStatsOnKumo(t *testing.T) {
 		t.Fatal(err)
 	}
 	today := time.Now().UTC()
-	if _, err := writer.Apply(ctx, "e1", []counter.Delta{{Name: counter.Posts, By: 2}, {Name: counter.Users, By: 1}, {Name: counter.DayPosts(today), By: 2}}, time.Hour); err != nil {
-		t.Fatal(err)
+	deltas := []counter.Delta{{Name: counter.Posts, By: 2}, {Name: counter.Users, By: 1}, {Name: counter.DayPosts(today), By: 2}}
+	if r := writer.ApplyBatch(ctx, []counter.Change{{EventID: "e1", Deltas: deltas}}, time.Hour); r[0].Err != nil {
+		t.Fatal(r[0].Err)
 	}
 
 	h, err := statsapi.Wire(cfg, db, slog.New(slog.DiscardHandler))

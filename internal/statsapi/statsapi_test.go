@@ -76,8 +76,8 @@ type statsBody struct {
 
 func apply(t *testing.T, c *inmem.Counters, eventID string, deltas ...counter.Delta) {
 	t.Helper()
-	if _, err := c.Apply(context.Background(), eventID, deltas, time.Hour); err != nil {
-		t.Fatal(err)
+	if r := c.ApplyBatch(context.Background(), []counter.Change{{EventID: eventID, Deltas: deltas}}, time.Hour); r[0].Err != nil {
+		t.Fatal(r[0].Err)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/eventboard/eventboard/internal/logging"
 	"github.com/eventboard/eventboard/internal/warmup"
 )
 
@@ -126,25 +127,15 @@ func (w *Warmer) logFunction(ctx context.Context, f FunctionReport) {
 	if f.Failed > 0 {
 		level = slog.LevelWarn
 	}
-	w.log.LogAttrs(ctx, level, "warmed",
+	attrs := []slog.Attr{
 		slog.String("target", f.Function),
 		slog.Int("concurrency", f.Concurrency),
 		slog.Int("environments", f.Environments),
 		slog.Any("coldEnvironments", f.ColdEnvironments),
-		slog.Any("_aws", map[string]any{
-			"Timestamp": time.Now().UnixMilli(),
-			"CloudWatchMetrics": []any{map[string]any{
-				"Namespace":  warmup.MetricsNamespace,
-				"Dimensions": [][]string{{"target"}},
-				"Metrics": []map[string]string{
-					{"Name": "WarmerPings", "Unit": "Count"},
-					{"Name": "WarmerColdStarts", "Unit": "Count"},
-					{"Name": "WarmerFailures", "Unit": "Count"},
-				},
-			}},
-		}),
-		slog.Int("WarmerPings", f.Pings),
-		slog.Int("WarmerColdStarts", f.Cold),
-		slog.Int("WarmerFailures", f.Failed),
-	)
+	}
+	attrs = append(attrs, logging.EMF(time.Now(), []string{"target"},
+		logging.Metric{Name: "WarmerPings", Value: float64(f.Pings)},
+		logging.Metric{Name: "WarmerColdStarts", Value: float64(f.Cold)},
+		logging.Metric{Name: "WarmerFailures", Value: float64(f.Failed)})...)
+	w.log.LogAttrs(ctx, level, "warmed", attrs...)
 }

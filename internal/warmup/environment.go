@@ -11,15 +11,14 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/eventboard/eventboard/internal/logging"
 )
 
 // Hold is how long an environment answering one of several concurrent pings
 // stays busy, so that the others, sent at the same moment, find it taken and
 // land on environments of their own. A lone ping is answered at once.
 const Hold = 25 * time.Millisecond
-
-// MetricsNamespace is the CloudWatch namespace of the functions' metrics.
-const MetricsNamespace = "Eventboard"
 
 // Environment is one execution environment of a function: on AWS the
 // process, in the local stack one instance of the function's handler. It
@@ -78,49 +77,27 @@ func (p entryPoint) Invoke(ctx context.Context, payload []byte) ([]byte, error) 
 	return out, err
 }
 
-// emf is the _aws member of an Embedded Metric Format record.
-type emf struct {
-	Timestamp         int64       `json:"Timestamp"`
-	CloudWatchMetrics []emfMetric `json:"CloudWatchMetrics"`
-}
-
-type emfMetric struct {
-	Namespace  string      `json:"Namespace"`
-	Dimensions [][]string  `json:"Dimensions"`
-	Metrics    []emfDefine `json:"Metrics"`
-}
-
-type emfDefine struct {
-	Name string `json:"Name"`
-	Unit string `json:"Unit"`
-}
-
-var invocationMetrics = []emfDefine{{Name: "ColdStart", Unit: "Count"}, {Name: "WarmupPing", Unit: "Count"}}
-
 func (e *Environment) logInvocation(ctx context.Context, start time.Time, cold, ping, failed bool) {
 	var requestID string
 	if lc, ok := lambdacontext.FromContext(ctx); ok {
 		requestID = lc.AwsRequestID
 	}
-	e.log.LogAttrs(ctx, slog.LevelInfo, "invocation",
+	attrs := []slog.Attr{
 		slog.String("requestId", requestID),
 		slog.Bool("coldStart", cold),
 		slog.Bool("warmup", ping),
 		slog.Bool("functionError", failed),
 		slog.Float64("durationMs", float64(time.Since(start).Microseconds())/1000),
 		slog.String("environment", e.id),
-		slog.Any("_aws", emf{
-			Timestamp: start.UnixMilli(),
-			CloudWatchMetrics: []emfMetric{{
-				Namespace: MetricsNamespace, Dimensions: [][]string{{"function"}}, Metrics: invocationMetrics,
-			}},
-		}),
-		slog.Int("ColdStart", b2i(cold)),
-		slog.Int("WarmupPing", b2i(ping)),
-	)
+	}
+	// The logger carries the function's name, the metrics' dimension.
+	attrs = append(attrs, logging.EMF(start, []string{"function"},
+		logging.Metric{Name: "ColdStart", Value: b2f(cold)},
+		logging.Metric{Name: "WarmupPing", Value: b2f(ping)})...)
+	e.log.LogAttrs(ctx, slog.LevelInfo, "invocation", attrs...)
 }
 
-func b2i(b bool) int {
+func b2f(b bool) float64 {
 	if b {
 		return 1
 	}

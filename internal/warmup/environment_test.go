@@ -135,9 +135,9 @@ func TestRequestsPassThroughAndEveryInvocationIsLogged(t *testing.T) {
 		})
 	}
 	want := []line{
-		{"r1", "createPost", true, false, 1, 0, warmup.MetricsNamespace},
-		{"r2", "createPost", false, true, 0, 1, warmup.MetricsNamespace},
-		{"r3", "createPost", false, false, 0, 0, warmup.MetricsNamespace},
+		{"r1", "createPost", true, false, 1, 0, logging.MetricsNamespace},
+		{"r2", "createPost", false, true, 0, 1, logging.MetricsNamespace},
+		{"r3", "createPost", false, false, 0, 0, logging.MetricsNamespace},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("invocation lines (-want +got):\n%s", diff)

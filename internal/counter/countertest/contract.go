@@ -15,9 +15,9 @@ import (
 	"github.com/eventboard/eventboard/internal/counter"
 )
 
-// Store is a counter store: what the worker writes and the API reads.
+// Store is a counter store: what the worker writes (ApplyBatch, as
+// counterworker calls it) and the API reads.
 type Store interface {
-	Apply(ctx context.Context, eventID string, deltas []counter.Delta, markerTTL time.Duration) (bool, error)
 	ApplyBatch(ctx context.Context, changes []counter.Change, markerTTL time.Duration) []counter.Result
 	counter.Reader
 	counter.ValueReader
@@ -86,13 +86,13 @@ func RunStoreContract(t *testing.T, newStore func(t *testing.T) Store) {
 				var err error
 				for range 20 {
 					var ok bool
-					if ok, err = s.Apply(ctx, "event-1", created, TTL); err == nil {
+					if ok, err = applyOne(ctx, s, "event-1", created, TTL); err == nil {
 						applied <- ok
 						return
 					}
 					time.Sleep(20 * time.Millisecond)
 				}
-				t.Errorf("Apply kept failing: %v", err)
+				t.Errorf("ApplyBatch kept failing: %v", err)
 			})
 		}
 		wg.Wait()
@@ -227,24 +227,33 @@ func RunStoreContract(t *testing.T, newStore func(t *testing.T) Store) {
 	t.Run("invalid applies are refused", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
-		if _, err := s.Apply(ctx, "", created, TTL); err == nil {
-			t.Error("Apply without an event id succeeded")
+		if _, err := applyOne(ctx, s, "", created, TTL); err == nil {
+			t.Error("a change without an event id succeeded")
 		}
-		if _, err := s.Apply(ctx, "event-1", created, 0); err == nil {
-			t.Error("Apply without a marker TTL succeeded")
+		if _, err := applyOne(ctx, s, "event-1", created, 0); err == nil {
+			t.Error("a change without a marker TTL succeeded")
 		}
 		wantApplied(t, s, "event-1", created, true) // the refused apply left no marker
 	})
 }
 
+// applyOne applies one event's deltas in a batch of its own.
+func applyOne(ctx context.Context, s Store, eventID string, deltas []counter.Delta, markerTTL time.Duration) (bool, error) {
+	r := s.ApplyBatch(ctx, []counter.Change{{EventID: eventID, Deltas: deltas}}, markerTTL)
+	if len(r) != 1 {
+		return false, fmt.Errorf("ApplyBatch of one change returned %d results", len(r))
+	}
+	return r[0].Applied, r[0].Err
+}
+
 func wantApplied(t *testing.T, s Store, eventID string, deltas []counter.Delta, want bool) {
 	t.Helper()
-	got, err := s.Apply(context.Background(), eventID, deltas, TTL)
+	got, err := applyOne(context.Background(), s, eventID, deltas, TTL)
 	if err != nil {
-		t.Fatalf("Apply %s: %v", eventID, err)
+		t.Fatalf("apply %s: %v", eventID, err)
 	}
 	if got != want {
-		t.Errorf("Apply %s = %v, want %v", eventID, got, want)
+		t.Errorf("apply %s = %v, want %v", eventID, got, want)
 	}
 }
 

@@ -170,11 +170,7 @@ func opAdminDeleteUser(s *Server, _ *http.Request, req *adminUserRequest) (any, 
 		}
 		delete(st.Users, key)
 		delete(st.Mailboxes, key)
-		for _, ss := range st.Sessions {
-			if ss.User == key {
-				ss.Revoked = true
-			}
-		}
+		st.revokeSessions(key)
 		return nil
 	})
 	if err != nil {

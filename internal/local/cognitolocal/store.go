@@ -215,3 +215,13 @@ func (st *state) deliver(key string, msg Message) {
 	}
 	st.Mailboxes[key] = box
 }
+
+// revokeSessions revokes every sign-in of the user key: their refresh
+// tokens, and the access tokens issued from them, stop working.
+func (st *state) revokeSessions(key string) {
+	for _, ss := range st.Sessions {
+		if ss.User == key {
+			ss.Revoked = true
+		}
+	}
+}

@@ -47,11 +47,7 @@ func opGlobalSignOut(s *Server, _ *http.Request, req *accessTokenRequest) (any, 
 			return newError(errUserNotFound, msgUserNotFound)
 		}
 		cur.SignedOut = s.now()
-		for _, ss := range st.Sessions {
-			if ss.User == key {
-				ss.Revoked = true
-			}
-		}
+		st.revokeSessions(key)
 		return nil
 	})
 	if err != nil {

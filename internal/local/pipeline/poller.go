@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"github.com/eventboard/eventboard/internal/clock"
 	"github.com/eventboard/eventboard/internal/manifest"
 )
 
@@ -145,7 +146,7 @@ func (p *poller) run(ctx context.Context) {
 		batch, err := p.gather(ctx)
 		if err != nil {
 			p.log.Error("sqs poller: receive failed", "function", p.mapping.Function, "queue", p.mapping.Queue.Name, "error", err)
-			sleep(ctx, time.Second)
+			_ = clock.Sleep(ctx, time.Second) // done or not, the loop looks at ctx
 		}
 		if len(batch) > 0 {
 			p.process(context.WithoutCancel(ctx), batch)
@@ -257,14 +258,4 @@ func (p *poller) delete(ctx context.Context, msgs []sqstypes.Message) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// sleep waits for d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
 }

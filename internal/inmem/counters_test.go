@@ -1,4 +1,4 @@
-package countertest_test
+package inmem_test
 
 import (
 	"testing"
@@ -9,7 +9,7 @@ import (
 
 // The in-memory store the handler tests use is held to the same contract
 // as the DynamoDB one (internal/dynamo runs it on kumo and DynamoDB Local).
-func TestInmemCountersContract(t *testing.T) {
+func TestCountersContract(t *testing.T) {
 	t.Parallel()
 	countertest.RunStoreContract(t, func(*testing.T) countertest.Store { return inmem.NewCounters() })
 }
