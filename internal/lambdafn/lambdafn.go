@@ -37,7 +37,7 @@ import (
 	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/httpapi"
 	"github.com/eventboard/eventboard/internal/logging"
-	"github.com/eventboard/eventboard/internal/warmup"
+	"github.com/eventboard/eventboard/internal/warmping"
 )
 
 // SQS is the handler shape of a queue consumer: a batch in, the messages
@@ -182,9 +182,9 @@ func declare[C config.Function](name string, wire func(context.Context, C, Deps)
 // function passes through: a warm-up ping is answered here before the
 // handler sees anything (no auth, no AWS call, no event), and every
 // invocation is logged with its request id and whether it was the
-// environment's cold start (package warmup).
+// environment's cold start (package warmping).
 func entryPoint(h any, function string, log *slog.Logger) lambda.Handler {
-	return warmup.NewEnvironment(function, log).Wrap(lambda.NewHandler(h))
+	return warmping.NewEnvironment(function, log).Wrap(lambda.NewHandler(h))
 }
 
 func logger(h slog.Handler, rt config.Runtime) *slog.Logger {

@@ -13,7 +13,7 @@ import (
 	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/httpapi"
 	"github.com/eventboard/eventboard/internal/lambdafn"
-	"github.com/eventboard/eventboard/internal/warmup"
+	"github.com/eventboard/eventboard/internal/warmping"
 )
 
 type greetConfig struct {
@@ -152,8 +152,8 @@ func TestEntryPointAnswersPingsFirst(t *testing.T) {
 		}
 		h := entry()
 		for i, cold := range []bool{true, false} {
-			out, err := h.Invoke(context.Background(), warmup.Payload(1, 0))
-			reply, perr := warmup.ParseReply(out)
+			out, err := h.Invoke(context.Background(), warmping.Payload(1, 0))
+			reply, perr := warmping.ParseReply(out)
 			if err != nil || perr != nil || reply.ColdStart != cold || reply.Function != "greet" {
 				t.Errorf("%s: ping %d: %s, %v, %v; want a reply, cold %t", fn.Name, i, out, err, perr, cold)
 			}

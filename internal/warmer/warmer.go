@@ -14,7 +14,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/eventboard/eventboard/internal/warmup"
+	"github.com/eventboard/eventboard/internal/warmping"
 )
 
 // Invoker invokes a function synchronously with a payload and returns its
@@ -85,16 +85,16 @@ func (w *Warmer) Run(ctx context.Context) Report {
 // warm sends t.Concurrency pings to t's function at once.
 func (w *Warmer) warm(ctx context.Context, t Target) FunctionReport {
 	type result struct {
-		reply warmup.Reply
+		reply warmping.Reply
 		err   error
 	}
 	results := make([]result, t.Concurrency)
 	var wg sync.WaitGroup
 	for i := range t.Concurrency {
 		wg.Go(func() {
-			out, err := w.invoker.Invoke(ctx, t.Function, warmup.Payload(t.Concurrency, i))
+			out, err := w.invoker.Invoke(ctx, t.Function, warmping.Payload(t.Concurrency, i))
 			if err == nil {
-				results[i].reply, err = warmup.ParseReply(out)
+				results[i].reply, err = warmping.ParseReply(out)
 			}
 			results[i].err = err
 		})
@@ -134,7 +134,7 @@ func (w *Warmer) logFunction(ctx context.Context, f FunctionReport) {
 		slog.Any("_aws", map[string]any{
 			"Timestamp": time.Now().UnixMilli(),
 			"CloudWatchMetrics": []any{map[string]any{
-				"Namespace":  warmup.MetricsNamespace,
+				"Namespace":  warmping.MetricsNamespace,
 				"Dimensions": [][]string{{"target"}},
 				"Metrics": []map[string]string{
 					{"Name": "WarmerPings", "Unit": "Count"},

@@ -16,7 +16,7 @@ import (
 
 	"github.com/eventboard/eventboard/internal/lambdafn"
 	"github.com/eventboard/eventboard/internal/warmer"
-	"github.com/eventboard/eventboard/internal/warmup"
+	"github.com/eventboard/eventboard/internal/warmping"
 )
 
 // fakeLambda runs functions as Lambda does: an invocation takes an idle
@@ -54,7 +54,7 @@ func (f *fakeLambda) Invoke(ctx context.Context, function string, payload []byte
 		h, f.idle[function] = idle[len(idle)-1], idle[:len(idle)-1]
 	} else {
 		f.started[function]++
-		h = warmup.NewEnvironment(function, slog.New(slog.DiscardHandler)).Wrap(handlerFunc(func(context.Context, []byte) ([]byte, error) {
+		h = warmping.NewEnvironment(function, slog.New(slog.DiscardHandler)).Wrap(handlerFunc(func(context.Context, []byte) ([]byte, error) {
 			return nil, errors.New("a ping reached the handler")
 		}))
 	}
