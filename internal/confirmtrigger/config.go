@@ -1,4 +1,4 @@
-package postconfirm
+package confirmtrigger
 
 import (
 	"context"
