@@ -11,7 +11,6 @@ import (
 	"github.com/eventboard/eventboard/internal/dynamo"
 	"github.com/eventboard/eventboard/internal/eventbus"
 	"github.com/eventboard/eventboard/internal/lambdafn"
-	"github.com/eventboard/eventboard/internal/publishing"
 )
 
 // Config is what the trigger reads from its environment: it records the
@@ -31,7 +30,7 @@ func PostConfirmation() lambdafn.Function {
 
 // Wire builds the trigger from cfg on DynamoDB and EventBridge clients.
 func Wire(cfg Config, db *dynamodb.Client, eb eventbus.API, log *slog.Logger) (lambdafn.Trigger[Event], error) {
-	relay, ob, err := publishing.New(cfg.Outbox, db, eb, log)
+	relay, ob, err := eventbus.NewRelay(cfg.Outbox, db, eb, log)
 	if err != nil {
 		return nil, err
 	}

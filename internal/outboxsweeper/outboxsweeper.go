@@ -17,7 +17,6 @@ import (
 	"github.com/eventboard/eventboard/internal/lambdafn"
 	"github.com/eventboard/eventboard/internal/logging"
 	"github.com/eventboard/eventboard/internal/outbox"
-	"github.com/eventboard/eventboard/internal/publishing"
 )
 
 // Config is what the sweeper reads from its environment.
@@ -41,7 +40,7 @@ func OutboxSweeper() lambdafn.Function {
 
 // Wire builds the handler from cfg on DynamoDB and EventBridge clients.
 func Wire(cfg Config, db *dynamodb.Client, eb eventbus.API, log *slog.Logger) (lambdafn.Schedule[outbox.SweepResult], error) {
-	relay, _, err := publishing.New(cfg.Outbox, db, eb, log)
+	relay, _, err := eventbus.NewRelay(cfg.Outbox, db, eb, log)
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/eventboard/eventboard/internal/eventbus"
 	"github.com/eventboard/eventboard/internal/lambdafn"
 	"github.com/eventboard/eventboard/internal/post"
-	"github.com/eventboard/eventboard/internal/publishing"
 )
 
 // Config is what a posts Lambda reads from its environment. Every change
@@ -41,7 +40,7 @@ func wire(_ context.Context, cfg Config, d lambdafn.Deps) (*Handlers, error) {
 
 // Wire builds the handlers from cfg on DynamoDB and EventBridge clients.
 func Wire(cfg Config, db *dynamodb.Client, eb eventbus.API, log *slog.Logger) (*Handlers, error) {
-	relay, ob, err := publishing.New(cfg.Outbox, db, eb, log)
+	relay, ob, err := eventbus.NewRelay(cfg.Outbox, db, eb, log)
 	if err != nil {
 		return nil, err
 	}
