@@ -46,7 +46,7 @@ var All = []Entry{
 	{statsapi.GetStats(), "./api/stats"},
 	{counterworker.CounterWorker(), "./workers/counter"},
 	{outboxsweeper.OutboxSweeper(), "./schedules/outboxsweeper"},
-	{warmer.Function(), "./schedules/warmer"},
+	{warmer.Warmer(), "./schedules/warmer"},
 }
 
 // ByName returns the function serverless.yml names name.

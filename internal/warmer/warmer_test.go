@@ -182,11 +182,11 @@ func TestFunctionBuildsFromItsEnvironment(t *testing.T) {
 		"WARMUP_TARGETS": "getPost:2", "WARMUP_FUNCTION_PREFIX": "eventboard-dev-",
 	}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
-	if _, err := warmer.Function().Build(context.Background(), lambdafn.Env{Lookup: lookup, Logs: slog.DiscardHandler}); err != nil {
+	if _, err := warmer.Warmer().Build(context.Background(), lambdafn.Env{Lookup: lookup, Logs: slog.DiscardHandler}); err != nil {
 		t.Fatal(err)
 	}
 	env["WARMUP_TARGETS"] = "getPost"
-	if _, err := warmer.Function().Build(context.Background(), lambdafn.Env{Lookup: lookup, Logs: slog.DiscardHandler}); err == nil ||
+	if _, err := warmer.Warmer().Build(context.Background(), lambdafn.Env{Lookup: lookup, Logs: slog.DiscardHandler}); err == nil ||
 		!strings.Contains(err.Error(), "build warmer") || !strings.Contains(err.Error(), "name:concurrency") {
 		t.Errorf("a bad declaration: %v", err)
 	}
