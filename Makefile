@@ -83,7 +83,7 @@ tier-%:
 # tested without it, which halves the tier's compile and run time.
 RACE_PKGS := ./cmd/... ./internal/local/... ./internal/dlq/... ./internal/counterworker/... \
 	./internal/outbox/... ./internal/outboxsweeper/... ./internal/eventbus/... ./internal/warmer/... \
-	./internal/warmup/... ./internal/cognito/...
+	./internal/warmping/... ./internal/cognito/...
 
 .PHONY: test-unit
 test-unit: ## unit, handler, kumo and local-stack tests; the race detector on the concurrent packages

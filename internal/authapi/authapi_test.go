@@ -15,16 +15,14 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/eventboard/eventboard/internal/auth"
 	"github.com/eventboard/eventboard/internal/authapi"
 	"github.com/eventboard/eventboard/internal/counter"
-	"github.com/eventboard/eventboard/internal/httpapi"
+	"github.com/eventboard/eventboard/internal/httpapi/httpapitest"
 	"github.com/eventboard/eventboard/internal/inmem"
-	"github.com/eventboard/eventboard/internal/openapitest"
 )
 
 // fakeIDP is an auth.IdentityProvider that answers from its fields and
@@ -103,21 +101,6 @@ func fixture(t *testing.T, name string) events.APIGatewayV2HTTPRequest {
 	return req
 }
 
-func invoke(t *testing.T, h httpapi.Handler, req events.APIGatewayV2HTTPRequest) events.APIGatewayV2HTTPResponse {
-	t.Helper()
-	payload, _ := json.Marshal(req)
-	out, err := lambda.NewHandler(httpapi.Lambda(slog.New(slog.DiscardHandler), h)).Invoke(context.Background(), payload)
-	if err != nil {
-		t.Fatalf("function error: %v", err)
-	}
-	var resp events.APIGatewayV2HTTPResponse
-	if err := json.Unmarshal(out, &resp); err != nil {
-		t.Fatal(err)
-	}
-	openapitest.CheckEvent(t, req, resp)
-	return resp
-}
-
 // siteOrigin is the SPA's origin in the fixtures: CloudFront's, not the
 // API's host.
 const siteOrigin = "https://eventboard.example.com"
@@ -140,7 +123,7 @@ const accessToken = "eyJhbGciOiJSUzI1NiJ9.eyJvcmlnaW5fanRpIjoib3JpZ2luLTEiLCJ0b2
 func TestLoginSetsOnlyTheCookie(t *testing.T) {
 	t.Parallel()
 	idp := &fakeIDP{login: auth.Tokens{AccessToken: accessToken, IDToken: "id", RefreshToken: "refresh-token", ExpiresIn: 900}}
-	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Login, fixture(t, "login.json"))
+	resp := httpapitest.Invoke(t, handlers(idp, inmem.NewRevocations()).Login, fixture(t, "login.json"))
 	if resp.StatusCode != 200 || strings.Contains(resp.Body, "refresh-token") {
 		t.Fatalf("login: %d %s", resp.StatusCode, resp.Body)
 	}
@@ -168,14 +151,14 @@ func TestLoginChallengesAreClear4xx(t *testing.T) {
 		{"SOFTWARE_TOKEN_MFA", "LOGIN_CHALLENGE"},
 	} {
 		idp := &fakeIDP{loginErr: &auth.ChallengeError{Name: tc.challenge}}
-		resp := invoke(t, handlers(idp, inmem.NewRevocations()).Login, fixture(t, "login.json"))
+		resp := httpapitest.Invoke(t, handlers(idp, inmem.NewRevocations()).Login, fixture(t, "login.json"))
 		if resp.StatusCode != 403 || code(t, resp) != tc.code || len(resp.Cookies) != 0 {
 			t.Errorf("%s: %d %s %v", tc.challenge, resp.StatusCode, resp.Body, resp.Cookies)
 		}
 	}
 	// A provider that answers neither tokens nor a challenge is our fault,
 	// never an empty 200.
-	resp := invoke(t, handlers(&fakeIDP{}, inmem.NewRevocations()).Login, fixture(t, "login.json"))
+	resp := httpapitest.Invoke(t, handlers(&fakeIDP{}, inmem.NewRevocations()).Login, fixture(t, "login.json"))
 	if resp.StatusCode != 500 || code(t, resp) != "INTERNAL" {
 		t.Errorf("empty answer: %d %s", resp.StatusCode, resp.Body)
 	}
@@ -188,7 +171,7 @@ func TestLogout(t *testing.T) {
 	bearer := fakeJWT(map[string]any{"sub": "sub-alice", "origin_jti": "origin-bearer", "token_use": "access", "iat": time.Now().Unix()})
 	req := fixture(t, "logout.json")
 	req.Headers["authorization"] = "Bearer " + bearer
-	resp := invoke(t, handlers(idp, rev).Logout, req)
+	resp := httpapitest.Invoke(t, handlers(idp, rev).Logout, req)
 	if resp.StatusCode != 204 || len(resp.Cookies) != 1 || !strings.Contains(resp.Cookies[0], "Max-Age=0") {
 		t.Fatalf("logout: %d %v", resp.StatusCode, resp.Cookies)
 	}
@@ -209,7 +192,7 @@ func TestLogout(t *testing.T) {
 func TestLogoutWithExpiredTokenAndStaleCookie(t *testing.T) {
 	t.Parallel()
 	idp := &fakeIDP{revokeErr: auth.ErrNotAuthorized, getUserErr: auth.ErrNotAuthorized, refreshErr: auth.ErrNotAuthorized}
-	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Logout, fixture(t, "logout.json"))
+	resp := httpapitest.Invoke(t, handlers(idp, inmem.NewRevocations()).Logout, fixture(t, "logout.json"))
 	if resp.StatusCode != 204 || len(resp.Cookies) != 1 {
 		t.Fatalf("logout: %d %s", resp.StatusCode, resp.Body)
 	}
@@ -223,7 +206,7 @@ func TestLogoutWithExpiredTokenAndStaleCookie(t *testing.T) {
 func TestLogoutReportsAnOutageButClearsTheCookie(t *testing.T) {
 	t.Parallel()
 	idp := &fakeIDP{revokeErr: errors.New("connection reset by peer")}
-	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Logout, fixture(t, "logout.json"))
+	resp := httpapitest.Invoke(t, handlers(idp, inmem.NewRevocations()).Logout, fixture(t, "logout.json"))
 	if resp.StatusCode != 500 || code(t, resp) != "INTERNAL" || strings.Contains(resp.Body, "connection reset") {
 		t.Errorf("outage: %d %s", resp.StatusCode, resp.Body)
 	}
@@ -236,7 +219,7 @@ func TestRefreshReadsTheCookie(t *testing.T) {
 	t.Parallel()
 	idp := &fakeIDP{}
 	req := fixture(t, "refresh.json")
-	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Refresh, req)
+	resp := httpapitest.Invoke(t, handlers(idp, inmem.NewRevocations()).Refresh, req)
 	// Nothing rotated (a refresh inside the grace period): no cookie, so
 	// the browser keeps whatever newer one it may hold.
 	if resp.StatusCode != 200 || !strings.Contains(resp.Body, refreshedAccess) || len(resp.Cookies) != 0 {
@@ -247,7 +230,7 @@ func TestRefreshReadsTheCookie(t *testing.T) {
 	}
 	for _, cookies := range [][]string{nil, {"eventboard_refresh=%%"}, {"eventboard_refresh=e30"}, {"other=1"}} {
 		req.Cookies = cookies
-		resp := invoke(t, handlers(idp, inmem.NewRevocations()).Refresh, req)
+		resp := httpapitest.Invoke(t, handlers(idp, inmem.NewRevocations()).Refresh, req)
 		if resp.StatusCode != 401 || code(t, resp) != "INVALID_REFRESH_TOKEN" || len(resp.Cookies) != 1 {
 			t.Errorf("cookies %v: %d %s %v", cookies, resp.StatusCode, resp.Body, resp.Cookies)
 		}
@@ -258,7 +241,7 @@ func TestRefreshSetsTheRotatedToken(t *testing.T) {
 	t.Parallel()
 	idp := &fakeIDP{rotated: "next-token"}
 	rev := inmem.NewRevocations()
-	resp := invoke(t, handlers(idp, rev).Refresh, fixture(t, "refresh.json"))
+	resp := httpapitest.Invoke(t, handlers(idp, rev).Refresh, fixture(t, "refresh.json"))
 	// {"u":"alice","t":"next-token"}
 	if resp.StatusCode != 200 || len(resp.Cookies) != 1 || !strings.Contains(resp.Cookies[0], "eyJ1IjoiYWxpY2UiLCJ0IjoibmV4dC10b2tlbiJ9") {
 		t.Fatalf("refresh: %d %s %v", resp.StatusCode, resp.Body, resp.Cookies)
@@ -282,7 +265,7 @@ func TestReusedRefreshTokenIsLoggedAndCounted(t *testing.T) {
 	}
 	var logs bytes.Buffer
 	h := authapi.New(auth.NewService(&fakeIDP{refreshErr: auth.ErrNotAuthorized}, rev, time.Hour, 30*24*time.Hour), inmem.NewCounters(), time.Hour, slog.New(slog.NewJSONHandler(&logs, nil)))
-	resp := invoke(t, h.Refresh, fixture(t, "refresh.json"))
+	resp := httpapitest.Invoke(t, h.Refresh, fixture(t, "refresh.json"))
 	if resp.StatusCode != 401 || code(t, resp) != "INVALID_REFRESH_TOKEN" || len(resp.Cookies) != 1 || !strings.Contains(resp.Cookies[0], "Max-Age=0") {
 		t.Fatalf("reuse: %d %s %v", resp.StatusCode, resp.Body, resp.Cookies)
 	}
@@ -316,7 +299,7 @@ func TestMeIncludesPostCount(t *testing.T) {
 	}
 	me := func(c counter.ValueReader) events.APIGatewayV2HTTPResponse {
 		h := authapi.New(auth.NewService(&fakeIDP{}, inmem.NewRevocations(), time.Hour, 30*24*time.Hour), c, time.Hour, slog.New(slog.DiscardHandler))
-		return invoke(t, h.Me, fixture(t, "myinfo.json"))
+		return httpapitest.Invoke(t, h.Me, fixture(t, "myinfo.json"))
 	}
 
 	resp := me(counters)
@@ -370,7 +353,7 @@ func TestCrossSiteLoginAndLogoutAreRefused(t *testing.T) {
 			if tc.fixture == "logout.json" {
 				fn = h.Logout
 			}
-			resp := invoke(t, fn, req)
+			resp := httpapitest.Invoke(t, fn, req)
 			if resp.StatusCode != tc.status || code(t, resp) != tc.code {
 				t.Errorf("got %d %s, want %d %s", resp.StatusCode, resp.Body, tc.status, tc.code)
 			}
@@ -408,7 +391,7 @@ func TestLogoutRevokesTheBearerTokensOwnSessionToTheMillisecond(t *testing.T) {
 	req := fixture(t, "logout.json")
 	req.Cookies = nil
 	req.Headers["authorization"] = "Bearer " + bearer
-	if resp := invoke(t, handlers(&fakeIDP{}, rev).Logout, req); resp.StatusCode != 204 {
+	if resp := httpapitest.Invoke(t, handlers(&fakeIDP{}, rev).Logout, req); resp.StatusCode != 204 {
 		t.Fatalf("logout: %d %s", resp.StatusCode, resp.Body)
 	}
 	ctx := context.Background()
@@ -450,7 +433,7 @@ func TestLogoutWithForgedCookieOrTokenRevokesNothing(t *testing.T) {
 			if tc.bearer != "" {
 				req.Headers["authorization"] = tc.bearer
 			}
-			resp := invoke(t, handlers(idp, rev).Logout, req)
+			resp := httpapitest.Invoke(t, handlers(idp, rev).Logout, req)
 			if resp.StatusCode != 204 {
 				t.Errorf("logout: %d %s", resp.StatusCode, resp.Body)
 			}
@@ -471,12 +454,12 @@ func TestRefreshReplacesTheCookieWithTheRotatedToken(t *testing.T) {
 	t.Parallel()
 	idp := &fakeIDP{rotated: "rotated-token"}
 	req := fixture(t, "refresh.json")
-	resp := invoke(t, handlers(idp, inmem.NewRevocations()).Refresh, req)
+	resp := httpapitest.Invoke(t, handlers(idp, inmem.NewRevocations()).Refresh, req)
 	if resp.StatusCode != 200 || len(resp.Cookies) != 1 {
 		t.Fatalf("refresh: %d %v", resp.StatusCode, resp.Cookies)
 	}
 	req.Cookies = []string{strings.Split(resp.Cookies[0], ";")[0]}
-	invoke(t, handlers(idp, inmem.NewRevocations()).Refresh, req)
+	httpapitest.Invoke(t, handlers(idp, inmem.NewRevocations()).Refresh, req)
 	if want := "Refresh alice rotated-token"; idp.calls[len(idp.calls)-1] != want {
 		t.Errorf("the next refresh sent %q, want %q (the rotated token from the new cookie)", idp.calls[len(idp.calls)-1], want)
 	}
@@ -508,7 +491,7 @@ func TestForgotAnswersAlikeForEveryUser(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			idp := &fakeIDP{forgotErr: tt.err}
-			resp := invoke(t, handlers(idp, inmem.NewRevocations()).Forgot, fixture(t, "forgot.json"))
+			resp := httpapitest.Invoke(t, handlers(idp, inmem.NewRevocations()).Forgot, fixture(t, "forgot.json"))
 			got := []any{resp.StatusCode, code(t, resp), idp.calls}
 			want := []any{tt.wantStatus, tt.wantCode, []string{"ForgotPassword alice"}}
 			if diff := cmp.Diff(want, got); diff != "" {
@@ -558,7 +541,7 @@ func TestReset(t *testing.T) {
 				req.Body = tt.body
 			}
 			rev := inmem.NewRevocations()
-			resp := invoke(t, handlers(idp, rev).Reset, req)
+			resp := httpapitest.Invoke(t, handlers(idp, rev).Reset, req)
 			got := []any{resp.StatusCode, code(t, resp), idp.calls}
 			want := []any{tt.wantStatus, tt.wantCode, tt.wantCalls}
 			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {

@@ -8,6 +8,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/eventboard/eventboard/internal/auth"
+	"github.com/eventboard/eventboard/internal/httpapi/httpapitest"
 	"github.com/eventboard/eventboard/internal/inmem"
 )
 
@@ -37,7 +38,7 @@ func TestSignUpTellsATakenUsernameAsDocumented(t *testing.T) {
 	req := fixture(t, "login.json")
 	req.RouteKey, req.RawPath, req.RequestContext.HTTP.Path = "POST /api/auth/signup", "/api/auth/signup", "/api/auth/signup"
 	req.Body = `{"username":"alice","email":"alice@example.com","password":"Corr3ct-Horse!"}`
-	resp := invoke(t, handlers(&fakeIDP{signUpErr: auth.ErrUsernameExists}, inmem.NewRevocations()).SignUp, req)
+	resp := httpapitest.Invoke(t, handlers(&fakeIDP{signUpErr: auth.ErrUsernameExists}, inmem.NewRevocations()).SignUp, req)
 	if resp.StatusCode != 409 || code(t, resp) != "USERNAME_EXISTS" {
 		t.Errorf("sign-up of a taken username: %d %s, docs say 409 USERNAME_EXISTS", resp.StatusCode, resp.Body)
 	}
@@ -81,7 +82,7 @@ func TestDocumentedSignOutLimitMatchesTheAccessTokenLifetime(t *testing.T) {
 	}
 	// What the docs promise at once: myinfo asks Cognito, so a token Cognito
 	// signed out is refused there.
-	resp := invoke(t, handlers(&fakeIDP{getUserErr: auth.ErrNotAuthorized}, inmem.NewRevocations()).Me, fixture(t, "myinfo.json"))
+	resp := httpapitest.Invoke(t, handlers(&fakeIDP{getUserErr: auth.ErrNotAuthorized}, inmem.NewRevocations()).Me, fixture(t, "myinfo.json"))
 	if resp.StatusCode != 401 || code(t, resp) != "TOKEN_REVOKED" {
 		t.Errorf("myinfo with a token Cognito signed out: %d %s", resp.StatusCode, resp.Body)
 	}

@@ -4,18 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"testing"
 	"time"
 
 	awsevents "github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/google/uuid"
-	"github.com/sethvargo/go-envconfig"
 
 	"github.com/eventboard/eventboard/events"
-	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/counterworker"
+	"github.com/eventboard/eventboard/internal/lambdafn/lambdafntest"
 	"github.com/eventboard/eventboard/internal/local/emulator"
 )
 
@@ -26,17 +23,9 @@ func BenchmarkWorkerBatchOnKumo(b *testing.B) {
 	srv := emulator.NewKumo()
 	b.Cleanup(srv.Close)
 	db := emulator.DynamoDB(srv.URL)
-	env := map[string]string{"AWS_LAMBDA_FUNCTION_NAME": "counterWorker"}
+	env := map[string]string{"AWS_ENDPOINT_URL_DYNAMODB": srv.URL}
 	createTables(b, db, env, "CounterTable", "ProcessedEventsTable")
-	cfg, err := config.Load[counterworker.Config](context.Background(), envconfig.MapLookuper(env))
-	if err != nil {
-		b.Fatal(err)
-	}
-	handle, err := counterworker.Wire(cfg, db, slog.New(slog.DiscardHandler))
-	if err != nil {
-		b.Fatal(err)
-	}
-	h := lambda.NewHandler(handle)
+	h := lambdafntest.Build(b, counterworker.CounterWorker(), env)()
 	authors := []string{uuid.NewString(), uuid.NewString(), uuid.NewString()}
 	batch := func() []byte {
 		var ev awsevents.SQSEvent

@@ -44,11 +44,9 @@ func newConflicts() *conflicts {
 	return &conflicts{hold: transactionLatency, inFlight: map[string]int{}}
 }
 
-// install adds the middleware to a client's options.
-func (c *conflicts) install(o *dynamodb.Options) {
-	o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
-		return s.Initialize.Add(middleware.InitializeMiddlewareFunc("injectTransactionConflicts", c.handle), middleware.After)
-	})
+// install adds the middleware to a client's stack: an SDK API option.
+func (c *conflicts) install(s *middleware.Stack) error {
+	return s.Initialize.Add(middleware.InitializeMiddlewareFunc("injectTransactionConflicts", c.handle), middleware.After)
 }
 
 func (c *conflicts) handle(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {

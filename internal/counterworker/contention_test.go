@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -18,13 +17,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
-	"github.com/sethvargo/go-envconfig"
 
 	"github.com/eventboard/eventboard/events"
-	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/counter"
 	"github.com/eventboard/eventboard/internal/counterworker"
 	"github.com/eventboard/eventboard/internal/dynamo"
+	"github.com/eventboard/eventboard/internal/lambdafn/lambdafntest"
 	"github.com/eventboard/eventboard/internal/local/emulator"
 )
 
@@ -64,18 +62,10 @@ func TestContentionDynamoDBLocal(t *testing.T) {
 			conflicts := newConflicts()
 			db := dynamodb.NewFromConfig(emulator.Config(), func(o *dynamodb.Options) {
 				o.BaseEndpoint = aws.String(endpoint)
-				conflicts.install(o)
 			})
-			env := map[string]string{"AWS_LAMBDA_FUNCTION_NAME": "counterWorker"}
+			env := map[string]string{"AWS_ENDPOINT_URL_DYNAMODB": endpoint}
 			createTables(t, db, env, "CounterTable", "ProcessedEventsTable")
-			cfg, err := config.Load[counterworker.Config](context.Background(), envconfig.MapLookuper(env))
-			if err != nil {
-				t.Fatal(err)
-			}
-			handle, err := counterworker.Wire(cfg, db, slog.New(slog.DiscardHandler))
-			if err != nil {
-				t.Fatal(err)
-			}
+			entry := lambdafntest.Build(t, counterworker.CounterWorker(), env, conflicts.install)
 			messages, truth := burst(t, rand.New(rand.NewPCG(uint64(handlers), 10)), events)
 			q := newQueue(messages)
 
@@ -84,7 +74,7 @@ func TestContentionDynamoDBLocal(t *testing.T) {
 			for range handlers {
 				wg.Go(func() {
 					// One execution environment: its own entry point.
-					h := lambda.NewHandler(handle)
+					h := entry()
 					for {
 						batch := q.receive(10)
 						if batch == nil {
@@ -97,7 +87,7 @@ func TestContentionDynamoDBLocal(t *testing.T) {
 			wg.Wait()
 			elapsed := time.Since(start)
 
-			reader, err := dynamo.NewCounters(db, cfg.CounterTable, "")
+			reader, err := dynamo.NewCounters(db, env["COUNTER_TABLE"], "")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -45,7 +45,8 @@ func fixture(t testing.TB, name string) awsevents.SQSEvent {
 	return ev
 }
 
-func newHandler(t testing.TB, counters counterworker.Counters, log *slog.Logger) *counterworker.Handler {
+// newHandler returns the Lambda entry point of a worker on counters.
+func newHandler(t testing.TB, counters counterworker.Counters, log *slog.Logger) lambda.Handler {
 	t.Helper()
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -54,19 +55,18 @@ func newHandler(t testing.TB, counters counterworker.Counters, log *slog.Logger)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return h
+	return lambda.NewHandler(h.Handle)
 }
 
-// invoke calls the handler through its Lambda entry point with the batch's
-// JSON, as the Lambda service does, and returns the ids of the messages it
-// reported failed.
-func invoke(t testing.TB, h *counterworker.Handler, batch awsevents.SQSEvent) []string {
+// invoke calls an entry point with the batch's JSON, as the Lambda service
+// does, and returns the ids of the messages it reported failed.
+func invoke(t testing.TB, h lambda.Handler, batch awsevents.SQSEvent) []string {
 	t.Helper()
 	payload, err := json.Marshal(batch)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := lambda.NewHandler(h.Handle).Invoke(context.Background(), payload)
+	out, err := h.Invoke(context.Background(), payload)
 	if err != nil {
 		t.Fatalf("function error (SQS would retry the whole batch): %v", err)
 	}

@@ -3,18 +3,16 @@ package counterworker_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/google/go-cmp/cmp"
-	"github.com/sethvargo/go-envconfig"
 
-	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/counterworker"
 	"github.com/eventboard/eventboard/internal/dynamo"
+	"github.com/eventboard/eventboard/internal/lambdafn/lambdafntest"
 	"github.com/eventboard/eventboard/internal/local/emulator"
 	"github.com/eventboard/eventboard/internal/manifest"
 )
@@ -53,23 +51,15 @@ func TestWiredWorkerOnKumo(t *testing.T) {
 	t.Cleanup(srv.Close)
 	t.Parallel()
 	db := emulator.DynamoDB(srv.URL)
-	env := map[string]string{"AWS_LAMBDA_FUNCTION_NAME": "counterWorker"}
+	env := map[string]string{"AWS_ENDPOINT_URL_DYNAMODB": srv.URL}
 	createTables(t, db, env, "CounterTable", "ProcessedEventsTable")
-	cfg, err := config.Load[counterworker.Config](context.Background(), envconfig.MapLookuper(env))
-	if err != nil {
-		t.Fatal(err)
-	}
-	handle, err := counterworker.Wire(cfg, db, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := lambdafntest.Build(t, counterworker.CounterWorker(), env)()
 	for _, name := range []string{"batch.json", "duplicate.json", "batch.json"} {
-		resp, err := handle(context.Background(), fixture(t, name))
-		if err != nil || len(resp.BatchItemFailures) != 0 {
-			t.Fatalf("%s: %+v, %v", name, resp, err)
+		if failed := invoke(t, h, fixture(t, name)); len(failed) != 0 {
+			t.Fatalf("%s: failed %v", name, failed)
 		}
 	}
-	counters, err := dynamo.NewCounters(db, cfg.CounterTable, "")
+	counters, err := dynamo.NewCounters(db, env["COUNTER_TABLE"], "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +73,7 @@ func TestWiredWorkerOnKumo(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("counters (-want +got):\n%s", diff)
 	}
-	out, err := db.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(cfg.ProcessedEventsTable), Select: "COUNT"})
+	out, err := db.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(env["PROCESSED_EVENTS_TABLE"]), Select: "COUNT"})
 	if err != nil || out.Count != 4 {
 		t.Errorf("markers: %v, %v; want one per event (4)", out, err)
 	}

@@ -1,5 +1,7 @@
 // Package eventbus is the EventBridge adapter (aws-sdk-go-v2): it publishes
 // outbox records to the custom bus, honouring PutEvents' per-entry failures.
+// NewRelay wires it, with the DynamoDB outbox, into the relay of a function
+// that emits events.
 package eventbus
 
 import (

@@ -2,14 +2,16 @@
 // every place that runs it: its main package on AWS, the local stack, and
 // the tests.
 //
-// A function is declared in the package that holds its handler, with its
-// name in serverless.yml, its Config (read by config.Load) and a wire
-// function that builds its handler from that Config and Deps:
+// A function is declared in the package that holds its handler, in that
+// package's functions.go: its name in serverless.yml, its Config (read by
+// config.Load) and the package's one wire function, which builds its
+// handlers from that Config and Deps:
 //
-//	func GetStats() lambdafn.Function { return lambdafn.Route("getStats", wire) }
+//	func GetStats() lambdafn.Function { return lambdafn.Routes(wire)("getStats", (*Handler).Get) }
 //
-// Its main.go is then lambdafn.Main(statsapi.GetStats()), and the registry
-// (package functions) lists it for the local stack and the tests. Wire
+// Its main.go is then lambdafn.Main(statsapi.GetStats()), the registry
+// (package registry) lists it for the local stack and the tests, and a test
+// that needs it wired as on AWS builds it with Build, as Main does. Wire
 // functions build the SDK clients they use themselves, from Deps, so a
 // binary links only the clients its function needs.
 //
@@ -37,7 +39,7 @@ import (
 	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/httpapi"
 	"github.com/eventboard/eventboard/internal/logging"
-	"github.com/eventboard/eventboard/internal/warmup"
+	"github.com/eventboard/eventboard/internal/warmping"
 )
 
 // SQS is the handler shape of a queue consumer: a batch in, the messages
@@ -122,15 +124,22 @@ func Main(f Function) {
 	lambda.Start(entry())
 }
 
-// Route declares the function behind an HTTP API route.
-func Route[C config.Function](name string, wire func(context.Context, C, Deps) (httpapi.Handler, error)) Function {
-	return declare(name, func(ctx context.Context, cfg C, d Deps) (any, error) {
-		h, err := wire(ctx, cfg, d)
-		if err != nil {
-			return nil, err
-		}
-		return httpapi.Lambda(d.Log, h), nil
-	})
+// Method is an HTTP handler written as a method of H, as a method
+// expression names it: (*Handlers).List.
+type Method[H any] func(h H, ctx context.Context, req httpapi.Request) (httpapi.Response, error)
+
+// Routes returns a declarer for the functions behind HTTP API routes whose
+// handlers are methods of one H, each function built by the same wire.
+func Routes[C config.Function, H any](wire func(context.Context, C, Deps) (H, error)) func(name string, m Method[H]) Function {
+	return func(name string, m Method[H]) Function {
+		return declare(name, func(ctx context.Context, cfg C, d Deps) (any, error) {
+			h, err := wire(ctx, cfg, d)
+			if err != nil {
+				return nil, err
+			}
+			return httpapi.Lambda(d.Log, func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) { return m(h, ctx, req) }), nil
+		})
+	}
 }
 
 // Queue declares a function that consumes an SQS queue.
@@ -182,9 +191,9 @@ func declare[C config.Function](name string, wire func(context.Context, C, Deps)
 // function passes through: a warm-up ping is answered here before the
 // handler sees anything (no auth, no AWS call, no event), and every
 // invocation is logged with its request id and whether it was the
-// environment's cold start (package warmup).
+// environment's cold start (package warmping).
 func entryPoint(h any, function string, log *slog.Logger) lambda.Handler {
-	return warmup.NewEnvironment(function, log).Wrap(lambda.NewHandler(h))
+	return warmping.NewEnvironment(function, log).Wrap(lambda.NewHandler(h))
 }
 
 func logger(h slog.Handler, rt config.Runtime) *slog.Logger {
@@ -198,21 +207,3 @@ func logger(h slog.Handler, rt config.Runtime) *slog.Logger {
 type lookuper awsenv.Lookup
 
 func (l lookuper) Lookup(key string) (string, bool) { return l(key) }
-
-// Method is an HTTP handler written as a method of H, as a method
-// expression names it: (*Handlers).List.
-type Method[H any] func(h H, ctx context.Context, req httpapi.Request) (httpapi.Response, error)
-
-// Routes returns a declarer for functions whose handlers are methods of one
-// H, each function built by the same wire.
-func Routes[C config.Function, H any](wire func(context.Context, C, Deps) (H, error)) func(name string, m Method[H]) Function {
-	return func(name string, m Method[H]) Function {
-		return Route(name, func(ctx context.Context, cfg C, d Deps) (httpapi.Handler, error) {
-			h, err := wire(ctx, cfg, d)
-			if err != nil {
-				return nil, err
-			}
-			return func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) { return m(h, ctx, req) }, nil
-		})
-	}
-}

@@ -13,7 +13,7 @@ import (
 	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/httpapi"
 	"github.com/eventboard/eventboard/internal/lambdafn"
-	"github.com/eventboard/eventboard/internal/warmup"
+	"github.com/eventboard/eventboard/internal/warmping"
 )
 
 type greetConfig struct {
@@ -27,13 +27,18 @@ type seen struct {
 	deps lambdafn.Deps
 }
 
+// greeting is the handlers of the greet functions.
+type greeting struct{ cfg greetConfig }
+
+func (g greeting) Greet(_ context.Context, req httpapi.Request) (httpapi.Response, error) {
+	return httpapi.JSON(200, map[string]string{"says": g.cfg.Greeting + ", " + req.PathParameters["name"]})
+}
+
 func greeter(got *seen) lambdafn.Function {
-	return lambdafn.Route("greet", func(_ context.Context, cfg greetConfig, d lambdafn.Deps) (httpapi.Handler, error) {
+	return lambdafn.Routes(func(_ context.Context, cfg greetConfig, d lambdafn.Deps) (greeting, error) {
 		got.cfg, got.deps = cfg, d
-		return func(_ context.Context, req httpapi.Request) (httpapi.Response, error) {
-			return httpapi.JSON(200, map[string]string{"says": cfg.Greeting + ", " + req.PathParameters["name"]})
-		}, nil
-	})
+		return greeting{cfg}, nil
+	})("greet", greeting.Greet)
 }
 
 func env(m map[string]string) lambdafn.Env {
@@ -126,12 +131,11 @@ func TestEntryPointAnswersPingsFirst(t *testing.T) {
 	calls := 0
 	count := func(context.Context, json.RawMessage) (string, error) { calls++; return "ran", nil }
 	fns := []lambdafn.Function{
-		lambdafn.Route("route", func(context.Context, greetConfig, lambdafn.Deps) (httpapi.Handler, error) {
-			return func(context.Context, httpapi.Request) (httpapi.Response, error) {
-				calls++
+		lambdafn.Routes(func(context.Context, greetConfig, lambdafn.Deps) (*int, error) { return &calls, nil })("route",
+			func(calls *int, _ context.Context, _ httpapi.Request) (httpapi.Response, error) {
+				*calls++
 				return httpapi.JSON(200, nil)
-			}, nil
-		}),
+			}),
 		lambdafn.Queue("queue", func(context.Context, greetConfig, lambdafn.Deps) (lambdafn.SQS, error) {
 			return func(context.Context, awsevents.SQSEvent) (awsevents.SQSEventResponse, error) {
 				calls++
@@ -152,8 +156,8 @@ func TestEntryPointAnswersPingsFirst(t *testing.T) {
 		}
 		h := entry()
 		for i, cold := range []bool{true, false} {
-			out, err := h.Invoke(context.Background(), warmup.Payload(1, 0))
-			reply, perr := warmup.ParseReply(out)
+			out, err := h.Invoke(context.Background(), warmping.Payload(1, 0))
+			reply, perr := warmping.ParseReply(out)
 			if err != nil || perr != nil || reply.ColdStart != cold || reply.Function != "greet" {
 				t.Errorf("%s: ping %d: %s, %v, %v; want a reply, cold %t", fn.Name, i, out, err, perr, cold)
 			}

@@ -21,7 +21,7 @@ import (
 
 	"github.com/eventboard/eventboard/internal/manifest"
 	"github.com/eventboard/eventboard/internal/registry"
-	"github.com/eventboard/eventboard/internal/warmup"
+	"github.com/eventboard/eventboard/internal/warmping"
 )
 
 // The cold-start measurement behind docs/performance.md (make bench): every
@@ -95,7 +95,7 @@ func TestColdStarts(t *testing.T) {
 		n = v
 	}
 	times := map[string][]float64{} // ms
-	ping := warmup.Payload(1, 0)
+	ping := warmping.Payload(1, 0)
 	for range n {
 		for _, name := range names {
 			d, err := timeColdStart(t, rie, dirs[name], envs[name], ping)

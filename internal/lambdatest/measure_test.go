@@ -7,7 +7,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -25,18 +24,16 @@ import (
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+	"github.com/aws/smithy-go/middleware"
 	"github.com/google/uuid"
-	"github.com/sethvargo/go-envconfig"
 
 	"github.com/eventboard/eventboard/events"
 	"github.com/eventboard/eventboard/internal/authapi"
-	"github.com/eventboard/eventboard/internal/cognito"
-	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/counter"
 	"github.com/eventboard/eventboard/internal/counterworker"
 	"github.com/eventboard/eventboard/internal/dynamo"
-	"github.com/eventboard/eventboard/internal/httpapi"
-	"github.com/eventboard/eventboard/internal/local/emulator"
+	"github.com/eventboard/eventboard/internal/lambdafn"
+	"github.com/eventboard/eventboard/internal/lambdafn/lambdafntest"
 	"github.com/eventboard/eventboard/internal/manifest"
 	"github.com/eventboard/eventboard/internal/outboxsweeper"
 	"github.com/eventboard/eventboard/internal/post"
@@ -54,8 +51,8 @@ type Measurement struct {
 	ReadUnits  float64 `json:"readUnits"`
 	WriteUnits float64 `json:"writeUnits"`
 	Calls      float64 `json:"dynamodbCalls"`
-	// InProcessP50ms and InProcessP90ms: through lambda.NewHandler, the
-	// entry point lambda.Start uses, on DynamoDB Local.
+	// InProcessP50ms and InProcessP90ms: through the function's entry
+	// point, as lambdafn.Main hands it to lambda.Start, on DynamoDB Local.
 	InProcessP50ms float64 `json:"inProcessP50ms"`
 	InProcessP90ms float64 `json:"inProcessP90ms"`
 	// RIEP50ms: the bootstrap invoked under AWS's runtime interface
@@ -82,60 +79,18 @@ func TestMeasureDynamoDBLocal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := dynamodb.NewFromConfig(emulator.Config(), func(o *dynamodb.Options) {
-		o.BaseEndpoint = aws.String(endpoint)
-	}, dynamo.ConsumedCapacity)
+	db := dynamoDBClient(endpoint)
 	tables := newTables(t, m, db)
-	env := func(function string) envconfig.Lookuper {
-		def, ok := m.Function(function)
+	// build builds a function as its main.go does, on DynamoDB Local, with
+	// the calls it makes elsewhere answered in the process (fakes).
+	build := func(fn lambdafn.Function) lambda.Handler {
+		def, ok := m.Function(fn.Name)
 		if !ok {
-			t.Fatalf("serverless.yml declares no %s", function)
+			t.Fatalf("serverless.yml declares no %s", fn.Name)
 		}
-		e := tables.env(t, def)
-		e["AWS_LAMBDA_FUNCTION_NAME"] = function
-		return envconfig.MapLookuper(e)
-	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-
-	pcfg, err := config.Load[postapi.Config](ctx, env("createPost"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	posts, err := postapi.Wire(pcfg, db, acceptingBus{}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	scfg, err := config.Load[statsapi.Config](ctx, env("getStats"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	stats, err := statsapi.Wire(scfg, db, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	acfg, err := config.Load[authapi.Config](ctx, env("myInfo"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	auth, err := authapi.Wire(acfg, userPool{}, db, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wcfg, err := config.Load[counterworker.Config](ctx, env("counterWorker"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	worker, err := counterworker.Wire(wcfg, db, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ocfg, err := config.Load[outboxsweeper.Config](ctx, env("outboxSweeper"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sweeper, err := outboxsweeper.Wire(ocfg, db, acceptingBus{}, log)
-	if err != nil {
-		t.Fatal(err)
+		env := tables.env(t, def)
+		env["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
+		return lambdafntest.Build(t, fn, env, fakes)()
 	}
 
 	// A post as people write them: a title and about 500 characters.
@@ -161,23 +116,25 @@ func TestMeasureDynamoDBLocal(t *testing.T) {
 	results := map[string]Measurement{}
 	// Creates first: the others need 2×measureRuns posts (one each to
 	// update and to delete), and a full page to list.
-	results["POST /api/posts"] = measure(t, httpapi.Lambda(log, posts.Create), measureRuns, func(int) []byte { return event(t, "create-post.json", "", body(0)) }, created)
+	create := build(postapi.CreatePost())
+	results["POST /api/posts"] = measure(t, create, measureRuns, func(int) []byte { return event(t, "create-post.json", "", body(0)) }, created)
 	for range measureRuns {
-		resp, err := lambda.NewHandler(httpapi.Lambda(log, posts.Create)).Invoke(ctx, event(t, "create-post.json", "", body(0)))
+		resp, err := create.Invoke(ctx, event(t, "create-post.json", "", body(0)))
 		if err != nil {
 			t.Fatal(err)
 		}
 		created(resp)
 	}
-	results["GET /api/posts"] = measure(t, httpapi.Lambda(log, posts.List), measureRuns, func(int) []byte { return listPage(t) }, wantStatusOf(t, http.StatusOK))
-	results["GET /api/posts/{id}"] = measure(t, httpapi.Lambda(log, posts.Get), measureRuns, func(i int) []byte { return event(t, "get-post.json", ids[i], "") }, wantStatusOf(t, http.StatusOK))
-	results["PUT /api/posts/{id}"] = measure(t, httpapi.Lambda(log, posts.Update), measureRuns, func(i int) []byte { return event(t, "update-post.json", ids[i], body(1)) }, wantStatusOf(t, http.StatusOK))
-	results["DELETE /api/posts/{id}"] = measure(t, httpapi.Lambda(log, posts.Delete), measureRuns, func(i int) []byte { return event(t, "delete-post.json", ids[measureRuns+i], "") }, wantStatusOf(t, http.StatusNoContent))
-	results["GET /api/stats"] = measure(t, httpapi.Lambda(log, stats.Get), measureRuns, func(int) []byte { return fixtureOf(t, "statsapi", "get-stats.json") }, wantStatusOf(t, http.StatusOK))
-	results["GET /api/myinfo"] = measure(t, httpapi.Lambda(log, auth.Me), measureRuns, func(int) []byte { return fixtureOf(t, "authapi", "myinfo.json") }, wantStatusOf(t, http.StatusOK))
-	results["outboxSweeper run"] = measure(t, sweeper, measureRuns, func(int) []byte { return []byte(`{}`) }, func([]byte) {})
+	results["GET /api/posts"] = measure(t, build(postapi.ListPosts()), measureRuns, func(int) []byte { return listPage(t) }, wantStatusOf(t, http.StatusOK))
+	results["GET /api/posts/{id}"] = measure(t, build(postapi.GetPost()), measureRuns, func(i int) []byte { return event(t, "get-post.json", ids[i], "") }, wantStatusOf(t, http.StatusOK))
+	results["PUT /api/posts/{id}"] = measure(t, build(postapi.UpdatePost()), measureRuns, func(i int) []byte { return event(t, "update-post.json", ids[i], body(1)) }, wantStatusOf(t, http.StatusOK))
+	results["DELETE /api/posts/{id}"] = measure(t, build(postapi.DeletePost()), measureRuns, func(i int) []byte { return event(t, "delete-post.json", ids[measureRuns+i], "") }, wantStatusOf(t, http.StatusNoContent))
+	results["GET /api/stats"] = measure(t, build(statsapi.GetStats()), measureRuns, func(int) []byte { return fixtureOf(t, "statsapi", "get-stats.json") }, wantStatusOf(t, http.StatusOK))
+	results["GET /api/myinfo"] = measure(t, build(authapi.MyInfo()), measureRuns, func(int) []byte { return fixtureOf(t, "authapi", "myinfo.json") }, wantStatusOf(t, http.StatusOK))
+	results["outboxSweeper run"] = measure(t, build(outboxsweeper.OutboxSweeper()), measureRuns, func(int) []byte { return []byte(`{}`) }, func([]byte) {})
 	// The worker, per event: batches of one PostCreated (as a quiet queue
 	// brings them) and of ten (as a busy one does).
+	worker := build(counterworker.CounterWorker())
 	for _, size := range []int{1, 10} {
 		batch := measure(t, worker, measureRuns, func(int) []byte { return counterBatch(t, size) }, func(resp []byte) {
 			if !bytes.Contains(resp, []byte(`"batchItemFailures":[]`)) {
@@ -215,19 +172,18 @@ func TestMeasureDynamoDBLocal(t *testing.T) {
 	}
 }
 
-// measure invokes h runs times through its Lambda entry point with the
-// payloads of payload, hands each response to check, and returns the mean
-// units and calls and the duration percentiles.
-func measure(t *testing.T, h any, runs int, payload func(i int) []byte, check func(resp []byte)) Measurement {
+// measure invokes the entry point h runs times with the payloads of
+// payload, hands each response to check, and returns the mean units and
+// calls and the duration percentiles.
+func measure(t *testing.T, h lambda.Handler, runs int, payload func(i int) []byte, check func(resp []byte)) Measurement {
 	t.Helper()
-	handler := lambda.NewHandler(h)
 	var m Measurement
 	durations := make([]float64, 0, runs)
 	for i := range runs {
 		in := payload(i)
 		ctx, tally := dynamo.WithTally(context.Background())
 		start := time.Now()
-		resp, err := handler.Invoke(ctx, in)
+		resp, err := h.Invoke(ctx, in)
 		durations = append(durations, float64(time.Since(start).Microseconds())/1000)
 		if err != nil {
 			t.Fatalf("invoke: %v", err)
@@ -388,27 +344,37 @@ func counterBatch(t *testing.T, n int) []byte {
 	return b
 }
 
-// userPool answers GetUser as Cognito does for the fixtures' caller: what
-// Cognito costs is priced by the cost model, not measured here.
-type userPool struct{ cognito.API }
+// fakes is an SDK API option that answers, before they leave the process,
+// the calls a measured function makes to services other than DynamoDB:
+// what they cost is priced by the cost model, not measured here. Cognito's
+// GetUser answers for the fixtures' caller; EventBridge accepts every event.
+func fakes(s *middleware.Stack) error {
+	return s.Initialize.Add(middleware.InitializeMiddlewareFunc("measureFakes", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+		switch call := in.Parameters.(type) {
+		case *cip.GetUserInput:
+			return middleware.InitializeOutput{Result: userPoolGetUser()}, middleware.Metadata{}, nil
+		case *eventbridge.PutEventsInput:
+			return middleware.InitializeOutput{Result: acceptingBus(call)}, middleware.Metadata{}, nil
+		}
+		return next.HandleInitialize(ctx, in)
+	}), middleware.Before)
+}
 
-func (userPool) GetUser(context.Context, *cip.GetUserInput, ...func(*cip.Options)) (*cip.GetUserOutput, error) {
+// userPoolGetUser is Cognito's answer to GetUser for the fixtures' caller.
+func userPoolGetUser() *cip.GetUserOutput {
 	attr := func(name, value string) ciptypes.AttributeType {
 		return ciptypes.AttributeType{Name: aws.String(name), Value: aws.String(value)}
 	}
 	return &cip.GetUserOutput{Username: aws.String(aliceName), UserAttributes: []ciptypes.AttributeType{
 		attr("sub", aliceSub), attr("email", "alice@example.com"), attr("email_verified", "true"),
-	}}, nil
+	}}
 }
 
-// acceptingBus is EventBridge accepting every event: what a publish costs
-// on the bus is priced by the cost model, not measured here.
-type acceptingBus struct{}
-
-func (acceptingBus) PutEvents(_ context.Context, in *eventbridge.PutEventsInput, _ ...func(*eventbridge.Options)) (*eventbridge.PutEventsOutput, error) {
+// acceptingBus is EventBridge's answer to PutEvents accepting every entry.
+func acceptingBus(in *eventbridge.PutEventsInput) *eventbridge.PutEventsOutput {
 	out := &eventbridge.PutEventsOutput{}
 	for range in.Entries {
 		out.Entries = append(out.Entries, ebtypes.PutEventsResultEntry{EventId: aws.String(uuid.NewString())})
 	}
-	return out, nil
+	return out
 }

@@ -18,7 +18,7 @@ import (
 	"github.com/eventboard/eventboard/internal/local"
 	"github.com/eventboard/eventboard/internal/local/lambdasvc"
 	"github.com/eventboard/eventboard/internal/warmer"
-	"github.com/eventboard/eventboard/internal/warmup"
+	"github.com/eventboard/eventboard/internal/warmping"
 )
 
 // countingEventBridge counts PutEvents calls.
@@ -174,11 +174,11 @@ func TestPingDoesNoWork(t *testing.T) {
 		return eb
 	}, APIOptions: []func(*middleware.Stack) error{calls.option}}})
 	for _, fn := range []string{"createPost", "deletePost", "myInfo", "logout", "counterWorker", "postConfirmation"} {
-		r := c.do("POST", "/2015-03-31/functions/"+fn+"/invocations", "", warmup.Payload(1, 0), "Authorization", sigV4)
+		r := c.do("POST", "/2015-03-31/functions/"+fn+"/invocations", "", warmping.Payload(1, 0), "Authorization", sigV4)
 		if r.status != http.StatusOK || r.header.Get("X-Amz-Function-Error") != "" {
 			t.Fatalf("%s: ping: %d %s", fn, r.status, r.body)
 		}
-		reply, err := warmup.ParseReply(r.body)
+		reply, err := warmping.ParseReply(r.body)
 		if err != nil || reply.Function != fn {
 			t.Errorf("%s: reply %s: %v", fn, r.body, err)
 		}
@@ -213,7 +213,7 @@ func TestPingDoesNoWork(t *testing.T) {
 func TestHTTPRequestShapedLikeAPingIsARequest(t *testing.T) {
 	t.Parallel()
 	c := startStack(t)
-	body := warmup.Payload(1, 0)
+	body := warmping.Payload(1, 0)
 	c.do("POST", "/api/posts", "", body).want(t, http.StatusUnauthorized, "")
 	c.do("POST", "/api/posts", c.token("ann"), body).want(t, http.StatusBadRequest, "UNKNOWN_FIELD")
 	if f := c.functionStatus(t)["createPost"]; f.Pings != 0 || f.Invocations != 1 {

@@ -9,44 +9,10 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
-	"github.com/eventboard/eventboard/internal/config"
-	"github.com/eventboard/eventboard/internal/dynamo"
-	"github.com/eventboard/eventboard/internal/eventbus"
 	"github.com/eventboard/eventboard/internal/lambdafn"
 	"github.com/eventboard/eventboard/internal/logging"
 	"github.com/eventboard/eventboard/internal/outbox"
-	"github.com/eventboard/eventboard/internal/publishing"
 )
-
-// Config is what the sweeper reads from its environment.
-type Config struct {
-	config.Runtime
-	config.Outbox
-	// Stage is the dimension of the backlog metric the alarm watches.
-	Stage string `env:"STAGE, default=local"`
-	// MinAge leaves young records to the request that wrote them.
-	MinAge   time.Duration `env:"SWEEP_MIN_AGE, default=30s"`
-	PageSize int           `env:"SWEEP_PAGE_SIZE, default=100"`
-}
-
-// OutboxSweeper is the scheduled function: whatever the schedule sends, it
-// sweeps once and reports what it did.
-func OutboxSweeper() lambdafn.Function {
-	return lambdafn.Scheduled("outboxSweeper", func(_ context.Context, cfg Config, d lambdafn.Deps) (lambdafn.Schedule[outbox.SweepResult], error) {
-		return Wire(cfg, dynamo.NewClient(d.AWS, d.Lookup), eventbus.NewClient(d.AWS, d.Lookup), d.Log)
-	})
-}
-
-// Wire builds the handler from cfg on DynamoDB and EventBridge clients.
-func Wire(cfg Config, db *dynamodb.Client, eb eventbus.API, log *slog.Logger) (lambdafn.Schedule[outbox.SweepResult], error) {
-	relay, _, err := publishing.New(cfg.Outbox, db, eb, log)
-	if err != nil {
-		return nil, err
-	}
-	return New(relay, cfg, log), nil
-}
 
 // BacklogMetric is the metric each sweep reports (namespace Eventboard,
 // dimension Stage): the events it found but could not publish. A sweep that

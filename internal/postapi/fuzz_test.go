@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/eventboard/eventboard/internal/httpapi/httpapitest"
 	"github.com/eventboard/eventboard/internal/post"
 )
 
@@ -41,7 +42,7 @@ func FuzzCreate(f *testing.F) {
 		e := newEnv(t)
 		req := fixture(t, "create-post.json")
 		req.Body, req.IsBase64Encoded = body, isBase64
-		resp := invoke(t, e.h.Create, req)
+		resp := httpapitest.Invoke(t, e.h.Create, req)
 		checkAnswer(t, resp, http.StatusCreated)
 		n := e.count(t)
 		if resp.StatusCode != http.StatusCreated {
@@ -74,7 +75,7 @@ func FuzzUpdate(f *testing.F) {
 			req.PathParameters["id"] = id
 		}
 		req.Body = body
-		resp := invoke(t, e.h.Update, req)
+		resp := httpapitest.Invoke(t, e.h.Update, req)
 		checkAnswer(t, resp, http.StatusOK)
 		if resp.StatusCode != http.StatusOK {
 			stored, err := e.store.Get(t.Context(), p.ID)
@@ -93,6 +94,6 @@ func FuzzList(f *testing.F) {
 		e := newEnv(t)
 		req := fixture(t, "list-posts.json")
 		req.RawQueryString = "limit=" + limit + "&cursor=" + cursor
-		checkAnswer(t, invoke(t, e.h.List, req), http.StatusOK)
+		checkAnswer(t, httpapitest.Invoke(t, e.h.List, req), http.StatusOK)
 	})
 }

@@ -15,15 +15,13 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
 
 	contract "github.com/eventboard/eventboard/events"
 	"github.com/eventboard/eventboard/events/eventstest"
-	"github.com/eventboard/eventboard/internal/httpapi"
+	"github.com/eventboard/eventboard/internal/httpapi/httpapitest"
 	"github.com/eventboard/eventboard/internal/inmem"
-	"github.com/eventboard/eventboard/internal/openapitest"
 	"github.com/eventboard/eventboard/internal/outbox"
 	"github.com/eventboard/eventboard/internal/post"
 	"github.com/eventboard/eventboard/internal/postapi"
@@ -80,29 +78,6 @@ func newEnv(t testing.TB) *env {
 	return &env{store: store, outbox: ob, relay: relay, revocations: revocations, h: postapi.New(svc, revocations, slog.New(slog.DiscardHandler))}
 }
 
-// invoke calls a handler through its Lambda entry point with the event's
-// JSON, as the Lambda runtime does.
-func invoke(t testing.TB, h httpapi.Handler, req events.APIGatewayV2HTTPRequest) events.APIGatewayV2HTTPResponse {
-	t.Helper()
-	payload, err := json.Marshal(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := lambda.NewHandler(httpapi.Lambda(slog.New(slog.DiscardHandler), h)).Invoke(context.Background(), payload)
-	if err != nil {
-		t.Fatalf("function error: %v", err)
-	}
-	var resp events.APIGatewayV2HTTPResponse
-	if err := json.Unmarshal(out, &resp); err != nil {
-		t.Fatalf("response %s: %v", out, err)
-	}
-	if ct := resp.Headers["Content-Type"]; !strings.HasPrefix(ct, "application/json") {
-		t.Errorf("Content-Type = %q, want application/json", ct)
-	}
-	openapitest.CheckEvent(t, req, resp)
-	return resp
-}
-
 type errorBody struct {
 	Code      string `json:"code"`
 	Message   string `json:"message"`
@@ -145,7 +120,7 @@ func (e *env) create(t testing.TB, title string) post.Post {
 	t.Helper()
 	req := fixture(t, "create-post.json")
 	req.Body = `{"title":` + mustJSON(title) + `,"content":"body"}`
-	resp := invoke(t, e.h.Create, req)
+	resp := httpapitest.Invoke(t, e.h.Create, req)
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("create: %d %s", resp.StatusCode, resp.Body)
 	}
@@ -162,7 +137,7 @@ func TestCreate(t *testing.T) {
 	e := newEnv(t)
 	req := fixture(t, "create-post.json")
 	req.Body = `{"title":"  Hello  ","content":"First post."}`
-	resp := invoke(t, e.h.Create, req)
+	resp := httpapitest.Invoke(t, e.h.Create, req)
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("status = %d %s", resp.StatusCode, resp.Body)
 	}
@@ -226,7 +201,7 @@ func TestCreateRejectsBadInput(t *testing.T) {
 			e := newEnv(t)
 			req := fixture(t, "create-post.json")
 			tt.edit(&req)
-			wantError(t, invoke(t, e.h.Create, req), tt.status, tt.code)
+			wantError(t, httpapitest.Invoke(t, e.h.Create, req), tt.status, tt.code)
 			if n := e.count(t); n != 0 {
 				t.Errorf("a refused create stored %d posts", n)
 			}
@@ -239,7 +214,7 @@ func TestCreateAcceptsSurrogatePairs(t *testing.T) {
 	e := newEnv(t)
 	req := fixture(t, "create-post.json")
 	req.Body = `{"title":"smile \ud83d\ude00","content":"tab\tand \"quotes\" \\u0041"}`
-	resp := invoke(t, e.h.Create, req)
+	resp := httpapitest.Invoke(t, e.h.Create, req)
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("status %d %s", resp.StatusCode, resp.Body)
 	}
@@ -265,7 +240,7 @@ func TestGet(t *testing.T) {
 
 	req := fixture(t, "get-post.json")
 	req.PathParameters["id"] = p.ID
-	resp := invoke(t, e.h.Get, req)
+	resp := httpapitest.Invoke(t, e.h.Get, req)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status %d %s", resp.StatusCode, resp.Body)
 	}
@@ -285,7 +260,7 @@ func TestGet(t *testing.T) {
 		{strings.ReplaceAll(p.ID, "-", ""), 400, "INVALID_POST_ID"},
 	} {
 		req.PathParameters["id"] = tc.id
-		wantError(t, invoke(t, e.h.Get, req), tc.status, tc.code)
+		wantError(t, httpapitest.Invoke(t, e.h.Get, req), tc.status, tc.code)
 	}
 }
 
@@ -302,7 +277,7 @@ func TestListPagesNewestFirst(t *testing.T) {
 		if pages > 5 {
 			t.Fatal("listing does not end")
 		}
-		resp := invoke(t, e.h.List, req)
+		resp := httpapitest.Invoke(t, e.h.List, req)
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("status %d %s", resp.StatusCode, resp.Body)
 		}
@@ -325,7 +300,7 @@ func TestListEmptyIsAnArray(t *testing.T) {
 	e := newEnv(t)
 	req := fixture(t, "list-posts.json")
 	req.QueryStringParameters, req.RawQueryString = nil, ""
-	resp := invoke(t, e.h.List, req)
+	resp := httpapitest.Invoke(t, e.h.List, req)
 	if resp.StatusCode != 200 || resp.Body != `{"posts":[]}` {
 		t.Errorf("got %d %s, want 200 {\"posts\":[]}", resp.StatusCode, resp.Body)
 	}
@@ -357,7 +332,7 @@ func TestListRejectsBadParameters(t *testing.T) {
 			t.Parallel()
 			req := fixture(t, "list-posts.json")
 			req.QueryStringParameters, req.RawQueryString = tc.query, ""
-			wantError(t, invoke(t, e.h.List, req), 400, tc.code)
+			wantError(t, httpapitest.Invoke(t, e.h.List, req), 400, tc.code)
 		})
 	}
 }
@@ -385,7 +360,7 @@ func TestMalformedQueryStringIsRefused(t *testing.T) {
 			t.Parallel()
 			req := fixture(t, "list-posts.json")
 			req.RawQueryString = tc.raw
-			resp := invoke(t, e.h.List, req)
+			resp := httpapitest.Invoke(t, e.h.List, req)
 			if tc.status != 200 {
 				wantError(t, resp, tc.status, tc.code)
 				return
@@ -404,7 +379,7 @@ func TestUpdate(t *testing.T) {
 	req := fixture(t, "update-post.json")
 	req.PathParameters["id"] = p.ID
 	req.Body = `{"title":" edited ","content":"new","version":1}`
-	resp := invoke(t, e.h.Update, req)
+	resp := httpapitest.Invoke(t, e.h.Update, req)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status %d %s", resp.StatusCode, resp.Body)
 	}
@@ -415,7 +390,7 @@ func TestUpdate(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	// The same edit again is stale now.
-	wantError(t, invoke(t, e.h.Update, req), 409, "VERSION_CONFLICT")
+	wantError(t, httpapitest.Invoke(t, e.h.Update, req), 409, "VERSION_CONFLICT")
 }
 
 func TestUpdateRefusals(t *testing.T) {
@@ -456,7 +431,7 @@ func TestUpdateRefusals(t *testing.T) {
 			req := fixture(t, "update-post.json")
 			req.PathParameters["id"] = p.ID
 			tt.edit(&req, p.ID)
-			wantError(t, invoke(t, e.h.Update, req), tt.status, tt.code)
+			wantError(t, httpapitest.Invoke(t, e.h.Update, req), tt.status, tt.code)
 			stored, err := e.store.Get(context.Background(), p.ID)
 			if err != nil || stored != p {
 				t.Errorf("a refused update changed the post: %+v, %v", stored, err)
@@ -475,23 +450,23 @@ func TestDelete(t *testing.T) {
 	other := fixture(t, "delete-post.json")
 	other.PathParameters["id"] = p.ID
 	other.RequestContext.Authorizer.JWT.Claims["sub"] = uuid.NewString()
-	wantError(t, invoke(t, e.h.Delete, other), 403, "NOT_POST_AUTHOR")
+	wantError(t, httpapitest.Invoke(t, e.h.Delete, other), 403, "NOT_POST_AUTHOR")
 	if e.count(t) != 1 {
 		t.Fatal("a refused delete removed the post")
 	}
 
-	resp := invoke(t, e.h.Delete, req)
+	resp := httpapitest.Invoke(t, e.h.Delete, req)
 	if resp.StatusCode != http.StatusNoContent || resp.Body != "" {
 		t.Fatalf("delete: %d %q", resp.StatusCode, resp.Body)
 	}
 	if e.count(t) != 0 {
 		t.Fatal("post still stored after delete")
 	}
-	wantError(t, invoke(t, e.h.Delete, req), 404, "POST_NOT_FOUND")
+	wantError(t, httpapitest.Invoke(t, e.h.Delete, req), 404, "POST_NOT_FOUND")
 
 	get := fixture(t, "get-post.json")
 	get.PathParameters["id"] = p.ID
-	wantError(t, invoke(t, e.h.Get, get), 404, "POST_NOT_FOUND")
+	wantError(t, httpapitest.Invoke(t, e.h.Get, get), 404, "POST_NOT_FOUND")
 }
 
 func TestWritesRefuseSignedOutSessions(t *testing.T) {
@@ -515,13 +490,13 @@ func TestWritesRefuseSignedOutSessions(t *testing.T) {
 			req := fixture(t, "create-post.json")
 			tc.revoke(e.revocations, req.RequestContext.Authorizer.JWT.Claims)
 
-			wantError(t, invoke(t, e.h.Create, req), 401, "TOKEN_REVOKED")
+			wantError(t, httpapitest.Invoke(t, e.h.Create, req), 401, "TOKEN_REVOKED")
 			upd := fixture(t, "update-post.json")
 			upd.PathParameters["id"] = p.ID
-			wantError(t, invoke(t, e.h.Update, upd), 401, "TOKEN_REVOKED")
+			wantError(t, httpapitest.Invoke(t, e.h.Update, upd), 401, "TOKEN_REVOKED")
 			del := fixture(t, "delete-post.json")
 			del.PathParameters["id"] = p.ID
-			wantError(t, invoke(t, e.h.Delete, del), 401, "TOKEN_REVOKED")
+			wantError(t, httpapitest.Invoke(t, e.h.Delete, del), 401, "TOKEN_REVOKED")
 			if stored, err := e.store.Get(ctx, p.ID); err != nil || stored != p || e.count(t) != 1 {
 				t.Errorf("a revoked session changed the posts: %+v %v", stored, err)
 			}
@@ -536,7 +511,7 @@ func TestSignOutBeforeTheTokenLeavesItValid(t *testing.T) {
 	// iat of the fixture is 1764028800: a sign-out a second earlier does not
 	// touch a token issued after it (a new login).
 	_ = e.revocations.RevokeUser(context.Background(), req.RequestContext.Authorizer.JWT.Claims["sub"], time.Unix(1764028799, 0), time.Now().Add(time.Hour))
-	if resp := invoke(t, e.h.Create, req); resp.StatusCode != http.StatusCreated {
+	if resp := httpapitest.Invoke(t, e.h.Create, req); resp.StatusCode != http.StatusCreated {
 		t.Errorf("token issued after the sign-out: %d %s", resp.StatusCode, resp.Body)
 	}
 }
@@ -551,12 +526,12 @@ func TestEmittedEventsMatchTheContract(t *testing.T) {
 	upd := fixture(t, "update-post.json")
 	upd.PathParameters["id"] = p.ID
 	upd.Headers["x-correlation-id"] = "corr-42"
-	if resp := invoke(t, e.h.Update, upd); resp.StatusCode != 200 {
+	if resp := httpapitest.Invoke(t, e.h.Update, upd); resp.StatusCode != 200 {
 		t.Fatalf("update: %d %s", resp.StatusCode, resp.Body)
 	}
 	del := fixture(t, "delete-post.json")
 	del.PathParameters["id"] = p.ID
-	if resp := invoke(t, e.h.Delete, del); resp.StatusCode != 204 {
+	if resp := httpapitest.Invoke(t, e.h.Delete, del); resp.StatusCode != 204 {
 		t.Fatalf("delete: %d %s", resp.StatusCode, resp.Body)
 	}
 	var types []string
@@ -611,7 +586,7 @@ func TestCreateRetriedWithAnIdempotencyKeyMakesOnePost(t *testing.T) {
 		if len(user) > 0 {
 			req.RequestContext.Authorizer.JWT.Claims["sub"] = user[0]
 		}
-		return invoke(t, h.Create, req)
+		return httpapitest.Invoke(t, h.Create, req)
 	}
 	const body = `{"title":"Hello","content":"once"}`
 	first := create("8e0f6c1e-2b7a-4b8e-9d1f-0a1b2c3d4e5f", body)

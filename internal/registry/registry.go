@@ -9,11 +9,11 @@ package registry
 
 import (
 	"github.com/eventboard/eventboard/internal/authapi"
+	"github.com/eventboard/eventboard/internal/confirmtrigger"
 	"github.com/eventboard/eventboard/internal/counterworker"
 	"github.com/eventboard/eventboard/internal/lambdafn"
 	"github.com/eventboard/eventboard/internal/outboxsweeper"
 	"github.com/eventboard/eventboard/internal/postapi"
-	"github.com/eventboard/eventboard/internal/postconfirm"
 	"github.com/eventboard/eventboard/internal/statsapi"
 	"github.com/eventboard/eventboard/internal/warmer"
 )
@@ -42,11 +42,11 @@ var All = []Entry{
 	{authapi.Refresh(), "./api/refresh"},
 	{authapi.Logout(), "./api/logout"},
 	{authapi.MyInfo(), "./api/myinfo"},
-	{postconfirm.PostConfirmation(), "./workers/postconfirm"},
+	{confirmtrigger.PostConfirmation(), "./workers/postconfirm"},
 	{statsapi.GetStats(), "./api/stats"},
 	{counterworker.CounterWorker(), "./workers/counter"},
 	{outboxsweeper.OutboxSweeper(), "./schedules/outboxsweeper"},
-	{warmer.Function(), "./schedules/warmer"},
+	{warmer.Warmer(), "./schedules/warmer"},
 }
 
 // ByName returns the function serverless.yml names name.

@@ -4,28 +4,23 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"maps"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/sethvargo/go-envconfig"
-
-	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/counter"
 	"github.com/eventboard/eventboard/internal/dynamo"
-	"github.com/eventboard/eventboard/internal/httpapi"
+	"github.com/eventboard/eventboard/internal/httpapi/httpapitest"
+	"github.com/eventboard/eventboard/internal/lambdafn/lambdafntest"
 	"github.com/eventboard/eventboard/internal/local/emulator"
 	"github.com/eventboard/eventboard/internal/manifest"
-	"github.com/eventboard/eventboard/internal/openapitest"
 	"github.com/eventboard/eventboard/internal/statsapi"
 )
 
-// The handler as the local stack builds it, from getStats' serverless.yml
-// environment, reading kumo's DynamoDB with one BatchGetItem.
+// The function as its main.go and the local stack build it, from getStats'
+// serverless.yml environment, reading kumo's DynamoDB with one
+// BatchGetItem.
 func TestWiredStatsOnKumo(t *testing.T) {
 	srv := emulator.NewKumo() // before t.Parallel: kumo servers must not start at once
 	t.Cleanup(srv.Close)
@@ -49,12 +44,10 @@ func TestWiredStatsOnKumo(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cfg, err := config.Load[statsapi.Config](ctx, envconfig.MapLookuper(withFunctionName(fn.Environment, "getStats")))
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := map[string]string{"AWS_ENDPOINT_URL_DYNAMODB": srv.URL}
+	maps.Copy(env, fn.Environment)
 	processed, _ := m.Table("ProcessedEventsTable")
-	writer, err := dynamo.NewCounters(db, cfg.CounterTable, processed.Name)
+	writer, err := dynamo.NewCounters(db, env["COUNTER_TABLE"], processed.Name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,21 +57,10 @@ func TestWiredStatsOnKumo(t *testing.T) {
 		t.Fatal(r[0].Err)
 	}
 
-	h, err := statsapi.Wire(cfg, db, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
+	resp := httpapitest.InvokeLambda(t, lambdafntest.Build(t, statsapi.GetStats(), env)(), fixture(t, "get-stats.json"))
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d: %s", resp.StatusCode, resp.Body)
 	}
-	req := fixture(t, "get-stats.json")
-	payload, _ := json.Marshal(req)
-	out, err := lambda.NewHandler(httpapi.Lambda(slog.New(slog.DiscardHandler), h.Get)).Invoke(ctx, payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var resp events.APIGatewayV2HTTPResponse
-	if err := json.Unmarshal(out, &resp); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("response %s: %v", out, err)
-	}
-	openapitest.CheckEvent(t, req, resp)
 	var got counter.Stats
 	if err := json.Unmarshal([]byte(resp.Body), &got); err != nil {
 		t.Fatal(err)
@@ -98,10 +80,3 @@ func TestWiredStatsOnKumo(t *testing.T) {
 // stageSeq gives every use of kumo's process-wide state tables of its own,
 // so -count=N runs do not meet the tables of earlier runs.
 var stageSeq atomic.Int64
-
-// withFunctionName adds what Lambda sets to env.
-func withFunctionName(env map[string]string, name string) map[string]string {
-	out := map[string]string{"AWS_LAMBDA_FUNCTION_NAME": name}
-	maps.Copy(out, env)
-	return out
-}

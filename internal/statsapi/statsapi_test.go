@@ -12,13 +12,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eventboard/eventboard/internal/counter"
-	"github.com/eventboard/eventboard/internal/httpapi"
+	"github.com/eventboard/eventboard/internal/httpapi/httpapitest"
 	"github.com/eventboard/eventboard/internal/inmem"
-	"github.com/eventboard/eventboard/internal/openapitest"
 	"github.com/eventboard/eventboard/internal/statsapi"
 )
 
@@ -37,29 +35,15 @@ func fixture(t testing.TB, name string) events.APIGatewayV2HTTPRequest {
 	return req
 }
 
-func invoke(t testing.TB, counters counter.Reader, req events.APIGatewayV2HTTPRequest) events.APIGatewayV2HTTPResponse {
+// get answers req with a handler on counters, through its Lambda entry
+// point.
+func get(t testing.TB, counters counter.Reader, req events.APIGatewayV2HTTPRequest) events.APIGatewayV2HTTPResponse {
 	t.Helper()
 	h, err := statsapi.New(counters, func() time.Time { return fixedNow }, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
-	payload, err := json.Marshal(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := lambda.NewHandler(httpapi.Lambda(slog.New(slog.DiscardHandler), h.Get)).Invoke(context.Background(), payload)
-	if err != nil {
-		t.Fatalf("function error: %v", err)
-	}
-	var resp events.APIGatewayV2HTTPResponse
-	if err := json.Unmarshal(out, &resp); err != nil {
-		t.Fatalf("response %s: %v", out, err)
-	}
-	if ct := resp.Headers["Content-Type"]; !strings.HasPrefix(ct, "application/json") {
-		t.Errorf("Content-Type = %q, want application/json", ct)
-	}
-	openapitest.CheckEvent(t, req, resp)
-	return resp
+	return httpapitest.Invoke(t, h.Get, req)
 }
 
 // statsBody is the documented shape of the answer.
@@ -90,7 +74,7 @@ func TestStats(t *testing.T) {
 	apply(t, c, "e4", counter.Delta{Name: "posts#day#2026-10-26", By: 1}) // a day too old
 	apply(t, c, "e5", counter.Delta{Name: "posts#day#2026-11-01", By: 1})
 
-	resp := invoke(t, c, fixture(t, "get-stats.json"))
+	resp := get(t, c, fixture(t, "get-stats.json"))
 	if resp.StatusCode != 200 {
 		t.Fatalf("status %d: %s", resp.StatusCode, resp.Body)
 	}
@@ -118,7 +102,7 @@ func TestStats(t *testing.T) {
 
 func TestStatsOfAnEmptyTable(t *testing.T) {
 	t.Parallel()
-	resp := invoke(t, inmem.NewCounters(), fixture(t, "get-stats.json"))
+	resp := get(t, inmem.NewCounters(), fixture(t, "get-stats.json"))
 	if resp.StatusCode != 200 {
 		t.Fatalf("status %d: %s", resp.StatusCode, resp.Body)
 	}
@@ -152,14 +136,14 @@ func (r *reads) Get(_ context.Context, names ...string) (map[string]int64, error
 func TestStatsIsOneRead(t *testing.T) {
 	t.Parallel()
 	r := &reads{}
-	if resp := invoke(t, r, fixture(t, "get-stats.json")); resp.StatusCode != 200 || r.n != 1 {
+	if resp := get(t, r, fixture(t, "get-stats.json")); resp.StatusCode != 200 || r.n != 1 {
 		t.Errorf("status %d after %d reads, want 200 after 1", resp.StatusCode, r.n)
 	}
 }
 
 func TestStatsStoreFailureIs500WithoutDetail(t *testing.T) {
 	t.Parallel()
-	resp := invoke(t, &reads{err: errors.New("dynamo.GetCounters: AccessDeniedException: secret detail")}, fixture(t, "get-stats.json"))
+	resp := get(t, &reads{err: errors.New("dynamo.GetCounters: AccessDeniedException: secret detail")}, fixture(t, "get-stats.json"))
 	if resp.StatusCode != 500 || strings.Contains(resp.Body, "secret") {
 		t.Fatalf("status %d: %s", resp.StatusCode, resp.Body)
 	}

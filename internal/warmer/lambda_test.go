@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/eventboard/eventboard/internal/warmer"
-	"github.com/eventboard/eventboard/internal/warmup"
+	"github.com/eventboard/eventboard/internal/warmping"
 )
 
 // The invoker speaks the Lambda Invoke API through the SDK client: the
@@ -37,14 +37,14 @@ func TestLambdaInvokerSpeaksTheInvokeAPI(t *testing.T) {
 	})
 	inv := warmer.LambdaInvoker{API: client, Prefix: "eventboard-test-"}
 
-	out, err := inv.Invoke(context.Background(), "getPost", warmup.Payload(1, 0))
+	out, err := inv.Invoke(context.Background(), "getPost", warmping.Payload(1, 0))
 	if err != nil || string(out) != `{"ok":true}` {
 		t.Fatalf("Invoke = %s, %v", out, err)
 	}
-	if gotPath != "/2015-03-31/functions/eventboard-test-getPost/invocations" || gotBody != string(warmup.Payload(1, 0)) {
+	if gotPath != "/2015-03-31/functions/eventboard-test-getPost/invocations" || gotBody != string(warmping.Payload(1, 0)) {
 		t.Errorf("request %s %s", gotPath, gotBody)
 	}
-	if _, err := inv.Invoke(context.Background(), "broken", warmup.Payload(1, 0)); err == nil ||
+	if _, err := inv.Invoke(context.Background(), "broken", warmping.Payload(1, 0)); err == nil ||
 		!strings.Contains(err.Error(), "function error Unhandled") {
 		t.Errorf("a function error: %v", err)
 	}

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/eventboard/eventboard/internal/warmup"
+	"github.com/eventboard/eventboard/internal/warmping"
 )
 
 // Target is a function the warmer keeps warm.
@@ -25,7 +25,7 @@ type Targets []Target
 var targetEntry = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9_-]{0,63}):([0-9]{1,2})$`)
 
 // ParseTargets reads a targets declaration. Each function may appear once,
-// with a concurrency of 1..warmup.MaxConcurrency; an empty declaration is
+// with a concurrency of 1..warmping.MaxConcurrency; an empty declaration is
 // an error (a warmer with nothing to warm is a mistake, not a no-op).
 func ParseTargets(s string) (Targets, error) {
 	var out Targets
@@ -36,8 +36,8 @@ func ParseTargets(s string) (Targets, error) {
 			return nil, fmt.Errorf("warmer.ParseTargets: %q: want name:concurrency", entry)
 		}
 		n, _ := strconv.Atoi(m[2])
-		if n < 1 || n > warmup.MaxConcurrency {
-			return nil, fmt.Errorf("warmer.ParseTargets: %q: concurrency must be 1..%d", entry, warmup.MaxConcurrency)
+		if n < 1 || n > warmping.MaxConcurrency {
+			return nil, fmt.Errorf("warmer.ParseTargets: %q: concurrency must be 1..%d", entry, warmping.MaxConcurrency)
 		}
 		if seen[m[1]] {
 			return nil, fmt.Errorf("warmer.ParseTargets: %s is declared twice", m[1])

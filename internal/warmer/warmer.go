@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/eventboard/eventboard/internal/logging"
-	"github.com/eventboard/eventboard/internal/warmup"
+	"github.com/eventboard/eventboard/internal/warmping"
 )
 
 // Invoker invokes a function synchronously with a payload and returns its
@@ -24,18 +24,18 @@ type Invoker interface {
 	Invoke(ctx context.Context, function string, payload []byte) ([]byte, error)
 }
 
-// Warmer warms Targets through an Invoker.
-type Warmer struct {
+// Pinger warms Targets through an Invoker: it sends the pings of a run.
+type Pinger struct {
 	targets Targets
 	invoker Invoker
 	log     *slog.Logger
 }
 
-// New returns a Warmer of targets. log receives one line per function per
+// New returns a Pinger of targets. log receives one line per function per
 // run, carrying the run's figures as CloudWatch metrics in Embedded Metric
 // Format.
-func New(targets Targets, invoker Invoker, log *slog.Logger) *Warmer {
-	return &Warmer{targets: slices.Clone(targets), invoker: invoker, log: log}
+func New(targets Targets, invoker Invoker, log *slog.Logger) *Pinger {
+	return &Pinger{targets: slices.Clone(targets), invoker: invoker, log: log}
 }
 
 // Report is what one run did.
@@ -66,11 +66,11 @@ type FunctionReport struct {
 // Run pings every target once, all functions and all their pings at once,
 // and returns what happened. It returns when every ping has answered or ctx
 // is done; it never fails.
-func (w *Warmer) Run(ctx context.Context) Report {
-	reports := make([]FunctionReport, len(w.targets))
+func (p *Pinger) Run(ctx context.Context) Report {
+	reports := make([]FunctionReport, len(p.targets))
 	var wg sync.WaitGroup
-	for i, t := range w.targets {
-		wg.Go(func() { reports[i] = w.warm(ctx, t) })
+	for i, t := range p.targets {
+		wg.Go(func() { reports[i] = p.warm(ctx, t) })
 	}
 	wg.Wait()
 	r := Report{Functions: reports}
@@ -78,24 +78,24 @@ func (w *Warmer) Run(ctx context.Context) Report {
 		r.Pings += f.Pings
 		r.Cold += f.Cold
 		r.Failed += f.Failed
-		w.logFunction(ctx, f)
+		p.logFunction(ctx, f)
 	}
 	return r
 }
 
 // warm sends t.Concurrency pings to t's function at once.
-func (w *Warmer) warm(ctx context.Context, t Target) FunctionReport {
+func (p *Pinger) warm(ctx context.Context, t Target) FunctionReport {
 	type result struct {
-		reply warmup.Reply
+		reply warmping.Reply
 		err   error
 	}
 	results := make([]result, t.Concurrency)
 	var wg sync.WaitGroup
 	for i := range t.Concurrency {
 		wg.Go(func() {
-			out, err := w.invoker.Invoke(ctx, t.Function, warmup.Payload(t.Concurrency, i))
+			out, err := p.invoker.Invoke(ctx, t.Function, warmping.Payload(t.Concurrency, i))
 			if err == nil {
-				results[i].reply, err = warmup.ParseReply(out)
+				results[i].reply, err = warmping.ParseReply(out)
 			}
 			results[i].err = err
 		})
@@ -106,7 +106,7 @@ func (w *Warmer) warm(ctx context.Context, t Target) FunctionReport {
 	for i, r := range results {
 		if r.err != nil {
 			rep.Failed++
-			w.log.WarnContext(ctx, "warm-up ping failed", "target", t.Function, "ping", i, "error", r.err)
+			p.log.WarnContext(ctx, "warm-up ping failed", "target", t.Function, "ping", i, "error", r.err)
 			continue
 		}
 		envs[r.reply.Environment] = true
@@ -122,7 +122,7 @@ func (w *Warmer) warm(ctx context.Context, t Target) FunctionReport {
 
 // logFunction logs a function's figures, as an EMF record of the metrics
 // WarmerPings, WarmerColdStarts and WarmerFailures by target function.
-func (w *Warmer) logFunction(ctx context.Context, f FunctionReport) {
+func (p *Pinger) logFunction(ctx context.Context, f FunctionReport) {
 	level := slog.LevelInfo
 	if f.Failed > 0 {
 		level = slog.LevelWarn
@@ -137,5 +137,5 @@ func (w *Warmer) logFunction(ctx context.Context, f FunctionReport) {
 		logging.Metric{Name: "WarmerPings", Value: float64(f.Pings)},
 		logging.Metric{Name: "WarmerColdStarts", Value: float64(f.Cold)},
 		logging.Metric{Name: "WarmerFailures", Value: float64(f.Failed)})...)
-	w.log.LogAttrs(ctx, level, "warmed", attrs...)
+	p.log.LogAttrs(ctx, level, "warmed", attrs...)
 }

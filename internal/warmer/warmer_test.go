@@ -16,7 +16,7 @@ import (
 
 	"github.com/eventboard/eventboard/internal/lambdafn"
 	"github.com/eventboard/eventboard/internal/warmer"
-	"github.com/eventboard/eventboard/internal/warmup"
+	"github.com/eventboard/eventboard/internal/warmping"
 )
 
 // fakeLambda runs functions as Lambda does: an invocation takes an idle
@@ -54,7 +54,7 @@ func (f *fakeLambda) Invoke(ctx context.Context, function string, payload []byte
 		h, f.idle[function] = idle[len(idle)-1], idle[:len(idle)-1]
 	} else {
 		f.started[function]++
-		h = warmup.NewEnvironment(function, slog.New(slog.DiscardHandler)).Wrap(handlerFunc(func(context.Context, []byte) ([]byte, error) {
+		h = warmping.NewEnvironment(function, slog.New(slog.DiscardHandler)).Wrap(handlerFunc(func(context.Context, []byte) ([]byte, error) {
 			return nil, errors.New("a ping reached the handler")
 		}))
 	}
@@ -182,11 +182,11 @@ func TestFunctionBuildsFromItsEnvironment(t *testing.T) {
 		"WARMUP_TARGETS": "getPost:2", "WARMUP_FUNCTION_PREFIX": "eventboard-dev-",
 	}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
-	if _, err := warmer.Function().Build(context.Background(), lambdafn.Env{Lookup: lookup, Logs: slog.DiscardHandler}); err != nil {
+	if _, err := warmer.Warmer().Build(context.Background(), lambdafn.Env{Lookup: lookup, Logs: slog.DiscardHandler}); err != nil {
 		t.Fatal(err)
 	}
 	env["WARMUP_TARGETS"] = "getPost"
-	if _, err := warmer.Function().Build(context.Background(), lambdafn.Env{Lookup: lookup, Logs: slog.DiscardHandler}); err == nil ||
+	if _, err := warmer.Warmer().Build(context.Background(), lambdafn.Env{Lookup: lookup, Logs: slog.DiscardHandler}); err == nil ||
 		!strings.Contains(err.Error(), "build warmer") || !strings.Contains(err.Error(), "name:concurrency") {
 		t.Errorf("a bad declaration: %v", err)
 	}

@@ -7,4 +7,4 @@ import (
 	"github.com/eventboard/eventboard/internal/warmer"
 )
 
-func main() { lambdafn.Main(warmer.Function()) }
+func main() { lambdafn.Main(warmer.Warmer()) }

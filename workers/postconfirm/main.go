@@ -3,8 +3,8 @@
 package main
 
 import (
+	"github.com/eventboard/eventboard/internal/confirmtrigger"
 	"github.com/eventboard/eventboard/internal/lambdafn"
-	"github.com/eventboard/eventboard/internal/postconfirm"
 )
 
-func main() { lambdafn.Main(postconfirm.PostConfirmation()) }
+func main() { lambdafn.Main(confirmtrigger.PostConfirmation()) }

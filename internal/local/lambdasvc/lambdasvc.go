@@ -21,7 +21,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/google/uuid"
 
-	"github.com/eventboard/eventboard/internal/warmup"
+	"github.com/eventboard/eventboard/internal/warmping"
 )
 
 // DefaultIdleReclaim is how long an idle environment stays warm when the
@@ -127,7 +127,7 @@ func (s *Service) Invoke(ctx context.Context, name string, payload []byte) (out 
 	}
 	s.reclaimLocked(fn)
 	fn.invocations++
-	if _, ping := warmup.Parse(payload); ping {
+	if _, ping := warmping.Parse(payload); ping {
 		fn.pings++
 	}
 	var env *environment

@@ -18,7 +18,7 @@ import (
 
 	"github.com/eventboard/eventboard/internal/local/lambdasvc"
 	"github.com/eventboard/eventboard/internal/warmer"
-	"github.com/eventboard/eventboard/internal/warmup"
+	"github.com/eventboard/eventboard/internal/warmping"
 )
 
 // clock is a settable time.
@@ -43,7 +43,7 @@ func (f handlerFunc) Invoke(ctx context.Context, p []byte) ([]byte, error) { ret
 func echo(inits *atomic.Int32, hold time.Duration) lambdasvc.Init {
 	return func(context.Context) (lambda.Handler, error) {
 		inits.Add(1)
-		env := warmup.NewEnvironment("echo", slog.New(slog.DiscardHandler))
+		env := warmping.NewEnvironment("echo", slog.New(slog.DiscardHandler))
 		return env.Wrap(handlerFunc(func(ctx context.Context, p []byte) ([]byte, error) {
 			if string(p) == `"panic"` {
 				panic("boom")

@@ -12,7 +12,7 @@ import (
 	"github.com/eventboard/eventboard/internal/manifest"
 	"github.com/eventboard/eventboard/internal/warmer"
 	"github.com/eventboard/eventboard/internal/warmer/sim"
-	"github.com/eventboard/eventboard/internal/warmup"
+	"github.com/eventboard/eventboard/internal/warmping"
 )
 
 // The simulation behind docs/warmer.md: a month of the seed's traffic, run
@@ -63,7 +63,7 @@ func TestWarmerDoc(t *testing.T) {
 		ones[name] = 1
 	}
 	w := func(every time.Duration, targets map[string]int) *sim.Warmer {
-		return &sim.Warmer{Every: every, Targets: targets, Hold: warmup.Hold, Delay: 10 * time.Second,
+		return &sim.Warmer{Every: every, Targets: targets, Hold: warmping.Hold, Delay: 10 * time.Second,
 			Spread: 10 * time.Millisecond, MemoryMB: warmerFn.MemorySize}
 	}
 	modes := []sim.Mode{
@@ -84,7 +84,7 @@ func TestWarmerDoc(t *testing.T) {
 
 	var b strings.Builder
 	fmt.Fprintf(&b, "Seed %d; %s of %d requests over %d functions; warmer %s (%s), hold %v; init %v.\n\n",
-		seed, "30 days", model.Requests, len(model.Routes), m.Resources["WarmerSchedule"].Properties["ScheduleExpression"], decl, warmup.Hold, initDuration)
+		seed, "30 days", model.Requests, len(model.Routes), m.Resources["WarmerSchedule"].Properties["ScheduleExpression"], decl, warmping.Hold, initDuration)
 	b.WriteString("| function | requests/month | warmed | cold starts: no warmer | warmer | provisioned | cold rate: no warmer | warmer |\n|---|---|---|---|---|---|---|---|\n")
 	none, warm, pc := results[0], results[1], results[2]
 	for _, f := range none.Functions {

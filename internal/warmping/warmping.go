@@ -1,4 +1,4 @@
-// Package warmup is the warm-up ping of the Scheduler warmer and how every
+// Package warmping is the warm-up ping of the Scheduler warmer and how every
 // function answers it: before any other work (no auth, no DynamoDB, no
 // event), in the one place where handlers become Lambda entry points.
 //
@@ -7,7 +7,7 @@
 // take that shape: an HTTP request reaches a function inside API Gateway's
 // envelope (its body is a string field of it), an SQS message inside a
 // batch's Records, a Cognito event inside the trigger's envelope.
-package warmup
+package warmping
 
 import (
 	"bytes"
@@ -116,7 +116,7 @@ type Reply struct {
 func ParseReply(b []byte) (Reply, error) {
 	var r Reply
 	if err := json.Unmarshal(b, &r); err != nil || r.Warmup != Marker || r.Environment == "" {
-		return Reply{}, fmt.Errorf("warmup.ParseReply: %q is not a warm-up reply", truncate(b, 200))
+		return Reply{}, fmt.Errorf("warmping.ParseReply: %q is not a warm-up reply", truncate(b, 200))
 	}
 	return r, nil
 }

@@ -1,4 +1,4 @@
-package postconfirm_test
+package confirmtrigger_test
 
 import (
 	"context"
@@ -15,9 +15,9 @@ import (
 	"github.com/eventboard/eventboard/events"
 	"github.com/eventboard/eventboard/events/eventstest"
 	"github.com/eventboard/eventboard/internal/auth"
+	"github.com/eventboard/eventboard/internal/confirmtrigger"
 	"github.com/eventboard/eventboard/internal/inmem"
 	"github.com/eventboard/eventboard/internal/outbox"
-	"github.com/eventboard/eventboard/internal/postconfirm"
 )
 
 var confirmedAt = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
@@ -36,7 +36,7 @@ func invoke(t *testing.T, members auth.Members, payload []byte) ([]byte, error) 
 
 func invokeWith(t *testing.T, members auth.Members, r *relay, payload []byte) ([]byte, error) {
 	t.Helper()
-	h := postconfirm.Handler(members, r, "eventboard.postConfirmation", slog.New(slog.DiscardHandler), func() time.Time { return confirmedAt })
+	h := confirmtrigger.Handler(members, r, "eventboard.postConfirmation", slog.New(slog.DiscardHandler), func() time.Time { return confirmedAt })
 	return lambda.NewHandler(h).Invoke(context.Background(), payload)
 }
 

@@ -1,17 +1,13 @@
-package postconfirm
+package confirmtrigger
 
 import (
 	"context"
-	"log/slog"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/dynamo"
 	"github.com/eventboard/eventboard/internal/eventbus"
 	"github.com/eventboard/eventboard/internal/lambdafn"
-	"github.com/eventboard/eventboard/internal/publishing"
 )
 
 // Config is what the trigger reads from its environment: it records the
@@ -24,14 +20,14 @@ type Config struct {
 
 // PostConfirmation is the user pool's post-confirmation trigger.
 func PostConfirmation() lambdafn.Function {
-	return lambdafn.CognitoTrigger("postConfirmation", func(_ context.Context, cfg Config, d lambdafn.Deps) (lambdafn.Trigger[Event], error) {
-		return Wire(cfg, dynamo.NewClient(d.AWS, d.Lookup), eventbus.NewClient(d.AWS, d.Lookup), d.Log)
-	})
+	return lambdafn.CognitoTrigger("postConfirmation", wire)
 }
 
-// Wire builds the trigger from cfg on DynamoDB and EventBridge clients.
-func Wire(cfg Config, db *dynamodb.Client, eb eventbus.API, log *slog.Logger) (lambdafn.Trigger[Event], error) {
-	relay, ob, err := publishing.New(cfg.Outbox, db, eb, log)
+// wire builds the trigger from cfg on the DynamoDB and EventBridge clients
+// of d.
+func wire(_ context.Context, cfg Config, d lambdafn.Deps) (lambdafn.Trigger[Event], error) {
+	db := dynamo.NewClient(d.AWS, d.Lookup)
+	relay, ob, err := eventbus.NewRelay(cfg.Outbox, db, eventbus.NewClient(d.AWS, d.Lookup), d.Log)
 	if err != nil {
 		return nil, err
 	}
@@ -39,5 +35,5 @@ func Wire(cfg Config, db *dynamodb.Client, eb eventbus.API, log *slog.Logger) (l
 	if err != nil {
 		return nil, err
 	}
-	return Handler(members, relay, "eventboard."+cfg.FunctionName, log, time.Now), nil
+	return Handler(members, relay, "eventboard."+cfg.FunctionName, d.Log, time.Now), nil
 }

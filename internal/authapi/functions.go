@@ -2,10 +2,7 @@ package authapi
 
 import (
 	"context"
-	"log/slog"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/eventboard/eventboard/internal/auth"
 	"github.com/eventboard/eventboard/internal/cognito"
@@ -54,16 +51,14 @@ func Refresh() lambdafn.Function        { return route("refresh", (*Handlers).Re
 func Logout() lambdafn.Function         { return route("logout", (*Handlers).Logout) }
 func MyInfo() lambdafn.Function         { return route("myInfo", (*Handlers).Me) }
 
+// wire builds the handlers from cfg on the Cognito and DynamoDB clients of
+// d.
 func wire(_ context.Context, cfg Config, d lambdafn.Deps) (*Handlers, error) {
-	return Wire(cfg, cognito.NewAPIClient(d.AWS, d.Lookup), dynamo.NewClient(d.AWS, d.Lookup), d.Log)
-}
-
-// Wire builds the handlers from cfg on the given clients.
-func Wire(cfg Config, idp cognito.API, db *dynamodb.Client, log *slog.Logger) (*Handlers, error) {
-	provider, err := cognito.New(idp, cfg.ClientID, cfg.ClientSecret)
+	provider, err := cognito.New(cognito.NewAPIClient(d.AWS, d.Lookup), cfg.ClientID, cfg.ClientSecret)
 	if err != nil {
 		return nil, err
 	}
+	db := dynamo.NewClient(d.AWS, d.Lookup)
 	revocations, err := dynamo.NewRevocations(db, cfg.RevocationsTable)
 	if err != nil {
 		return nil, err
@@ -72,7 +67,7 @@ func Wire(cfg Config, idp cognito.API, db *dynamodb.Client, log *slog.Logger) (*
 	if err != nil {
 		return nil, err
 	}
-	h := New(auth.NewService(provider, revocations, cfg.RevokeFor, cfg.RefreshCookieMaxAge), counters, cfg.RefreshCookieMaxAge, log)
+	h := New(auth.NewService(provider, revocations, cfg.RevokeFor, cfg.RefreshCookieMaxAge), counters, cfg.RefreshCookieMaxAge, d.Log)
 	h.stage, h.forgotFloor = cfg.Stage, cfg.ForgotAnswerAfter
 	return h.TrustOrigins(cfg.SiteOrigins), nil
 }

@@ -1,8 +1,11 @@
-// Package postconfirm is the Cognito post-confirmation trigger: when a user
+// Package confirmtrigger is the Cognito post-confirmation trigger: when a user
 // confirms their sign-up, it records them. Cognito may invoke it more than
 // once for one confirmation (it retries on errors and timeouts), so it is
 // idempotent, and it finishes well inside Cognito's 5 second limit.
-package postconfirm
+//
+// It is the function postConfirmation, built by workers/postconfirm (the
+// handler path serverless.yml names).
+package confirmtrigger
 
 import (
 	"context"
@@ -52,11 +55,11 @@ func Handler(members auth.Members, relay Relay, producer string, log *slog.Logge
 		attrs := ev.Request.UserAttributes
 		m := auth.Member{Sub: attrs["sub"], Username: ev.UserName, Email: attrs["email"], ConfirmedAt: now().UTC().Truncate(time.Millisecond)}
 		if m.Sub == "" || m.Username == "" {
-			return ev, fmt.Errorf("postconfirm: event for %q has no sub or username", ev.UserName)
+			return ev, fmt.Errorf("confirmtrigger: event for %q has no sub or username", ev.UserName)
 		}
 		id, err := uuid.NewV7()
 		if err != nil {
-			return ev, fmt.Errorf("postconfirm: event id: %w", err)
+			return ev, fmt.Errorf("confirmtrigger: event id: %w", err)
 		}
 		e, err := events.New(events.UserConfirmed{UserID: m.Sub, Username: m.Username, ConfirmedAt: m.ConfirmedAt}, events.Metadata{
 			EventID:       id.String(),
@@ -65,18 +68,18 @@ func Handler(members auth.Members, relay Relay, producer string, log *slog.Logge
 			Producer:      producer,
 		})
 		if err != nil {
-			return ev, fmt.Errorf("postconfirm: %w", err)
+			return ev, fmt.Errorf("confirmtrigger: %w", err)
 		}
 		rec, err := outbox.FromEvent(e)
 		if err != nil {
-			return ev, fmt.Errorf("postconfirm: %w", err)
+			return ev, fmt.Errorf("confirmtrigger: %w", err)
 		}
 		ctx, cancel := context.WithTimeout(ctx, budget)
 		defer cancel()
 		added, err := members.Add(ctx, m, rec)
 		if err != nil {
 			log.ErrorContext(ctx, "recording the confirmed user failed", "sub", m.Sub, "error", err)
-			return ev, fmt.Errorf("postconfirm: record %s: %w", m.Sub, err)
+			return ev, fmt.Errorf("confirmtrigger: record %s: %w", m.Sub, err)
 		}
 		log.InfoContext(ctx, "user confirmed", "sub", m.Sub, "username", m.Username, "firstTime", added)
 		if added {

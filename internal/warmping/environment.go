@@ -1,4 +1,4 @@
-package warmup
+package warmping
 
 import (
 	"context"

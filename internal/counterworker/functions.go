@@ -2,10 +2,7 @@ package counterworker
 
 import (
 	"context"
-	"log/slog"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/dynamo"
@@ -27,19 +24,15 @@ type Config struct {
 }
 
 // CounterWorker is the function that reads the counter queue.
-func CounterWorker() lambdafn.Function {
-	return lambdafn.Queue("counterWorker", func(_ context.Context, cfg Config, d lambdafn.Deps) (lambdafn.SQS, error) {
-		return Wire(cfg, dynamo.NewClient(d.AWS, d.Lookup), d.Log)
-	})
-}
+func CounterWorker() lambdafn.Function { return lambdafn.Queue("counterWorker", wire) }
 
-// Wire builds the worker's handler from cfg on a DynamoDB client.
-func Wire(cfg Config, db *dynamodb.Client, log *slog.Logger) (lambdafn.SQS, error) {
-	counters, err := dynamo.NewCounters(db, cfg.CounterTable, cfg.ProcessedEventsTable)
+// wire builds the worker's handler from cfg on the DynamoDB client of d.
+func wire(_ context.Context, cfg Config, d lambdafn.Deps) (lambdafn.SQS, error) {
+	counters, err := dynamo.NewCounters(dynamo.NewClient(d.AWS, d.Lookup), cfg.CounterTable, cfg.ProcessedEventsTable)
 	if err != nil {
 		return nil, err
 	}
-	h, err := New(counters, cfg.MarkerTTL, log)
+	h, err := New(counters, cfg.MarkerTTL, d.Log)
 	if err != nil {
 		return nil, err
 	}

@@ -2,16 +2,12 @@ package postapi
 
 import (
 	"context"
-	"log/slog"
-
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/dynamo"
 	"github.com/eventboard/eventboard/internal/eventbus"
 	"github.com/eventboard/eventboard/internal/lambdafn"
 	"github.com/eventboard/eventboard/internal/post"
-	"github.com/eventboard/eventboard/internal/publishing"
 )
 
 // Config is what a posts Lambda reads from its environment. Every change
@@ -35,13 +31,11 @@ func CreatePost() lambdafn.Function { return route("createPost", (*Handlers).Cre
 func UpdatePost() lambdafn.Function { return route("updatePost", (*Handlers).Update) }
 func DeletePost() lambdafn.Function { return route("deletePost", (*Handlers).Delete) }
 
+// wire builds the handlers from cfg on the DynamoDB and EventBridge clients
+// of d.
 func wire(_ context.Context, cfg Config, d lambdafn.Deps) (*Handlers, error) {
-	return Wire(cfg, dynamo.NewClient(d.AWS, d.Lookup), eventbus.NewClient(d.AWS, d.Lookup), d.Log)
-}
-
-// Wire builds the handlers from cfg on DynamoDB and EventBridge clients.
-func Wire(cfg Config, db *dynamodb.Client, eb eventbus.API, log *slog.Logger) (*Handlers, error) {
-	relay, ob, err := publishing.New(cfg.Outbox, db, eb, log)
+	db := dynamo.NewClient(d.AWS, d.Lookup)
+	relay, ob, err := eventbus.NewRelay(cfg.Outbox, db, eventbus.NewClient(d.AWS, d.Lookup), d.Log)
 	if err != nil {
 		return nil, err
 	}
@@ -53,6 +47,6 @@ func Wire(cfg Config, db *dynamodb.Client, eb eventbus.API, log *slog.Logger) (*
 	if err != nil {
 		return nil, err
 	}
-	svc := post.NewService(store, relay, "eventboard."+cfg.FunctionName, post.WithLogger(log))
-	return New(svc, revocations, log), nil
+	svc := post.NewService(store, relay, "eventboard."+cfg.FunctionName, post.WithLogger(d.Log))
+	return New(svc, revocations, d.Log), nil
 }

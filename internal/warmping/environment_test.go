@@ -1,4 +1,4 @@
-package warmup_test
+package warmping_test
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eventboard/eventboard/internal/logging"
-	"github.com/eventboard/eventboard/internal/warmup"
+	"github.com/eventboard/eventboard/internal/warmping"
 )
 
 // recorder is a handler that records what reached it.
@@ -65,23 +65,23 @@ func TestPingNeverReachesTheHandler(t *testing.T) {
 	t.Parallel()
 	var logs syncBuffer
 	next := &recorder{}
-	env := warmup.NewEnvironment("createPost", logging.New(&logs, slog.LevelInfo, "createPost"))
+	env := warmping.NewEnvironment("createPost", logging.New(&logs, slog.LevelInfo, "createPost"))
 	h := env.Wrap(next)
 
-	out, err := h.Invoke(invocationContext("r1"), warmup.Payload(1, 0))
+	out, err := h.Invoke(invocationContext("r1"), warmping.Payload(1, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
-	reply, err := warmup.ParseReply(out)
+	reply, err := warmping.ParseReply(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := warmup.Reply{Warmup: warmup.Marker, Function: "createPost", Environment: env.ID(), ColdStart: true}
+	want := warmping.Reply{Warmup: warmping.Marker, Function: "createPost", Environment: env.ID(), ColdStart: true}
 	if diff := cmp.Diff(want, reply); diff != "" {
 		t.Errorf("first ping's reply (-want +got):\n%s", diff)
 	}
-	out, _ = h.Invoke(invocationContext("r2"), warmup.Payload(1, 0))
-	if reply, _ := warmup.ParseReply(out); reply.ColdStart {
+	out, _ = h.Invoke(invocationContext("r2"), warmping.Payload(1, 0))
+	if reply, _ := warmping.ParseReply(out); reply.ColdStart {
 		t.Error("the second ping found the environment cold")
 	}
 	if len(next.payloads) != 0 {
@@ -93,15 +93,15 @@ func TestRequestsPassThroughAndEveryInvocationIsLogged(t *testing.T) {
 	t.Parallel()
 	var logs syncBuffer
 	next := &recorder{}
-	env := warmup.NewEnvironment("createPost", logging.New(&logs, slog.LevelInfo, "createPost"))
+	env := warmping.NewEnvironment("createPost", logging.New(&logs, slog.LevelInfo, "createPost"))
 	h := env.Wrap(next)
-	request := httpRequest(t, string(warmup.Payload(1, 0)))
+	request := httpRequest(t, string(warmping.Payload(1, 0)))
 
 	out, err := h.Invoke(invocationContext("r1"), request)
 	if err != nil || string(out) != `{"statusCode":201}` {
 		t.Fatalf("request: %s, %v", out, err)
 	}
-	if _, err := h.Invoke(invocationContext("r2"), warmup.Payload(1, 0)); err != nil {
+	if _, err := h.Invoke(invocationContext("r2"), warmping.Payload(1, 0)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := h.Invoke(invocationContext("r3"), request); err != nil {
@@ -148,18 +148,18 @@ func TestRequestsPassThroughAndEveryInvocationIsLogged(t *testing.T) {
 // environment per concurrent invocation (as Lambda does) gets one per ping.
 func TestConcurrentPingsHoldTheirEnvironment(t *testing.T) {
 	t.Parallel()
-	env := warmup.NewEnvironment("getPost", slog.New(slog.DiscardHandler))
+	env := warmping.NewEnvironment("getPost", slog.New(slog.DiscardHandler))
 	h := env.Wrap(&recorder{})
 	start := time.Now()
-	if _, err := h.Invoke(context.Background(), warmup.Payload(3, 0)); err != nil {
+	if _, err := h.Invoke(context.Background(), warmping.Payload(3, 0)); err != nil {
 		t.Fatal(err)
 	}
-	if held := time.Since(start); held < warmup.Hold {
-		t.Errorf("one of 3 pings was answered after %v, want it held %v", held, warmup.Hold)
+	if held := time.Since(start); held < warmping.Hold {
+		t.Errorf("one of 3 pings was answered after %v, want it held %v", held, warmping.Hold)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := h.Invoke(ctx, warmup.Payload(3, 1)); err != nil {
+	if _, err := h.Invoke(ctx, warmping.Payload(3, 1)); err != nil {
 		t.Errorf("a ping whose deadline passed: %v", err)
 	}
 }
