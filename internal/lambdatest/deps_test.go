@@ -150,7 +150,9 @@ var devOnlyImporters = []string{"github.com/eventboard/eventboard/cmd/eventboard
 // into a binary, and tests are where the local stack's emulators stand in
 // for AWS (kumo, started through internal/local/emulator, serves the
 // adapters' tests in most packages). Listing those files one by one would
-// guard nothing a shipped binary links.
+// guard nothing a shipped binary links. So may a test-helper package (its
+// name ends in "test", as httptest's does), as long as only tests import it:
+// TestTestHelpersStayInTests holds that.
 func TestOnlyTheLocalCommandImportsDevOnlyCode(t *testing.T) {
 	t.Parallel()
 	listing := goList(t, nil, "-f", `{{.ImportPath}} {{join .Imports " "}}`, "./...")
@@ -158,10 +160,42 @@ func TestOnlyTheLocalCommandImportsDevOnlyCode(t *testing.T) {
 		t.Fatal("go list found no internal/manifest; the check would pass vacuously")
 	}
 	for pkg, imports := range devOnlyLinks(listing) {
-		if pkg == devOnlyRoot || strings.HasPrefix(pkg, devOnlyRoot+"/") || slices.Contains(devOnlyImporters, pkg) {
+		if pkg == devOnlyRoot || strings.HasPrefix(pkg, devOnlyRoot+"/") || slices.Contains(devOnlyImporters, pkg) || testHelper(pkg) {
 			continue
 		}
 		t.Errorf("%s imports dev-only code outside its tests: %s", pkg, strings.Join(imports, ", "))
+	}
+}
+
+// testHelper reports whether pkg is a test-helper package by its name.
+func testHelper(pkg string) bool {
+	return strings.HasSuffix(pkg[strings.LastIndex(pkg, "/")+1:], "test")
+}
+
+// TestTestHelpersStayInTests fails when a file that is not a test imports a
+// test-helper package (one that TestOnlyTheLocalCommandImportsDevOnlyCode
+// lets reach into internal/local), unless it is another test helper.
+func TestTestHelpersStayInTests(t *testing.T) {
+	t.Parallel()
+	listing := goList(t, nil, "-f", `{{.ImportPath}} {{join .Imports " "}}`, "./...")
+	helpers := 0
+	for line := range strings.Lines(listing) {
+		fields := strings.Fields(line)
+		if len(fields) == 0 {
+			continue
+		}
+		if testHelper(fields[0]) {
+			helpers++
+			continue
+		}
+		for _, dep := range fields[1:] {
+			if strings.HasPrefix(dep, "github.com/eventboard/eventboard/") && testHelper(dep) {
+				t.Errorf("%s imports the test helper %s outside its tests", fields[0], dep)
+			}
+		}
+	}
+	if helpers == 0 {
+		t.Fatal("go list found no test-helper package; the check would pass vacuously")
 	}
 }
 
