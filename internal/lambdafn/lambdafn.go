@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"time"
 
 	awsevents "github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
@@ -67,6 +68,10 @@ type Env struct {
 	// APIOptions are added to every SDK client the function builds. Nil on
 	// AWS; the local stack's tests inject faults with them.
 	APIOptions []func(*middleware.Stack) error
+	// PingHold is how long an environment holds one of several concurrent
+	// warm-up pings; zero means warmping.Hold (AWS). The local stack,
+	// whose pings are goroutines on a shared CPU, holds longer.
+	PingHold time.Duration
 }
 
 // Deps is what a wire function builds a handler from, besides its Config.
@@ -182,7 +187,7 @@ func declare[C config.Function](name string, wire func(context.Context, C, Deps)
 		if err != nil {
 			return nil, err
 		}
-		return func() lambda.Handler { return entryPoint(h, rt.FunctionName, log) }, nil
+		return func() lambda.Handler { return entryPoint(h, rt.FunctionName, log, env.PingHold) }, nil
 	}}
 }
 
@@ -192,8 +197,8 @@ func declare[C config.Function](name string, wire func(context.Context, C, Deps)
 // handler sees anything (no auth, no AWS call, no event), and every
 // invocation is logged with its request id and whether it was the
 // environment's cold start (package warmping).
-func entryPoint(h any, function string, log *slog.Logger) lambda.Handler {
-	return warmping.NewEnvironment(function, log).Wrap(lambda.NewHandler(h))
+func entryPoint(h any, function string, log *slog.Logger, hold time.Duration) lambda.Handler {
+	return warmping.NewEnvironment(function, log).HoldPings(hold).Wrap(lambda.NewHandler(h))
 }
 
 func logger(h slog.Handler, rt config.Runtime) *slog.Logger {

@@ -45,6 +45,13 @@ type functions struct {
 // here, so one that cannot be built fails the start; its execution
 // environments are then made on demand, each by a build of its own (the
 // function's init).
+// pingHold is how long a local environment holds one of a warmer run's
+// concurrent pings. On Lambda they arrive within milliseconds of each other
+// (warmping.Hold is 25 ms); here they are goroutines sharing the laptop's
+// CPU with everything else, and arrive up to hundreds of milliseconds apart
+// when it is busy. Held longer, they still land on distinct environments.
+const pingHold = 500 * time.Millisecond
+
 func buildFunctions(ctx context.Context, m *manifest.Manifest, fe functionEnv, svc *lambdasvc.Service) (*functions, error) {
 	if err := sameFunctions(m); err != nil {
 		return nil, err
@@ -78,6 +85,7 @@ func buildFunctions(ctx context.Context, m *manifest.Manifest, fe functionEnv, s
 				Lookup:     func(k string) (string, bool) { v, ok := env[k]; return v, ok },
 				Logs:       fe.logs,
 				APIOptions: fe.apiOptions,
+				PingHold:   pingHold,
 			})
 			if err != nil {
 				return nil, err

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/google/go-cmp/cmp"
@@ -21,7 +22,7 @@ import (
 
 // fakeLambda runs functions as Lambda does: an invocation takes an idle
 // environment of its function or, when none is idle, starts one. Its
-// environments answer pings through warmup's entry point.
+// environments answer pings through warmping's entry point.
 type fakeLambda struct {
 	mu      sync.Mutex
 	idle    map[string][]lambda.Handler
@@ -54,7 +55,7 @@ func (f *fakeLambda) Invoke(ctx context.Context, function string, payload []byte
 		h, f.idle[function] = idle[len(idle)-1], idle[:len(idle)-1]
 	} else {
 		f.started[function]++
-		h = warmping.NewEnvironment(function, slog.New(slog.DiscardHandler)).Wrap(handlerFunc(func(context.Context, []byte) ([]byte, error) {
+		h = warmping.NewEnvironment(function, slog.New(slog.DiscardHandler)).HoldPings(500 * time.Millisecond).Wrap(handlerFunc(func(context.Context, []byte) ([]byte, error) {
 			return nil, errors.New("a ping reached the handler")
 		}))
 	}

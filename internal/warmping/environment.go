@@ -40,6 +40,17 @@ func NewEnvironment(function string, log *slog.Logger) *Environment {
 	return &Environment{function: function, id: hex.EncodeToString(b[:]), log: log, hold: Hold}
 }
 
+// HoldPings sets how long the environment holds one of several concurrent
+// pings (Hold unless set), and returns it. A host that spreads a run's
+// pings further apart than Lambda does (goroutines on a busy laptop) needs
+// longer for them to land on distinct environments.
+func (e *Environment) HoldPings(d time.Duration) *Environment {
+	if d > 0 {
+		e.hold = d
+	}
+	return e
+}
+
 // ID identifies the environment in ping replies.
 func (e *Environment) ID() string { return e.id }
 

@@ -43,7 +43,7 @@ func (f handlerFunc) Invoke(ctx context.Context, p []byte) ([]byte, error) { ret
 func echo(inits *atomic.Int32, hold time.Duration) lambdasvc.Init {
 	return func(context.Context) (lambda.Handler, error) {
 		inits.Add(1)
-		env := warmping.NewEnvironment("echo", slog.New(slog.DiscardHandler))
+		env := warmping.NewEnvironment("echo", slog.New(slog.DiscardHandler)).HoldPings(500 * time.Millisecond) // pings apart on a busy machine still overlap
 		return env.Wrap(handlerFunc(func(ctx context.Context, p []byte) ([]byte, error) {
 			if string(p) == `"panic"` {
 				panic("boom")
