@@ -40,7 +40,7 @@ func realMain(args []string) error {
 	if err != nil {
 		return err
 	}
-	if cache.Sensitivity, err = costmodel.PriceSensitivity(seed, m, costmodel.USEast1, cache.Routes, []float64{0, 0.5, 0.8, 0.9, 0.95, 0.99}); err != nil {
+	if cache.Sensitivity, err = costmodel.PriceSensitivity(seed, m, costmodel.USEast1, cache.Routes, []float64{0, 0.5, 0.8, 0.9, 0.95, 1}); err != nil {
 		return err
 	}
 	var growth []costmodel.Estimate
