@@ -16,7 +16,7 @@ const GoalBackendUSD = 25
 
 // WriteMarkdown writes docs/cost.md: base priced in detail, one table per
 // service, the totals next to the seed's, and how they grow in growth.
-func WriteMarkdown(w io.Writer, m Measurements, p Prices, base Estimate, growth []Estimate) error {
+func WriteMarkdown(w io.Writer, m Measurements, p Prices, base Estimate, growth []Estimate, cache *Cache) error {
 	var b strings.Builder
 	total, parts := base.Total()
 	backend := parts[APIBackend]
@@ -77,6 +77,9 @@ under the runtime interface emulator where measured.
 		fmt.Fprintf(&b, "| %s | %s | %.2f | %.2f | %.1f | %.1f ms | %.1f ms | %s |\n", r, share, x.ReadUnits, x.WriteUnits, x.Calls, x.InProcessP50ms, x.InProcessP90ms, rie)
 	}
 
+	if cache != nil {
+		writeCache(&b, base.Scenario, *cache)
+	}
 	fmt.Fprintf(&b, "\n## A month, per service\n\n")
 	order, sums := base.ByService()
 	for _, svc := range order {
@@ -134,6 +137,49 @@ docs/scaling.md says what has to change on the way.
 	return err
 }
 
+// writeCache says how the edge cache was simulated, the hit ratio it
+// found per route, and what the month costs at other ratios.
+func writeCache(b *strings.Builder, s Scenario, c Cache) {
+	r := c.Readers
+	fmt.Fprintf(b, `
+## CloudFront's cache
+
+The public reads are answered by CloudFront's cache for as long as the
+functions' Cache-Control allows (docs/api.md, "Caching"); only the misses,
+and the background fetches of stale-while-revalidate, reach API Gateway,
+Lambda and DynamoDB, and only those are billed there (CloudFront and WAF
+bill every request). The hit ratios come from a simulation
+(internal/costmodel/edgecache.go) of %d days of the scenario's reads:
+Poisson arrivals at each route's share, swinging ±%.0f%% over the day,
+split evenly over %d regional edge caches (a board read in North America
+and Europe; an edge location's own cache in front of each would only add
+hits); %.0f%% of list reads are the first page and each later page half
+as many as the one before, its cursor taken from the copy of the page
+before; a post is picked by its recency rank on a Zipf law (exponent
+%.1f), the newest moving at the creates' rate.
+
+| route | fresh (s-maxage) | then stale while revalidating | hit ratio |
+|---|---|---|---|
+`, r.Days, 100*r.DailySwing, r.Caches, 100*r.FirstPage, r.PostSkew)
+	for _, cr := range c.Routes {
+		fmt.Fprintf(b, "| %s | %.0f s | %.0f s | %.1f%% |\n", cr.Route, cr.SharedTTL, cr.StaleWhile, 100*s.EdgeHits[cr.Route])
+	}
+	b.WriteString(`
+The month at other hit ratios (the same for the three routes). At 100%
+the API back end is the floor no cache lowers: the writes (DynamoDB's
+write units above all), the auth routes and myinfo, and storage. What holds
+the simulated month above it is mostly GET /api/posts/{id}: in this
+scenario a post is read about twice in its life, so few reads find it
+cached.
+
+| hit ratio | API back end | everything |
+|---|---|---|
+`)
+	for _, x := range c.Sensitivity {
+		fmt.Fprintf(b, "| %.0f%% | %.2f | %.2f |\n", 100*x.HitRatio, x.Backend, x.Total)
+	}
+}
+
 // writePrices lists the unit prices p holds; their sources are beside
 // them in prices.go.
 func writePrices(b *strings.Builder, p Prices) {
@@ -160,6 +206,8 @@ func writePrices(b *strings.Builder, p Prices) {
 		{"S3", "a GB-month, Standard", p.S3StorageGBMonth},
 		{"S3", "a thousand PUTs", p.S3PutPerThousand},
 		{"KMS", "a customer-managed key a month", p.KMSKeyMonth},
+		{"CloudWatch", "a standard-resolution alarm a month", p.CloudWatchAlarmMonth},
+		{"X-Ray", "a million traces recorded", p.XRayTracesPerMillion},
 		{"SES", "a thousand e-mails", p.SESPerThousand},
 		{"CloudWatch Logs", "a GB ingested", p.CloudWatchLogsIngestPerGB},
 		{"CloudWatch Logs", "a GB-month stored", p.CloudWatchLogsStoragePerGBMo},

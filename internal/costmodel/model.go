@@ -87,6 +87,15 @@ type Scenario struct {
 	APIResponseBytes float64 // mean API response through CloudFront
 	OriginMissRatio  float64 // of SPA requests CloudFront fetches from S3
 
+	// EdgeHits is the share of each route's requests CloudFront answers
+	// from its cache (SimulateHits); they cost CloudFront and WAF only.
+	EdgeHits map[string]float64
+	// AccessLogBytes is the HTTP API's access log line per request that
+	// reaches it (provider.logs.httpApi).
+	AccessLogBytes float64
+	// Alarms are the CloudWatch alarms serverless.yml declares.
+	Alarms float64
+
 	StoredGB float64 // DynamoDB data (posts, counters, markers, outbox)
 	// IndexWritesPerWrite are the write units a post write adds to the
 	// indexes of its transaction's tables (the posts' recency index and the
@@ -131,6 +140,8 @@ func Seed() Scenario {
 		AssetRequests:       2,
 		APIResponseBytes:    4e3,
 		OriginMissRatio:     0.01,
+		AccessLogBytes:      400,
+		Alarms:              9,
 		StoredGB:            1,
 		IndexWritesPerWrite: 2,
 		SweeperPerMonth:     60 * 24 * 30,
@@ -185,7 +196,7 @@ var Parts = []struct {
 }{
 	{APIBackend, "API back end (HTTP API, API functions, their DynamoDB reads and writes)"},
 	{Pipeline, "event pipeline (EventBridge, SQS, counter worker and its writes, schedules)"},
-	{Logs, "CloudWatch Logs"},
+	{Logs, "observability (CloudWatch Logs and alarms, X-Ray traces, the alarm topic's key)"},
 	{FrontDoor, "Cognito, CloudFront, WAF and S3"},
 }
 
@@ -234,13 +245,17 @@ func Price(s Scenario, m Measurements, p Prices) (Estimate, error) {
 		reads, writes                float64 // the API's
 		workerReads, workerWrites    float64
 		published, counted, archived float64
+		origin                       float64 // API requests past the edge cache
+		traced                       []float64
 	)
 	for _, sh := range s.Mix {
 		r, err := need(sh.Route)
 		if err != nil {
 			return Estimate{}, err
 		}
-		n := s.Requests * sh.Fraction
+		n := s.Requests * sh.Fraction * (1 - s.EdgeHits[sh.Route]) // what reaches API Gateway
+		origin += n
+		traced = append(traced, n)
 		invocations += n
 		gbSeconds += n * billedSeconds(r.InProcessP90ms) * gb
 		reads += n * r.ReadUnits
@@ -277,7 +292,8 @@ func Price(s Scenario, m Measurements, p Prices) (Estimate, error) {
 	sweeperGBs := s.SweeperPerMonth * billedSeconds(sweeper.InProcessP90ms) * gb
 	warmed := s.WarmerPerMonth * (1 + s.WarmedPerRun)
 
-	apiRequests := s.Requests + authRequests
+	apiRequests := origin + authRequests
+	viewerRequests := s.Requests + authRequests
 	allInvocations := invocations + workerInvocations + s.SweeperPerMonth + warmed
 	add := func(service, item string, qty float64, unit string, usd float64, part Part) {
 		lines = append(lines, Line{Service: service, Item: item, Quantity: qty, Unit: unit, USD: usd, Part: part})
@@ -301,10 +317,24 @@ func Price(s Scenario, m Measurements, p Prices) (Estimate, error) {
 	add("SQS", "counter queue requests", sqs, "requests", sqs/1e6*p.SQSPerMillion, Pipeline)
 	add("EventBridge Scheduler", "sweeper and warmer", s.SweeperPerMonth+s.WarmerPerMonth, "invocations", (s.SweeperPerMonth+s.WarmerPerMonth)/1e6*p.SchedulerPerMillion, Pipeline)
 	logGB := allInvocations * s.LogBytes / 1e9
-	add("CloudWatch Logs", "ingestion and storage", logGB, "GB", logGB*(p.CloudWatchLogsIngestPerGB+s.LogRetention*p.CloudWatchLogsStoragePerGBMo), Logs)
+	add("CloudWatch Logs", "functions' logs, ingestion and storage", logGB, "GB", logGB*(p.CloudWatchLogsIngestPerGB+s.LogRetention*p.CloudWatchLogsStoragePerGBMo), Logs)
+	accessGB := apiRequests * s.AccessLogBytes / 1e9
+	add("CloudWatch Logs", "HTTP API access logs", accessGB, "GB", accessGB*(p.CloudWatchLogsIngestPerGB+s.LogRetention*p.CloudWatchLogsStoragePerGBMo), Logs)
+	add("CloudWatch", "alarms (standard resolution)", s.Alarms, "alarms", s.Alarms*p.CloudWatchAlarmMonth, Logs)
+	// Every function is traced (provider.tracing.lambda). X-Ray's default
+	// sampling: the first request each second per function, then 5%.
+	traced = append(traced, authRequests, workerInvocations, s.SweeperPerMonth, warmed)
+	var traces float64
+	for _, n := range traced {
+		reservoir := 30 * 24 * 3600.0
+		traces += math.Min(n, reservoir) + 0.05*math.Max(0, n-reservoir)
+	}
+	add("X-Ray", "traces recorded", traces, "traces", traces/1e6*p.XRayTracesPerMillion, Logs)
 	add("Cognito (Lite)", "monthly active users", s.MAU, "MAU", Tiered(p.CognitoLiteMAU, s.MAU), FrontDoor)
-	cfRequests := apiRequests + s.PageViews*(1+s.AssetRequests)
-	cfGB := (s.PageViews*s.PageBytes + apiRequests*s.APIResponseBytes) / 1e9
+	// CloudFront bills every viewer request, hit or miss; its fetches from
+	// API Gateway cost nothing more.
+	cfRequests := viewerRequests + s.PageViews*(1+s.AssetRequests)
+	cfGB := (s.PageViews*s.PageBytes + viewerRequests*s.APIResponseBytes) / 1e9
 	add("CloudFront", "HTTPS requests", cfRequests, "requests", cfRequests/1e6*p.CloudFrontHTTPSPerMillion, FrontDoor)
 	add("CloudFront", "data out", cfGB, "GB", cfGB*p.CloudFrontPerGB, FrontDoor)
 	// serverless.yml's ApiClientLimits: one web ACL with one rule (the

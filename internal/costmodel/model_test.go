@@ -120,7 +120,7 @@ func TestWriteMarkdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := costmodel.WriteMarkdown(&b, m, costmodel.USEast1, e, nil); err != nil {
+	if err := costmodel.WriteMarkdown(&b, m, costmodel.USEast1, e, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
@@ -169,5 +169,60 @@ func TestCognitoLiteBandsPastAHundredThousand(t *testing.T) {
 	want := 90_000*0.0055 + 900_000*0.0046
 	if l := line(t, e, "Cognito (Lite)", "monthly active users"); !near(l.USD, want) {
 		t.Errorf("1,000,000 MAU priced $%v, want $%v", l.USD, want)
+	}
+}
+
+// The edge's hits cost CloudFront and WAF only: API Gateway, Lambda and
+// DynamoDB bill the misses.
+func TestEdgeHitsBillOnlyTheMisses(t *testing.T) {
+	t.Parallel()
+	m := load(t, "testdata/measurements.json")
+	seed := costmodel.Seed()
+	cold, err := costmodel.Price(seed, m, costmodel.USEast1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed.EdgeHits = map[string]float64{"GET /api/posts": 0.9, "GET /api/stats": 1}
+	warm, err := costmodel.Price(seed, m, costmodel.USEast1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := seed.Requests * (0.40*0.9 + 0.03)
+	if a, b := line(t, cold, "API Gateway (HTTP API)", "requests"), line(t, warm, "API Gateway (HTTP API)", "requests"); !near(a.Quantity-b.Quantity, saved) {
+		t.Errorf("HTTP API requests %v → %v, want %v fewer", a.Quantity, b.Quantity, saved)
+	}
+	reads := seed.Requests * (0.40*0.9*m.Routes["GET /api/posts"].ReadUnits + 0.03*m.Routes["GET /api/stats"].ReadUnits)
+	if a, b := line(t, cold, "DynamoDB (on-demand)", "API read request units"), line(t, warm, "DynamoDB (on-demand)", "API read request units"); !near(a.Quantity-b.Quantity, reads) {
+		t.Errorf("read units %v → %v, want %v fewer", a.Quantity, b.Quantity, reads)
+	}
+	if a, b := line(t, cold, "CloudFront", "HTTPS requests"), line(t, warm, "CloudFront", "HTTPS requests"); a.Quantity != b.Quantity {
+		t.Errorf("CloudFront requests %v → %v: every viewer request is billed, hit or miss", a.Quantity, b.Quantity)
+	}
+}
+
+func TestSimulateHits(t *testing.T) {
+	t.Parallel()
+	readers := costmodel.SeedReaders()
+	readers.Days = 1
+	hits := func(ttl, stale float64) map[string]float64 {
+		return costmodel.SimulateHits(costmodel.Seed(), readers, []costmodel.CachedRoute{
+			{Route: "GET /api/posts", SharedTTL: ttl, StaleWhile: stale},
+			{Route: "GET /api/posts/{id}", SharedTTL: ttl, StaleWhile: stale},
+			{Route: "GET /api/stats", SharedTTL: ttl, StaleWhile: stale},
+		}, 7)
+	}
+	none, short, long := hits(0, 0), hits(10, 0), hits(300, 0)
+	for route, h := range none {
+		if h != 0 {
+			t.Errorf("%s: %v hits with no TTL", route, h)
+		}
+		if !(short[route] < long[route] && long[route] < 1) {
+			t.Errorf("%s: %v hits at 10 s, %v at 300 s; want more with the longer TTL, and misses left", route, short[route], long[route])
+		}
+	}
+	// A stale hit's background fetch still reaches the origin: the bill
+	// follows the fresh time alone.
+	if a, b := hits(10, 0), hits(10, 50); math.Abs(a["GET /api/stats"]-b["GET /api/stats"]) > 1e-9 {
+		t.Errorf("stale-while-revalidate changed the origin's share: %v → %v", a["GET /api/stats"], b["GET /api/stats"])
 	}
 }

@@ -38,6 +38,8 @@ type Prices struct {
 	KMSKeyMonth                      float64 // a customer-managed key (the alarm topic's)
 	SESPerThousand                   float64 // e-mails sent (Cognito's codes, when a stage names an SES identity)
 	S3StorageGBMonth                 float64 // S3 Standard
+	CloudWatchAlarmMonth             float64 // a standard-resolution metric alarm, per month
+	XRayTracesPerMillion             float64 // traces recorded
 	CloudWatchLogsIngestPerGB        float64 // Standard log class
 	CloudWatchLogsStoragePerGBMo     float64
 }
@@ -176,6 +178,13 @@ var USEast1 = Prices{
 	// Lambda's logs are tiered since 1 May 2025 with $0.50 a GB for the
 	// first 10 TB (https://www.duckbillgroup.com/?p=9080). AWS's page:
 	// https://aws.amazon.com/cloudwatch/pricing/.
+	// https://aws.amazon.com/cloudwatch/pricing/ (a standard-resolution
+	// alarm $0.10 a month; not re-read here, AWS's long-standing list price).
+	CloudWatchAlarmMonth: 0.10,
+	// https://aws.amazon.com/xray/pricing/ ($5.00 per million traces
+	// recorded after the free 100,000; not re-read here, AWS's list price
+	// since 2016).
+	XRayTracesPerMillion:         5.00,
 	CloudWatchLogsIngestPerGB:    0.50,
 	CloudWatchLogsStoragePerGBMo: 0.03,
 }

@@ -67,7 +67,8 @@ func Status(k apperr.Kind) int {
 // correlation id in the context (and echoes it as X-Correlation-Id), logs
 // each request with its ids, turns errors and panics into the error body
 // (internal detail is logged, never sent), and sets Content-Type on every
-// answer.
+// answer, and Cache-Control: NoStore on every answer that does not set its
+// own (only a public read's success, marked with Shared, may be cached).
 func Lambda(log *slog.Logger, h Handler) func(context.Context, Request) (Response, error) {
 	return func(ctx context.Context, req Request) (resp Response, err error) {
 		ctx = correlation.With(ctx, CorrelationID(req))
@@ -78,6 +79,9 @@ func Lambda(log *slog.Logger, h Handler) func(context.Context, Request) (Respons
 				resp, err = ErrorResponse(req, apperr.From(fmt.Errorf("panic: %v", p))), nil
 			}
 			setHeader(&resp, "X-Correlation-Id", correlation.From(ctx))
+			if resp.Headers["Cache-Control"] == "" {
+				setHeader(&resp, "Cache-Control", NoStore)
+			}
 		}()
 		resp, err = h(ctx, req)
 		if err != nil {

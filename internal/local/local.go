@@ -194,8 +194,15 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		s.close()
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
+	edge, err := newEdgeCache(m)
+	if err != nil {
+		s.pipeline.Stop()
+		s.close()
+		return nil, fmt.Errorf("local.Start: %w", err)
+	}
 	mux := http.NewServeMux()
-	mux.Handle("/api/", forwardedAsCloudFront(gw))
+	mux.Handle("/api/", edge.serve(forwardedAsCloudFront(gw)))
+	mux.Handle("GET /local/cache", http.HandlerFunc(edge.stats))
 	identity.register(mux)
 	// The AWS APIs take only SigV4-shaped requests, which no page can send
 	// cross-site; the state-changing dev action only what a page cannot

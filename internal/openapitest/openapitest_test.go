@@ -40,9 +40,12 @@ func (x exchange) check(t *testing.T) []string {
 	if x.token != "" {
 		ev.Headers["authorization"] = "Bearer " + x.token
 	}
-	out := events.APIGatewayV2HTTPResponse{StatusCode: x.status, Body: x.respBody, Headers: map[string]string{"Content-Type": "application/json; charset=utf-8"}}
+	out := events.APIGatewayV2HTTPResponse{StatusCode: x.status, Body: x.respBody, Headers: map[string]string{"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}}
 	for k, v := range x.respHeaders {
 		out.Headers[k] = v
+		if v == "" {
+			delete(out.Headers, k)
+		}
 	}
 	req, reqBody := openapitest.RequestOf(ev)
 	resp, respBody := openapitest.ResponseOf(out)
@@ -56,13 +59,17 @@ func (x exchange) check(t *testing.T) []string {
 func TestContractCatchesDrift(t *testing.T) {
 	t.Parallel()
 	withoutAuthor := strings.Replace(postJSON, `"authorName":"alice",`, "", 1)
+	postCache := map[string]string{"Cache-Control": "public, max-age=0, s-maxage=30, stale-while-revalidate=30"}
 	tests := []struct {
 		name  string
 		x     exchange
 		wants string // a part of the one problem expected; "" for none
 	}{
-		{"a documented answer", exchange{method: "GET", path: "/api/posts/" + postID, status: 200, respBody: postJSON}, ""},
-		{"a documented field missing", exchange{method: "GET", path: "/api/posts/" + postID, status: 200, respBody: withoutAuthor}, "the answer breaks the contract"},
+		{"a documented answer", exchange{method: "GET", path: "/api/posts/" + postID, status: 200, respBody: postJSON, respHeaders: postCache}, ""},
+		{"a public read cached longer than documented", exchange{method: "GET", path: "/api/posts/" + postID, status: 200, respBody: postJSON, respHeaders: map[string]string{"Cache-Control": "public, s-maxage=3600"}}, "the answer breaks the contract"},
+		{"a public read marked plainly no-store", exchange{method: "GET", path: "/api/posts/" + postID, status: 200, respBody: postJSON}, "the answer breaks the contract"},
+		{"a write without Cache-Control", exchange{method: "POST", path: "/api/posts", token: "t", reqBody: `{"title":"a","content":"b"}`, status: 201, respBody: postJSON, respHeaders: map[string]string{"Location": "/api/posts/" + postID, "Cache-Control": ""}}, "the answer breaks the contract"},
+		{"a documented field missing", exchange{method: "GET", path: "/api/posts/" + postID, status: 200, respBody: withoutAuthor, respHeaders: postCache}, "the answer breaks the contract"},
 		{"an undocumented field", exchange{method: "GET", path: "/api/posts/" + postID, status: 200, respBody: strings.Replace(postJSON, `{`, `{"secret":1,`, 1)}, "the answer breaks the contract"},
 		{"an undocumented status", exchange{method: "GET", path: "/api/posts/" + postID, status: http.StatusTeapot, respBody: errorJSON("INTERNAL")}, "the answer breaks the contract"},
 		{"a documented status for another route", exchange{method: "GET", path: "/api/posts/" + postID, status: 409, respBody: errorJSON("VERSION_CONFLICT")}, "the answer breaks the contract"},

@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/eventboard/eventboard/internal/httpapi"
 	"github.com/eventboard/eventboard/internal/post"
@@ -25,7 +26,19 @@ func New(svc *post.Service, sessions httpapi.SessionChecker, log *slog.Logger) *
 	return &Handlers{svc: svc, sessions: sessions, log: log}
 }
 
-// List serves GET /api/posts?limit=&cursor=.
+// How long CloudFront may serve the public reads (docs/api.md, "Caching").
+// A page of the board: a new post reaches other readers' lists within 30 s,
+// and the first page, read most, is fetched from DynamoDB about every 10 s
+// per edge cache however many read it. A post: an edit or a delete reaches
+// other readers within a minute; its author sees it at once (the SPA reads
+// with its token after a write, which CloudFront's cache key keeps apart).
+var (
+	PageFreshness = httpapi.Freshness{SharedMaxAge: 10 * time.Second, StaleWhileRevalidate: 20 * time.Second}
+	PostFreshness = httpapi.Freshness{SharedMaxAge: 30 * time.Second, StaleWhileRevalidate: 30 * time.Second}
+)
+
+// List serves GET /api/posts?limit=&cursor=; shared caches may keep the
+// page for PageFreshness.
 func (h *Handlers) List(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	query, err := httpapi.Query(req)
 	if err != nil {
@@ -39,16 +52,27 @@ func (h *Handlers) List(ctx context.Context, req httpapi.Request) (httpapi.Respo
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	return httpapi.JSON(http.StatusOK, page)
+	return shared(req, page, PageFreshness)
 }
 
-// Get serves GET /api/posts/{id}.
+// Get serves GET /api/posts/{id}; shared caches may keep the post for
+// PostFreshness (never a 404: a post created next is read at once).
 func (h *Handlers) Get(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	p, err := h.svc.Get(ctx, req.PathParameters["id"])
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	return httpapi.JSON(http.StatusOK, p)
+	return shared(req, p, PostFreshness)
+}
+
+// shared is a 200 with body that shared caches may keep for f, unless the
+// request carried credentials (httpapi.Shared).
+func shared(req httpapi.Request, body any, f httpapi.Freshness) (httpapi.Response, error) {
+	resp, err := httpapi.JSON(http.StatusOK, body)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.Shared(req, resp, f), nil
 }
 
 // createRequest is the body of POST /api/posts. Pointers tell a missing

@@ -30,11 +30,22 @@ func New(counters counter.Reader, now func() time.Time, log *slog.Logger) (*Hand
 	return &Handler{counters: counters, now: now, log: log}, nil
 }
 
-// Get serves GET /api/stats: 200 with counter.Stats.
-func (h *Handler) Get(ctx context.Context, _ httpapi.Request) (httpapi.Response, error) {
+// Freshness is how long CloudFront may serve the stats (docs/api.md,
+// "Caching"): counts that already trail the writes by seconds may trail
+// them by a few minutes more, and each edge cache reads the Counter table
+// at most once a minute however many ask.
+var Freshness = httpapi.Freshness{SharedMaxAge: 60 * time.Second, StaleWhileRevalidate: 240 * time.Second}
+
+// Get serves GET /api/stats: 200 with counter.Stats, which shared caches
+// may keep for Freshness.
+func (h *Handler) Get(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
 	s, err := counter.ReadStats(ctx, h.counters, h.now())
 	if err != nil {
 		return httpapi.Response{}, err
 	}
-	return httpapi.JSON(http.StatusOK, s)
+	resp, err := httpapi.JSON(http.StatusOK, s)
+	if err != nil {
+		return httpapi.Response{}, err
+	}
+	return httpapi.Shared(req, resp, Freshness), nil
 }

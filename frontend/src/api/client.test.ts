@@ -1,7 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { Api, errorOf } from "./client";
+import { Api, errorOf, freshAfterWriteMs } from "./client";
 import { ApiError, describeError, knownErrorCodes, messageOf } from "./errors";
 import { Session } from "./session";
 
@@ -18,6 +18,52 @@ function apiWith(answer: (req: Request) => Response) {
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+
+// token makes an unsigned JWT with the claims the session reads.
+function token(claims: Record<string, unknown>): string {
+  const part = (o: unknown) =>
+    btoa(JSON.stringify(o)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  return `${part({ alg: "RS256" })}.${part(claims)}.sig`;
+}
+
+// A write is remembered in sessionStorage for the reads after it: each
+// test starts as a tab that wrote nothing.
+beforeEach(() => sessionStorage.clear());
+
+describe("Api's public reads and CloudFront's cache", () => {
+  it("reads anonymously, with the token for a while after its own write, then anonymously again", async () => {
+    let now = 1_000_000;
+    const seen: Request[] = [];
+    const session = new Session({
+      fetch: async (req) => {
+        seen.push(req.clone());
+        return req.method === "GET" ? json(200, { posts: [] }) : json(201, { id: "p1" });
+      },
+    });
+    session.accept({ accessToken: token({ sub: "s", username: "alice", token_use: "access" }), idToken: "id", expiresIn: 900 });
+    const api = new Api(session, () => now);
+    const auth = () => seen.at(-1)?.headers.get("Authorization") ?? null;
+
+    await api.listPosts();
+    expect(auth()).toBeNull(); // shared at the edge
+    await api.createPost({ title: "T", content: "C" });
+    await api.listPosts();
+    expect(auth()).toMatch(/^Bearer /); // keyed apart, answered private, no-store
+    await api.getPost("p1");
+    expect(auth()).toMatch(/^Bearer /);
+    await api.stats();
+    expect(auth()).toMatch(/^Bearer /);
+    now += freshAfterWriteMs;
+    await api.listPosts();
+    expect(auth()).toBeNull();
+  });
+
+  it("never sends cookies with a public read, nor lets the browser keep it", async () => {
+    const { api, seen } = apiWith(() => json(200, { posts: [] }));
+    await api.listPosts();
+    expect([seen[0].credentials, seen[0].cache]).toEqual(["omit", "no-store"]);
+  });
+});
 
 describe("Api", () => {
   it("lists a page with limit and cursor in the query", async () => {

@@ -15,38 +15,74 @@ export type MyInfo = paths["/api/myinfo"]["get"]["responses"][200]["content"]["a
 export type Stats = Schemas["Stats"];
 export type PostInput = Schemas["PostDraft"];
 
+/**
+ * freshAfterWriteMs is how long after this tab's own write its public
+ * reads carry the token: the longest CloudFront may serve a shared copy of
+ * what the write changed (the stats: 60 s fresh, 240 s stale; docs/api.md,
+ * "Caching"). CloudFront keys the public reads on the Authorization header
+ * and the API answers a request with one `private, no-store`, so those
+ * reads reach DynamoDB, never a copy from before the write. A cache-busting
+ * query parameter would not do: CloudFront keys only on `limit` and
+ * `cursor`, and ignores a request's own `Cache-Control: no-cache`.
+ */
+export const freshAfterWriteMs = 300_000;
+
 /** Api calls the HTTP API through a Session, which adds the token and refreshes it. */
 export class Api {
   readonly session: Session;
   private readonly http;
+  /** reads are the public reads: anonymous (so shared at the edge) unless this tab just wrote. */
+  private readonly reads;
+  private readonly now: () => number;
 
-  constructor(session: Session) {
+  constructor(session: Session, now: () => number = Date.now) {
     this.session = session;
-    this.http = createClient<paths>({
-      baseUrl: new URL(apiURL("/")).origin,
-      fetch: (req) => session.fetch(req),
-      credentials: "same-origin",
-    });
+    this.now = now;
+    const baseUrl = new URL(apiURL("/")).origin;
+    this.http = createClient<paths>({ baseUrl, fetch: (req) => session.fetch(req), credentials: "same-origin" });
+    // The browser keeps no copy of a public read: its HTTP cache is keyed on
+    // the URL alone and was seen serving a max-age=0 answer fetched
+    // anonymously to a read with the token.
+    this.reads = createClient<paths>({ baseUrl, fetch: (req) => this.read(req), credentials: "omit", cache: "no-store" });
+  }
+
+  /**
+   * read sends a public read: anonymously, unless this tab wrote lately
+   * (kept over a reload in sessionStorage), then with the token, after the
+   * session is restored if the page was just loaded.
+   */
+  private async read(req: Request): Promise<Response> {
+    if (this.now() - wroteAt.get() >= freshAfterWriteMs) return this.session.fetchAnonymously(req);
+    if (this.session.currentUser() === null && !(await this.session.refresh())) return this.session.fetchAnonymously(req);
+    return this.session.fetch(req);
+  }
+
+  /** wrote notes a write (tried or done): the reads that follow must not meet a copy from before it. */
+  private wrote(): void {
+    wroteAt.set(this.now());
   }
 
   listPosts(cursor?: string, limit = 20): Promise<PostPage> {
-    return unwrap(this.http.GET("/api/posts", { params: { query: { limit, cursor } } }));
+    return unwrap(this.reads.GET("/api/posts", { params: { query: { limit, cursor } } }));
   }
 
   getPost(id: string): Promise<Post> {
-    return unwrap(this.http.GET("/api/posts/{id}", { params: { path: { id } } }));
+    return unwrap(this.reads.GET("/api/posts/{id}", { params: { path: { id } } }));
   }
 
   createPost(input: PostInput): Promise<Post> {
+    this.wrote();
     return unwrap(this.http.POST("/api/posts", { body: input }));
   }
 
   /** updatePost saves a post edited at version; a newer saved version rejects with VERSION_CONFLICT. */
   updatePost(id: string, input: PostInput, version: number): Promise<Post> {
+    this.wrote();
     return unwrap(this.http.PUT("/api/posts/{id}", { params: { path: { id } }, body: { ...input, version } }));
   }
 
   async deletePost(id: string): Promise<void> {
+    this.wrote();
     await unwrap(this.http.DELETE("/api/posts/{id}", { params: { path: { id } } }));
   }
 
@@ -55,7 +91,7 @@ export class Api {
   }
 
   stats(): Promise<Stats> {
-    return unwrap(this.http.GET("/api/stats"));
+    return unwrap(this.reads.GET("/api/stats"));
   }
 
   async signUp(username: string, email: string, password: string): Promise<void> {
@@ -86,9 +122,30 @@ export class Api {
   }
 
   logout(): Promise<void> {
+    wroteAt.set(Number.NEGATIVE_INFINITY);
     return this.session.logout();
   }
 }
+
+/** wroteAt is when this tab last wrote, kept in sessionStorage where there is one (it is no secret). */
+const wroteAt = {
+  key: "eventboard.wroteAt",
+  store(): Storage | null {
+    try {
+      return typeof sessionStorage === "undefined" ? null : sessionStorage;
+    } catch {
+      return null;
+    }
+  },
+  get(): number {
+    const v = this.store()?.getItem(this.key);
+    return v ? Number(v) : Number.NEGATIVE_INFINITY;
+  },
+  set(t: number): void {
+    if (Number.isFinite(t)) this.store()?.setItem(this.key, String(t));
+    else this.store()?.removeItem(this.key);
+  },
+};
 
 /** unwrap turns openapi-fetch's answer into the data, or throws its ApiError. */
 async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {

@@ -425,6 +425,7 @@ export interface components {
          */
         BadRequest: {
             headers: {
+                "Cache-Control": components["headers"]["ErrorCacheControl"];
                 "X-Correlation-Id": components["headers"]["CorrelationId"];
                 [name: string]: unknown;
             };
@@ -447,6 +448,7 @@ export interface components {
          */
         Unauthorized: {
             headers: {
+                "Cache-Control": components["headers"]["ErrorCacheControl"];
                 "X-Correlation-Id": components["headers"]["CorrelationId"];
                 [name: string]: unknown;
             };
@@ -469,6 +471,7 @@ export interface components {
          */
         Forbidden: {
             headers: {
+                "Cache-Control": components["headers"]["ErrorCacheControl"];
                 "X-Correlation-Id": components["headers"]["CorrelationId"];
                 [name: string]: unknown;
             };
@@ -486,6 +489,7 @@ export interface components {
         /** @description `POST_NOT_FOUND`: no such post, or it was deleted. */
         NotFound: {
             headers: {
+                "Cache-Control": components["headers"]["ErrorCacheControl"];
                 "X-Correlation-Id": components["headers"]["CorrelationId"];
                 [name: string]: unknown;
             };
@@ -506,6 +510,7 @@ export interface components {
          */
         Conflict: {
             headers: {
+                "Cache-Control": components["headers"]["ErrorCacheControl"];
                 "X-Correlation-Id": components["headers"]["CorrelationId"];
                 [name: string]: unknown;
             };
@@ -523,6 +528,7 @@ export interface components {
         /** @description `PAYLOAD_TOO_LARGE`: the body is over 64 KiB. */
         PayloadTooLarge: {
             headers: {
+                "Cache-Control": components["headers"]["ErrorCacheControl"];
                 "X-Correlation-Id": components["headers"]["CorrelationId"];
                 [name: string]: unknown;
             };
@@ -540,6 +546,7 @@ export interface components {
         /** @description `UNSUPPORTED_MEDIA_TYPE`: the body was not sent as `Content-Type: application/json`. */
         UnsupportedMediaType: {
             headers: {
+                "Cache-Control": components["headers"]["ErrorCacheControl"];
                 "X-Correlation-Id": components["headers"]["CorrelationId"];
                 [name: string]: unknown;
             };
@@ -557,6 +564,7 @@ export interface components {
         /** @description `TOO_MANY_REQUESTS`: the route's throttling bucket is empty, or Cognito throttled the attempt; wait `Retry-After` seconds and retry. */
         TooManyRequests: {
             headers: {
+                "Cache-Control": components["headers"]["ErrorCacheControl"];
                 "Retry-After": components["headers"]["RetryAfter"];
                 "X-Correlation-Id": components["headers"]["CorrelationId"];
                 [name: string]: unknown;
@@ -575,6 +583,7 @@ export interface components {
         /** @description `INTERNAL`: our fault. The detail is only in the logs, under the same `requestId`. */
         Internal: {
             headers: {
+                "Cache-Control": components["headers"]["ErrorCacheControl"];
                 "X-Correlation-Id": components["headers"]["CorrelationId"];
                 [name: string]: unknown;
             };
@@ -603,8 +612,41 @@ export interface components {
         RetryAfter: number;
         /** @description Ties the request to its logs and to the events it caused (`metadata.correlationId`). */
         CorrelationId: string;
-        /** @description Tokens are never cached. */
+        /**
+         * @description Never cached: writes, the auth routes, the caller's own data and
+         *     every error. Only a public read's success may be kept by a shared
+         *     cache (see `PageCacheControl`, `PostCacheControl`, `StatsCacheControl`).
+         */
         NoStore: "no-store";
+        /**
+         * @description A function's error is `no-store`. API Gateway's own refusals (the
+         *     authorizer's 401, throttling's 429) carry no `Cache-Control`; the
+         *     distribution keeps none of them either (default TTL 0, error caching
+         *     TTL 0).
+         */
+        ErrorCacheControl: "no-store";
+        /**
+         * @description Without credentials, CloudFront may serve the page for 10 s and, while
+         *     it fetches the next, 20 s more: a new post reaches every reader's list
+         *     within 30 s. Browsers keep nothing. A request with an `Authorization`
+         *     header or a cookie gets `private, no-store` (and the same page).
+         */
+        PageCacheControl: "public, max-age=0, s-maxage=10, stale-while-revalidate=20" | "private, no-store";
+        /**
+         * @description Without credentials, CloudFront may serve the post for 30 s and 30 s
+         *     more while it fetches the next: an edit or a delete reaches every
+         *     reader within a minute (its author at once, reading with a token). A
+         *     request with an `Authorization` header or a cookie gets
+         *     `private, no-store` (and the same post).
+         */
+        PostCacheControl: "public, max-age=0, s-maxage=30, stale-while-revalidate=30" | "private, no-store";
+        /**
+         * @description Without credentials, CloudFront may serve the counts for a minute and
+         *     4 minutes more while it fetches the next: they trail the writes by at
+         *     most 5 minutes. A request with an `Authorization` header or a cookie
+         *     gets `private, no-store`.
+         */
+        StatsCacheControl: "public, max-age=0, s-maxage=60, stale-while-revalidate=240" | "private, no-store";
         /** @description `eventboard_refresh=…; Path=/api/auth; Max-Age=2592000; HttpOnly; Secure; SameSite=Strict` */
         SetRefreshCookie: string;
         /** @description The successor refresh token, when there is one: `eventboard_refresh=…; Path=/api/auth; Max-Age=2592000; HttpOnly; Secure; SameSite=Strict` */
@@ -636,6 +678,7 @@ export interface operations {
             /** @description A page of posts. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["PageCacheControl"];
                     "X-Correlation-Id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
@@ -670,6 +713,7 @@ export interface operations {
             /** @description The post, at version 1. */
             201: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     /**
                      * @description The post's URL path, `/api/posts/{id}`.
                      * @example /api/posts/019abf10-8a2e-7c41-9d0e-3f6a1b2c3d4e
@@ -710,6 +754,7 @@ export interface operations {
             /** @description The post. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["PostCacheControl"];
                     "X-Correlation-Id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
@@ -752,6 +797,7 @@ export interface operations {
             /** @description The post at its new version. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     "X-Correlation-Id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
@@ -788,6 +834,7 @@ export interface operations {
             /** @description Deleted. */
             204: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -831,6 +878,7 @@ export interface operations {
             /** @description Signed up, not yet confirmed. */
             201: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     "X-Correlation-Id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
@@ -886,6 +934,7 @@ export interface operations {
             /** @description Confirmed; the user can log in. */
             204: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -921,6 +970,7 @@ export interface operations {
             /** @description Accepted. */
             202: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     "X-Correlation-Id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
@@ -966,6 +1016,7 @@ export interface operations {
             /** @description Accepted. */
             202: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     "X-Correlation-Id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
@@ -1016,6 +1067,7 @@ export interface operations {
             /** @description The password is changed; log in with the new one. */
             204: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1100,6 +1152,7 @@ export interface operations {
             /** @description No usable refresh cookie (`INVALID_REFRESH_TOKEN`); the answer clears it. */
             401: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     "Set-Cookie": components["headers"]["ClearRefreshCookie"];
                     "X-Correlation-Id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
@@ -1132,6 +1185,7 @@ export interface operations {
             /** @description Logged out; the cookie is cleared. */
             204: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     "Set-Cookie": components["headers"]["ClearRefreshCookie"];
                     [name: string]: unknown;
                 };
@@ -1154,6 +1208,7 @@ export interface operations {
             /** @description The caller. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["NoStore"];
                     "X-Correlation-Id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };
@@ -1195,6 +1250,7 @@ export interface operations {
             /** @description The counts. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["StatsCacheControl"];
                     "X-Correlation-Id": components["headers"]["CorrelationId"];
                     [name: string]: unknown;
                 };

@@ -185,6 +185,19 @@ export class Session {
     return this.sendWithToken(retry);
   }
 
+  /**
+   * fetchAnonymously sends req without the token: a public read that
+   * CloudFront may answer from its cache. It throws ApiError(NETWORK) when
+   * no answer comes.
+   */
+  async fetchAnonymously(req: Request): Promise<Response> {
+    try {
+      return await this.send(req);
+    } catch {
+      throw new ApiError(NETWORK, 0);
+    }
+  }
+
   private async sendWithToken(req: Request): Promise<Response> {
     if (this.access) req.headers.set("Authorization", `Bearer ${this.access}`);
     try {

@@ -55,6 +55,7 @@ var NotProvisioned = map[string]string{
 	"AWS::CloudFront::OriginAccessControl":   "the local stack serves frontend/dist itself",
 	"AWS::CloudFront::Function":              "the local stack answers index.html for the SPA's routes itself",
 	"AWS::CloudFront::ResponseHeadersPolicy": "the local stack sets the SPA's security headers itself",
+	"AWS::CloudFront::CachePolicy":           "the local front door caches /api by it itself (edgecache.go)",
 }
 
 // Queue is a provisioned AWS::SQS::Queue.

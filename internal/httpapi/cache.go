@@ -1,0 +1,63 @@
+package httpapi
+
+import (
+	"fmt"
+	"time"
+)
+
+// The Cache-Control answers of the API. CloudFront's cache policy for the
+// public reads (serverless.yml, PublicReadsCachePolicy) has a default TTL
+// of 0: only what a function marks with s-maxage is kept at the edge.
+const (
+	// NoStore is every answer no cache may keep: writes, the auth routes,
+	// the caller's own data, errors. Lambda sets it on every answer that
+	// does not say otherwise.
+	NoStore = "no-store"
+	// PrivateNoStore is a public read's answer to a request that carried
+	// credentials: the answer is the same, but a request with an
+	// Authorization header or a cookie is never the one that fills, or is
+	// kept in, a shared cache.
+	PrivateNoStore = "private, no-store"
+)
+
+// Freshness is how long a shared cache (CloudFront) may serve a public
+// answer: fresh for SharedMaxAge, then stale for up to
+// StaleWhileRevalidate while it fetches the next in the background. So
+// readers other than the writer see a change within their sum. Browsers
+// keep nothing (max-age=0): every read reaches the edge.
+type Freshness struct {
+	SharedMaxAge         time.Duration
+	StaleWhileRevalidate time.Duration
+}
+
+// CacheControl is f as a Cache-Control value.
+func (f Freshness) CacheControl() string {
+	v := fmt.Sprintf("public, max-age=0, s-maxage=%d", int(f.SharedMaxAge.Seconds()))
+	if f.StaleWhileRevalidate > 0 {
+		v += fmt.Sprintf(", stale-while-revalidate=%d", int(f.StaleWhileRevalidate.Seconds()))
+	}
+	return v
+}
+
+// Within is how long a change may take to reach a reader served from a
+// shared cache: the fresh time and the stale one after it.
+func (f Freshness) Within() time.Duration { return f.SharedMaxAge + f.StaleWhileRevalidate }
+
+// Shared marks resp, a public read's answer that does not depend on the
+// caller, as cacheable for f, unless req carried credentials (see
+// HasCredentials): then it is PrivateNoStore, so no shared cache keeps an
+// answer that a credentialed request produced.
+func Shared(req Request, resp Response, f Freshness) Response {
+	v := f.CacheControl()
+	if HasCredentials(req) {
+		v = PrivateNoStore
+	}
+	setHeader(&resp, "Cache-Control", v)
+	return resp
+}
+
+// HasCredentials reports whether req carries an Authorization header or
+// any cookie: what could make an answer depend on its caller.
+func HasCredentials(req Request) bool {
+	return Header(req, "authorization") != "" || Header(req, "cookie") != "" || len(req.Cookies) > 0
+}
