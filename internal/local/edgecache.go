@@ -12,7 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/eventboard/eventboard/internal/local/manifest"
+	"github.com/eventboard/eventboard/internal/manifest"
 )
 
 // edgeCache stands in for the deployed distribution's cache in front of

@@ -39,7 +39,7 @@ func TestLoadGetPost(t *testing.T) {
 	const clients = 32
 	duration := 5 * time.Second
 
-	c := startStackWith(t, local.Options{Unthrottled: true}) // measure the stack, not the buckets
+	c := startStackWith(t, local.Options{Unthrottled: true, NoEdgeCache: true}) // measure the stack, not the buckets or the cache
 	r := c.do("POST", "/api/posts", c.token("alice"), jsonBody(map[string]string{"title": "load", "content": strings.Repeat("x", 500)}))
 	r.want(t, http.StatusCreated, "")
 	var p post.Post
@@ -198,7 +198,7 @@ func TestLoadPipelineLatency(t *testing.T) {
 		t.Skip("a load run; `make bench` runs it (EVENTBOARD_LOAD=1)")
 	}
 	const posts = 1000
-	c := startStackWith(t, local.Options{Unthrottled: true}) // measure the stack, not the buckets
+	c := startStackWith(t, local.Options{Unthrottled: true, NoEdgeCache: true}) // measure the stack, not the buckets or the cache
 	token := c.token("latency")
 	table, _ := c.stack.Manifest().Table("CounterTable")
 	counters, err := dynamo.NewCounters(emulator.DynamoDB(c.stack.AWSEndpoint()), table.Name, "")

@@ -75,6 +75,10 @@ type Options struct {
 	// stage and route buckets), for load runs that measure the stack
 	// rather than the buckets.
 	Unthrottled bool
+	// NoEdgeCache sends every /api request to the gateway, as a cache miss
+	// at CloudFront does, for load runs that measure the functions rather
+	// than the cache.
+	NoEdgeCache bool
 	// RefreshGracePeriod, when positive, replaces the app client's
 	// RetryGracePeriodSeconds (tests of rotation wait it out).
 	RefreshGracePeriod time.Duration
@@ -201,7 +205,11 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/api/", edge.serve(forwardedAsCloudFront(gw)))
+	api := forwardedAsCloudFront(gw)
+	if !opts.NoEdgeCache {
+		api = edge.serve(api)
+	}
+	mux.Handle("/api/", api)
 	mux.Handle("GET /local/cache", http.HandlerFunc(edge.stats))
 	identity.register(mux)
 	// The AWS APIs take only SigV4-shaped requests, which no page can send

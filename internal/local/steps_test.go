@@ -35,7 +35,7 @@ func TestLoadSteps(t *testing.T) {
 	if docs == "" {
 		t.Skip("a load run; `make load` runs it (EVENTBOARD_LOAD_DOCS=docs)")
 	}
-	c := startStackWith(t, local.Options{Unthrottled: true}) // measure the stack, not the buckets
+	c := startStackWith(t, local.Options{Unthrottled: true, NoEdgeCache: true}) // measure the stack, not the buckets or the cache
 	const writers = 20
 	var ws []loadtest.Writer
 	var readIDs []string
