@@ -51,14 +51,33 @@ func TestNoCredentialedOrPrivateAnswerIsShared(t *testing.T) {
 		{"a cookie", "", []string{"Cookie", cookie}},
 		{"a bearer token and a cookie", token, []string{"Cookie", cookie}},
 	}
-	for _, route := range routes {
-		path := strings.ReplaceAll(route.Path, "{id}", newPost())
-		public := route.Method == "GET" && !route.Authorized && !strings.HasPrefix(route.Path, "/api/auth/")
-		if public {
-			if route.Path == "/api/posts" {
-				path += "?limit=7"
-			}
-			t.Run(route.String(), func(t *testing.T) { checkPublicRead(t, c, path, token, cookie) })
+	// Every post is written first and the counters settled, so a public
+	// read's body (stats above all) is the same however it is asked.
+	paths := make([]string, len(routes))
+	for i, route := range routes {
+		paths[i] = route.Path
+		if strings.Contains(route.Path, "{id}") {
+			paths[i] = strings.ReplaceAll(route.Path, "{id}", newPost())
+		}
+	}
+	c.settle(t)
+	public := func(r openapitest.Route) bool {
+		return r.Method == "GET" && !r.Authorized && !strings.HasPrefix(r.Path, "/api/auth/")
+	}
+	// The public reads first: the writes below change what they answer.
+	for i, route := range routes {
+		if !public(route) {
+			continue
+		}
+		path := paths[i]
+		if route.Path == "/api/posts" {
+			path += "?limit=7"
+		}
+		t.Run(route.String(), func(t *testing.T) { checkPublicRead(t, c, path, token, cookie) })
+	}
+	for i, route := range routes {
+		path := paths[i]
+		if public(route) {
 			continue
 		}
 		t.Run(route.String(), func(t *testing.T) {
