@@ -51,7 +51,7 @@ func ParseTargets(s string) (Targets, error) {
 	return out, nil
 }
 
-// EnvDecode lets go-envconfig read Targets.
+// EnvDecode lets config.Load read Targets.
 func (t *Targets) EnvDecode(s string) error {
 	parsed, err := ParseTargets(s)
 	if err != nil {
