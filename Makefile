@@ -162,6 +162,13 @@ build: ## every function's bootstrap zip (linux/arm64) under .build/
 bench: build ## benchmarks and the load run; writes docs/performance.md
 	scripts/bench.sh
 
+.PHONY: bench-coldstart
+bench-coldstart: ## only the cold starts of make bench: p50/p95 per function and the ratio to hello; fails over 1.25x
+	scripts/install-tools.sh rie
+	@mkdir -p .build
+	LAMBDA_RIE=$(CURDIR)/.tools/bin/aws-lambda-rie EVENTBOARD_COLDSTART_OUT=$(CURDIR)/.build/coldstart.json \
+		$(GO) test -count=1 -timeout 30m -run '^TestColdStarts$$' -v ./internal/lambdatest/ | grep -E 'p50|load average|over|^(ok|FAIL|---)'
+
 .PHONY: load-read
 load-read: ## read posts from eventboard local at LOAD_RATE/s (1000) for LOAD_SECONDS (30); fails on any 5xx
 	EVENTBOARD_LOAD_READ=1 EVENTBOARD_LOAD_RATE=$${LOAD_RATE:-1000} EVENTBOARD_LOAD_SECONDS=$${LOAD_SECONDS:-30} \

@@ -3,7 +3,7 @@ package main
 
 import (
 	"github.com/eventboard/eventboard/internal/lambdafn"
-	"github.com/eventboard/eventboard/internal/postapi"
+	"github.com/eventboard/eventboard/internal/postwrites"
 )
 
-func main() { lambdafn.Main(postapi.CreatePost()) }
+func main() { lambdafn.Main(postwrites.CreatePost()) }

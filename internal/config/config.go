@@ -11,11 +11,9 @@
 package config
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
-
-	"github.com/sethvargo/go-envconfig"
+	"reflect"
 )
 
 // Function is what every function's Config is: it embeds Runtime.
@@ -23,12 +21,42 @@ type Function interface {
 	RuntimeConfig() Runtime
 }
 
-// Load reads C from lookup (envconfig.OsLookuper on AWS), embedded pieces
-// included. A required variable that is missing or a value that does not
-// parse is an error naming it.
-func Load[C any](ctx context.Context, lookup envconfig.Lookuper) (C, error) {
+// Lookup reads an environment variable (os.LookupEnv on AWS).
+type Lookup func(name string) (value string, ok bool)
+
+// MapLookup is a Lookup of m, for tests.
+func MapLookup(m map[string]string) Lookup {
+	return func(name string) (string, bool) { v, ok := m[name]; return v, ok }
+}
+
+// Load reads C from lookup, embedded pieces included, as its `env` tags say
+// (see Variables): a variable that is set is used even when empty, one that
+// is unset takes its default, or leaves the field zero. A required variable
+// that is missing ("missing required value: NAME") or a value that does not
+// parse is an error naming the variable and the field.
+//
+// It reads strings, ints, bools, time.Durations, comma-separated []string
+// (each element trimmed), and any type with an EnvDecode(string) error
+// method or an UnmarshalText method (slog.Level).
+func Load[C any](lookup Lookup) (C, error) {
 	var c C
-	if err := envconfig.ProcessWith(ctx, &envconfig.Config{Target: &c, Lookuper: lookup}); err != nil {
+	err := walk(reflect.ValueOf(&c).Elem(), func(v Variable, field reflect.StructField, fv reflect.Value) error {
+		value, ok := lookup(v.Name)
+		switch {
+		case ok:
+		case v.Required:
+			return fmt.Errorf("missing required value: %s", v.Name)
+		case v.Default != "":
+			value = v.Default
+		default:
+			return nil
+		}
+		if err := set(fv, value); err != nil {
+			return fmt.Errorf("%s (%s): %w", v.Name, field.Name, err)
+		}
+		return nil
+	})
+	if err != nil {
 		var zero C
 		return zero, fmt.Errorf("config.Load %T: %w", c, err)
 	}

@@ -1,13 +1,13 @@
 package config_test
 
 import (
-	"context"
+	"errors"
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/sethvargo/go-envconfig"
 
 	"github.com/eventboard/eventboard/internal/config"
 )
@@ -47,7 +47,7 @@ func TestLoad(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := config.Load[fnConfig](context.Background(), envconfig.MapLookuper(tt.env))
+			got, err := config.Load[fnConfig](config.MapLookup(tt.env))
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("Load = %+v, %v; want an error naming %s", got, err, tt.wantErr)
@@ -64,6 +64,44 @@ func TestLoad(t *testing.T) {
 				t.Errorf("RuntimeConfig = %+v", got.RuntimeConfig())
 			}
 		})
+	}
+}
+
+// kinds has a field of every kind Load reads.
+type kinds struct {
+	Wait    time.Duration `env:"WAIT, default=1m"`
+	Count   int           `env:"COUNT"`
+	On      bool          `env:"ON"`
+	Origins []string      `env:"ORIGINS"`
+	Level   slog.Level    `env:"LEVEL"`
+	Upper   upper         `env:"UPPER"`
+}
+
+type upper string
+
+func (u *upper) EnvDecode(s string) error {
+	if s == "" {
+		return errors.New("empty")
+	}
+	*u = upper(strings.ToUpper(s))
+	return nil
+}
+
+func TestLoadKinds(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"COUNT": "3", "ON": "true", "ORIGINS": "https://a, https://b", "LEVEL": "warn", "UPPER": "x"}
+	got, err := config.Load[kinds](config.MapLookup(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := kinds{Wait: time.Minute, Count: 3, On: true, Origins: []string{"https://a", "https://b"}, Level: slog.LevelWarn, Upper: "X"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Load (-want +got):\n%s", diff)
+	}
+	for name, value := range map[string]string{"WAIT": "soon", "COUNT": "three", "ON": "maybe", "UPPER": ""} {
+		if _, err := config.Load[kinds](config.MapLookup(with(env, name, value))); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("Load with %s=%q: %v, want an error naming it", name, value, err)
+		}
 	}
 }
 
@@ -121,7 +159,7 @@ func TestVariablesAreWhatLoadReads(t *testing.T) {
 		t.Errorf("Variables (-want +got):\n%s", diff)
 	}
 	asked := recorder{}
-	if _, err := config.Load[withDefaults](context.Background(), asked); err != nil {
+	if _, err := config.Load[withDefaults](asked.Lookup); err != nil {
 		t.Fatal(err)
 	}
 	listed := map[string]bool{}

@@ -1,11 +1,8 @@
 package counterworker_test
 
 import (
-	"context"
 	"testing"
 	"time"
-
-	"github.com/sethvargo/go-envconfig"
 
 	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/counterworker"
@@ -13,9 +10,8 @@ import (
 
 func TestLoadConfig(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	env := map[string]string{"COUNTER_TABLE": "counters", "PROCESSED_EVENTS_TABLE": "processed", "AWS_LAMBDA_FUNCTION_NAME": "counterWorker"}
-	cfg, err := config.Load[counterworker.Config](ctx, envconfig.MapLookuper(env))
+	cfg, err := config.Load[counterworker.Config](config.MapLookup(env))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +27,7 @@ func TestLoadConfig(t *testing.T) {
 				partial[k] = v
 			}
 		}
-		if _, err := config.Load[counterworker.Config](ctx, envconfig.MapLookuper(partial)); err == nil {
+		if _, err := config.Load[counterworker.Config](config.MapLookup(partial)); err == nil {
 			t.Errorf("LoadConfig without %s succeeded", missing)
 		}
 	}

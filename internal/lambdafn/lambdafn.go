@@ -34,7 +34,6 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go/middleware"
-	"github.com/sethvargo/go-envconfig"
 
 	"github.com/eventboard/eventboard/internal/awsenv"
 	"github.com/eventboard/eventboard/internal/config"
@@ -172,7 +171,7 @@ func CognitoTrigger[C config.Function, E any](name string, wire func(context.Con
 // logger, handler, entry point.
 func declare[C config.Function](name string, wire func(context.Context, C, Deps) (any, error)) Function {
 	return Function{Name: name, vars: config.Variables[C](), build: func(ctx context.Context, env Env) (EntryPoints, error) {
-		cfg, err := config.Load[C](ctx, envconfig.Lookuper(lookuper(env.Lookup)))
+		cfg, err := config.Load[C](config.Lookup(env.Lookup))
 		if err != nil {
 			return nil, err
 		}
@@ -207,8 +206,3 @@ func logger(h slog.Handler, rt config.Runtime) *slog.Logger {
 	}
 	return slog.New(logging.WithCorrelation(h)).With("function", rt.FunctionName)
 }
-
-// lookuper adapts a Lookup to envconfig.
-type lookuper awsenv.Lookup
-
-func (l lookuper) Lookup(key string) (string, bool) { return l(key) }

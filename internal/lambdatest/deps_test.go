@@ -217,3 +217,35 @@ func TestOperatorToolsLinkNoDevOnlyCode(t *testing.T) {
 		t.Errorf("%s links dev-only code: %s", pkg, strings.Join(deps, ", "))
 	}
 }
+
+// notLinked are packages whose init costs a cold start, with the Lambda
+// main packages that must not link them ("" for every one): encoding/gob
+// (once linked by the config loader), and the EventBridge client in the
+// functions that only read.
+var notLinked = map[string][]string{
+	"encoding/gob": {""},
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge": {
+		"github.com/eventboard/eventboard/api/getpost",
+		"github.com/eventboard/eventboard/api/listposts",
+	},
+}
+
+// TestLambdasLinkNothingTheyDoNotCall guards what the cold-start work
+// removed: a package's init runs in every cold start of every binary that
+// links it, called or not.
+func TestLambdasLinkNothingTheyDoNotCall(t *testing.T) {
+	t.Parallel()
+	args := append([]string{"-tags", "lambda.norpc", "-f", `{{.ImportPath}} {{join .Deps " "}}`}, lambdaRoots...)
+	listing := goList(t, []string{"GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0"}, args...)
+	for line := range strings.Lines(listing) {
+		fields := strings.Fields(line)
+		if len(fields) == 0 {
+			continue
+		}
+		for dep, mains := range notLinked {
+			if slices.Contains(fields[1:], dep) && (slices.Contains(mains, "") || slices.Contains(mains, fields[0])) {
+				t.Errorf("%s links %s", fields[0], dep)
+			}
+		}
+	}
+}

@@ -38,6 +38,7 @@ import (
 	"github.com/eventboard/eventboard/internal/outboxsweeper"
 	"github.com/eventboard/eventboard/internal/post"
 	"github.com/eventboard/eventboard/internal/postapi"
+	"github.com/eventboard/eventboard/internal/postwrites"
 	"github.com/eventboard/eventboard/internal/statsapi"
 )
 
@@ -116,7 +117,7 @@ func TestMeasureDynamoDBLocal(t *testing.T) {
 	results := map[string]Measurement{}
 	// Creates first: the others need 2×measureRuns posts (one each to
 	// update and to delete), and a full page to list.
-	create := build(postapi.CreatePost())
+	create := build(postwrites.CreatePost())
 	results["POST /api/posts"] = measure(t, create, measureRuns, func(int) []byte { return event(t, "create-post.json", "", body(0)) }, created)
 	for range measureRuns {
 		resp, err := create.Invoke(ctx, event(t, "create-post.json", "", body(0)))
@@ -127,8 +128,8 @@ func TestMeasureDynamoDBLocal(t *testing.T) {
 	}
 	results["GET /api/posts"] = measure(t, build(postapi.ListPosts()), measureRuns, func(int) []byte { return listPage(t) }, wantStatusOf(t, http.StatusOK))
 	results["GET /api/posts/{id}"] = measure(t, build(postapi.GetPost()), measureRuns, func(i int) []byte { return event(t, "get-post.json", ids[i], "") }, wantStatusOf(t, http.StatusOK))
-	results["PUT /api/posts/{id}"] = measure(t, build(postapi.UpdatePost()), measureRuns, func(i int) []byte { return event(t, "update-post.json", ids[i], body(1)) }, wantStatusOf(t, http.StatusOK))
-	results["DELETE /api/posts/{id}"] = measure(t, build(postapi.DeletePost()), measureRuns, func(i int) []byte { return event(t, "delete-post.json", ids[measureRuns+i], "") }, wantStatusOf(t, http.StatusNoContent))
+	results["PUT /api/posts/{id}"] = measure(t, build(postwrites.UpdatePost()), measureRuns, func(i int) []byte { return event(t, "update-post.json", ids[i], body(1)) }, wantStatusOf(t, http.StatusOK))
+	results["DELETE /api/posts/{id}"] = measure(t, build(postwrites.DeletePost()), measureRuns, func(i int) []byte { return event(t, "delete-post.json", ids[measureRuns+i], "") }, wantStatusOf(t, http.StatusNoContent))
 	results["GET /api/stats"] = measure(t, build(statsapi.GetStats()), measureRuns, func(int) []byte { return fixtureOf(t, "statsapi", "get-stats.json") }, wantStatusOf(t, http.StatusOK))
 	results["GET /api/myinfo"] = measure(t, build(authapi.MyInfo()), measureRuns, func(int) []byte { return fixtureOf(t, "authapi", "myinfo.json") }, wantStatusOf(t, http.StatusOK))
 	results["outboxSweeper run"] = measure(t, build(outboxsweeper.OutboxSweeper()), measureRuns, func(int) []byte { return []byte(`{}`) }, func([]byte) {})

@@ -2,11 +2,15 @@ package postapi
 
 import (
 	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/dynamo"
-	"github.com/eventboard/eventboard/internal/eventbus"
 	"github.com/eventboard/eventboard/internal/lambdafn"
+	"github.com/eventboard/eventboard/internal/outbox"
 	"github.com/eventboard/eventboard/internal/post"
 )
 
@@ -21,24 +25,32 @@ type Config struct {
 	PostsIndex string `env:"POSTS_INDEX, default=byRecency"`
 }
 
-// The posts functions, named as in serverless.yml. Each is a function, so a
-// binary links the one handler it serves.
-var route = lambdafn.Routes(wire)
+// The posts functions that only read, named as in serverless.yml. Each is a
+// function, so a binary links the one handler it serves. They link no
+// EventBridge client: a read emits nothing, and the client's package init
+// (its service schemas and endpoint table) would run in every cold start of
+// the most-read functions. The writes are in package postwrites, which
+// links it.
+var read = lambdafn.Routes(wireReads)
 
-func ListPosts() lambdafn.Function  { return route("listPosts", (*Handlers).List) }
-func GetPost() lambdafn.Function    { return route("getPost", (*Handlers).Get) }
-func CreatePost() lambdafn.Function { return route("createPost", (*Handlers).Create) }
-func UpdatePost() lambdafn.Function { return route("updatePost", (*Handlers).Update) }
-func DeletePost() lambdafn.Function { return route("deletePost", (*Handlers).Delete) }
+func ListPosts() lambdafn.Function { return read("listPosts", (*Handlers).List) }
+func GetPost() lambdafn.Function   { return read("getPost", (*Handlers).Get) }
 
-// wire builds the handlers from cfg on the DynamoDB and EventBridge clients
-// of d.
-func wire(_ context.Context, cfg Config, d lambdafn.Deps) (*Handlers, error) {
+// wireReads builds the handlers from cfg on the DynamoDB client of d, with
+// a relay that sends nothing.
+func wireReads(_ context.Context, cfg Config, d lambdafn.Deps) (*Handlers, error) {
 	db := dynamo.NewClient(d.AWS, d.Lookup)
-	relay, ob, err := eventbus.NewRelay(cfg.Outbox, db, eventbus.NewClient(d.AWS, d.Lookup), d.Log)
+	ob, err := dynamo.NewOutbox(db, cfg.OutboxTable, cfg.OutboxPendingIndex)
 	if err != nil {
 		return nil, err
 	}
+	return Wire(cfg, d.Log, db, ob, readOnly{})
+}
+
+// Wire builds the handlers from cfg on db: a store that records each
+// change's event in ob, in the change's transaction, and a service that
+// sends it with relay. It is what every posts function shares.
+func Wire(cfg Config, log *slog.Logger, db *dynamodb.Client, ob *dynamo.Outbox, relay post.Relay) (*Handlers, error) {
 	store, err := dynamo.NewPostStore(db, cfg.PostsTable, cfg.PostsIndex, ob)
 	if err != nil {
 		return nil, err
@@ -47,6 +59,14 @@ func wire(_ context.Context, cfg Config, d lambdafn.Deps) (*Handlers, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc := post.NewService(store, relay, "eventboard."+cfg.FunctionName, post.WithLogger(d.Log))
-	return New(svc, revocations, d.Log), nil
+	svc := post.NewService(store, relay, "eventboard."+cfg.FunctionName, post.WithLogger(log))
+	return New(svc, revocations, log), nil
+}
+
+// readOnly is the relay of a function that only reads. Should a change
+// ever reach it, the error leaves the event in the outbox for the sweeper.
+type readOnly struct{}
+
+func (readOnly) Send(context.Context, ...outbox.Record) error {
+	return errors.New("postapi: a read-only function publishes no events")
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/eventboard/eventboard/internal/lambdafn"
 	"github.com/eventboard/eventboard/internal/outboxsweeper"
 	"github.com/eventboard/eventboard/internal/postapi"
+	"github.com/eventboard/eventboard/internal/postwrites"
 	"github.com/eventboard/eventboard/internal/statsapi"
 	"github.com/eventboard/eventboard/internal/warmer"
 )
@@ -30,9 +31,9 @@ type Entry struct {
 var All = []Entry{
 	{postapi.ListPosts(), "./api/listposts"},
 	{postapi.GetPost(), "./api/getpost"},
-	{postapi.CreatePost(), "./api/createpost"},
-	{postapi.UpdatePost(), "./api/updatepost"},
-	{postapi.DeletePost(), "./api/deletepost"},
+	{postwrites.CreatePost(), "./api/createpost"},
+	{postwrites.UpdatePost(), "./api/updatepost"},
+	{postwrites.DeletePost(), "./api/deletepost"},
 	{authapi.SignUp(), "./api/signup"},
 	{authapi.ConfirmSignUp(), "./api/confirm"},
 	{authapi.ResendCode(), "./api/resend"},

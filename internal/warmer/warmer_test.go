@@ -161,6 +161,11 @@ func TestParseTargets(t *testing.T) {
 		{"listPosts:-1", nil, "want name:concurrency"},
 		{"listPosts:1 listPosts:2", nil, "twice"},
 		{"*:1", nil, "want name:concurrency"},
+		{"1post:1", nil, "want name:concurrency"},
+		{"get-post_2:1", warmer.Targets{{"get-post_2", 1}}, ""},
+		{"getPost:1:2", nil, "want name:concurrency"},
+		{"getPost:001", nil, "want name:concurrency"},
+		{"getPost: 1", nil, "want name:concurrency"},
 	}
 	for _, tt := range tests {
 		got, err := warmer.ParseTargets(tt.in)
