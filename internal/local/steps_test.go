@@ -54,6 +54,7 @@ func TestLoadSteps(t *testing.T) {
 		truth[counter.Posts]++
 	}
 
+	loadBefore := loadAvg()
 	start := time.Now()
 	r, err := loadtest.Run(context.Background(), loadtest.Config{
 		BaseURL: c.base, Writers: ws, ReadIDs: readIDs,
@@ -112,7 +113,9 @@ func TestLoadSteps(t *testing.T) {
 Written by `+"`make load`"+` on %s: vegeta (github.com/tsenart/vegeta/v12) drives
 eventboard local (kumo, the API Gateway emulation, the functions through
 their Lambda entry points, the event pipeline) on 127.0.0.1, in one process
-with the load generator, on %d cores shared with other work. The mix: 80%%
+with the load generator, on %d cores (load average %s before the run, %s
+after: 1, 5 and 15 minutes; a figure above about 1 per core means other
+work shared the machine and the knee is lower than it would be). The mix: 80%%
 reads (list and get), 15%% creates, 5%% updates and deletes, writes by %d
 users with access tokens from the local user pool. Each rate is held for
 5 s; the run stops at the first step with an error or a p99 over 100 ms.
@@ -123,13 +126,26 @@ deleted: %d posts created, %d deleted.
 
 ![latency by rate](load.svg)
 
-%s`, time.Now().UTC().Format(time.DateOnly), runtime.NumCPU(), writers, r.Knee, float64(knee.P99.Microseconds())/1000, sum(r.Created), sum(r.Deleted), md.String())
+%s`, time.Now().UTC().Format(time.DateOnly), runtime.NumCPU(), loadBefore, loadAvg(), writers, r.Knee, float64(knee.P99.Microseconds())/1000, sum(r.Created), sum(r.Deleted), md.String())
 	report, _ := json.MarshalIndent(map[string]any{"date": time.Now().UTC().Format(time.DateOnly), "knee": r.Knee, "kneeP99ms": float64(knee.P99.Microseconds()) / 1000, "report": r}, "", "  ")
 	for name, b := range map[string][]byte{"load.md": []byte(page), "load.svg": svg.Bytes(), "load.json": append(report, '\n')} {
 		if err := os.WriteFile(filepath.Join(docs, name), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
+}
+
+// loadAvg is /proc/loadavg's three load averages, or "unknown".
+func loadAvg() string {
+	if f := strings.Fields(readFileOrEmpty("/proc/loadavg")); len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
+}
+
+func readFileOrEmpty(name string) string {
+	b, _ := os.ReadFile(name)
+	return string(b)
 }
 
 func sum(m map[string]int) int {
