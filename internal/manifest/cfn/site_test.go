@@ -139,8 +139,19 @@ func checkSite(t *testing.T, tmpl *cfn.Template) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("behaviours (-want +got):\n%s", diff)
 		}
-		if _, ok := cfg["CustomErrorResponses"]; ok {
-			t.Error("CustomErrorResponses would turn the API's 403 and 404 into index.html; the SPA's routes are the routing function's")
+		// Error responses may only say how long CloudFront keeps an error
+		// (0: not at all, so a cached read never hides a fixed outage): a
+		// page or code of their own would turn the API's 403 and 404 into
+		// index.html, and the SPA's routes are the routing function's.
+		errs, _ := cfg["CustomErrorResponses"].([]any)
+		for _, e := range errs {
+			e, _ := e.(map[string]any)
+			if _, ok := e["ResponsePagePath"]; ok {
+				t.Errorf("CustomErrorResponses answers error %v with a page of its own: %v", e["ErrorCode"], e)
+			}
+			if _, ok := e["ResponseCode"]; ok {
+				t.Errorf("CustomErrorResponses changes the status of error %v: %v", e["ErrorCode"], e)
+			}
 		}
 		code, _ := routing["FunctionCode"].(string)
 		if !strings.Contains(code, `"/index.html"`) {
