@@ -3,8 +3,6 @@ package local_test
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -21,18 +19,7 @@ import (
 // (with a token, which is in the cache key) is served from it.
 func TestNoCredentialedOrPrivateAnswerIsShared(t *testing.T) {
 	t.Parallel()
-	root, err := openapitest.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec, err := os.ReadFile(filepath.Join(root, openapitest.SpecPath))
-	if err != nil {
-		t.Fatal(err)
-	}
-	routes, err := openapitest.SpecRoutes(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	routes := openapitest.DocumentedRoutes(t)
 	c := startStack(t)
 	token := c.token("alice")
 	newPost := func() string {

@@ -137,15 +137,11 @@ deleted: %d posts created, %d deleted.
 
 // loadAvg is /proc/loadavg's three load averages, or "unknown".
 func loadAvg() string {
-	if f := strings.Fields(readFileOrEmpty("/proc/loadavg")); len(f) >= 3 {
+	b, _ := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); len(f) >= 3 {
 		return strings.Join(f[:3], " ")
 	}
 	return "unknown"
-}
-
-func readFileOrEmpty(name string) string {
-	b, _ := os.ReadFile(name)
-	return string(b)
 }
 
 func sum(m map[string]int) int {

@@ -1,7 +1,6 @@
 package openapitest_test
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -32,23 +31,6 @@ func deployedRoutes(t *testing.T, path string) []openapitest.Route {
 	return routes
 }
 
-func documentedRoutes(t *testing.T) []openapitest.Route {
-	t.Helper()
-	root, err := openapitest.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec, err := os.ReadFile(filepath.Join(root, openapitest.SpecPath))
-	if err != nil {
-		t.Fatal(err)
-	}
-	routes, err := openapitest.SpecRoutes(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return routes
-}
-
 // TestRoutesMatchServerlessYML holds api/openapi.yaml to serverless.yml:
 // the same routes, each with the same auth at the gateway.
 func TestRoutesMatchServerlessYML(t *testing.T) {
@@ -57,7 +39,7 @@ func TestRoutesMatchServerlessYML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deployed, documented := deployedRoutes(t, filepath.Join(root, "serverless.yml")), documentedRoutes(t)
+	deployed, documented := deployedRoutes(t, filepath.Join(root, "serverless.yml")), openapitest.DocumentedRoutes(t)
 	if len(deployed) == 0 {
 		t.Fatal("serverless.yml has no routes")
 	}
@@ -127,7 +109,7 @@ func TestDriftIsReported(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := openapitest.Drift(tt.deployed, documentedRoutes(t))
+			got := openapitest.Drift(tt.deployed, openapitest.DocumentedRoutes(t))
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("drift (-want +got):\n%s", diff)
 			}

@@ -86,6 +86,24 @@ func Load(tb testing.TB) *Contract {
 	return loaded
 }
 
+// DocumentedRoutes returns the routes api/openapi.yaml documents.
+func DocumentedRoutes(tb testing.TB) []Route {
+	tb.Helper()
+	root, err := RepoRoot()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	spec, err := os.ReadFile(filepath.Join(root, SpecPath))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	routes, err := SpecRoutes(spec)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return routes
+}
+
 // RepoRoot is the directory of go.mod above the working directory.
 func RepoRoot() (string, error) {
 	dir, err := os.Getwd()
