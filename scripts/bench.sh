@@ -71,6 +71,23 @@ print(f"\n**Worst ratio: {worst['ratio_p50']:.2f}×** ({worst['name']}) the hell
 PY
 }
 
+baseline() { python3 -c "import json,sys; d=json.load(open('docs/coldstart-baseline.json')); print($1)"; }
+coldstart_compare() {
+  python3 - docs/coldstart-baseline.json "$tmp/coldstart.json" <<'PY'
+import json, sys
+before = {f["name"]: f for f in json.load(open(sys.argv[1]))["functions"]}
+for a in json.load(open(sys.argv[2]))["functions"]:
+    b = before.get(a["name"])
+    if b is None:
+        continue
+    print(f"| {a['name']} | {b['ratio_p50']:.2f}× | {a['ratio_p50']:.2f}× "
+          f"| {b['bootstrap_bytes'] / 2**20:.2f} MiB | {a['bootstrap_bytes'] / 2**20:.2f} MiB "
+          f"| {b['init_ms']:.2f} ms | {a['init_ms']:.2f} ms "
+          f"| {b['init_bytes'] / 1024:.0f} KiB | {a['init_bytes'] / 1024:.0f} KiB "
+          f"| {b['init_packages']} | {a['init_packages']} |")
+PY
+}
+
 readload() { python3 -c "import json,sys; d=json.load(open('$tmp/read.json')); print($1)"; }
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
@@ -162,17 +179,58 @@ one start: what runs before \`main\`, besides paging in the binary.
 |---|---|---|---|---|---|---|---|
 $(coldstarts)
 
-What a function's init does beyond hello's: most of its package init is
-the DynamoDB client's, which comes with the client and goes only with it:
-its service schemas (about 570 KiB in 3,150 allocations, 0.8 ms on a quiet
-machine) and its endpoint table (80 KiB). Each further SDK client adds its
-own (Cognito's endpoint table 83 KiB; EventBridge's schemas and endpoints
-435 KiB, now only in the functions that publish). Cut in December 2026:
-go-envconfig, which linked encoding/gob (29 KiB at init in every function),
-replaced by config.Load's own reader of the same tags; the EventBridge
-client out of getPost and listPosts (package postwrites declares the
-writes); the warmer's regexp compiled at init. Next: attributevalue links
-the DynamoDB Streams types and their schemas (51 KiB at init).
+### Before and after
+
+The same measurement on the commit before the SDK clients were held (below),
+from docs/coldstart-baseline.json ($(baseline "d['note']")), beside this run:
+p50 over hello's, the bootstrap's size on this machine, and what
+\`GODEBUG=inittrace=1\` counts at init.
+
+| function | p50 / hello before | after | bootstrap before | after | package init before | after | allocated at init before | after | packages before | after |
+|---|---|---|---|---|---|---|---|---|---|---|
+$(coldstart_compare)
+
+### What start costs, and what was cut
+
+Beyond hello's, a function's init is the AWS SDK's: each service client
+brings its endpoint table (DynamoDB's 80 KiB, built at init with its
+regular expressions), and the smithy and SDK packages under it. Cut in
+December 2026:
+
+- **The SDK's schemas.** Since their releases with schema-based
+  (de)serialisation (DynamoDB v1.69.0, EventBridge v1.49.0, Lambda
+  v1.109.0, DynamoDB Streams v1.42.0, which attributevalue links), each
+  service client builds a value for every shape of its service at package
+  init: DynamoDB's 570 KiB in 3,150 allocations, 2.5 to 3.5 ms of every
+  start on this machine, in 19 of the 20 functions. go.mod holds those
+  clients, and attributevalue, at their last release before it, and
+  .github/dependabot.yml ignores the later ones. What the hold costs: the
+  clients serialise through the older generated code (DynamoDB's still
+  checks each response's X-Amz-Crc32), and miss the API additions since
+  September 2026, which no function uses. \`TestLambdasLinkNothingTheyDoNotCall\`
+  refuses a Lambda that links any SDK \`schemas\` package: lift the hold
+  when the SDK builds its schemas lazily, and measure again.
+- go-envconfig, which linked encoding/gob (29 KiB at init in every
+  function), replaced by config.Load's own reader of the same tags.
+- The EventBridge client out of getPost and listPosts (package postwrites
+  declares the writes).
+- The warmer's regexp compiled at init.
+
+What is left above hello is spread thin: the DynamoDB endpoint table
+(0.7 ms), the strict JSON decoder of request bodies (go-json-experiment,
+0.3 ms with encoding/base32, linked by every HTTP function through package
+httpapi), uuid's database/sql/driver, and one page fault after another in
+a binary 2 MiB larger than hello's. The first answer adds the log line and
+its metrics (package logging) that hello does not write.
+
+### What each dependency adds
+
+Code and read-only data per module (\`go tool nm -size\`, scripts/binary-breakdown.sh),
+for hello and one function of each kind, built as \`make build\` builds them
+(linux/arm64) but with their symbols; the rest of a bootstrap is the
+runtime's tables (function and line data, types), which grow with the code.
+
+$(scripts/binary-breakdown.sh hello=./internal/lambdatest/testdata/hello getPost=./api/getpost createPost=./api/createpost login=./api/login counterWorker=./workers/counter warmer=./schedules/warmer)
 
 MD
   scripts/perf-sections.sh
