@@ -96,6 +96,15 @@ func counterItems(t *testing.T, db *dynamodb.Client, table string) (map[string]i
 func TestCountersFoldKumo(t *testing.T) {
 	db := kumoClient(t)
 	t.Parallel()
+	runFoldLayout(t, db)
+}
+
+func TestCountersFoldDynamoDBLocal(t *testing.T) {
+	t.Parallel()
+	runFoldLayout(t, dynamoDBLocalClient(t))
+}
+
+func runFoldLayout(t *testing.T, db *dynamodb.Client) {
 	ctx := context.Background()
 	table, _ := newTable(t, db, "CounterTable")
 	processed, _ := newTable(t, db, "ProcessedEventsTable")
@@ -189,6 +198,15 @@ func TestCountersFoldKumo(t *testing.T) {
 func TestCountersFoldRacingDeltasKumo(t *testing.T) {
 	db := kumoClient(t)
 	t.Parallel()
+	runFoldRace(t, db)
+}
+
+func TestCountersFoldRacingDeltasDynamoDBLocal(t *testing.T) {
+	t.Parallel()
+	runFoldRace(t, dynamoDBLocalClient(t))
+}
+
+func runFoldRace(t *testing.T, db *dynamodb.Client) {
 	ctx := context.Background()
 	table, _ := newTable(t, db, "CounterTable")
 	processed, _ := newTable(t, db, "ProcessedEventsTable")
