@@ -91,10 +91,10 @@ func dateAttr(item map[string]types.AttributeValue, name string) (time.Time, err
 // reads one item per closed day. A day is folded once it has been closed for
 // foldGrace.
 //
-// Each shard moves in one transaction that adds its value to shard 0 and
-// deletes it on condition that its value is still the one read; a shard
-// that changed, or that another fold moved first, cancels the transaction,
-// and the day is read and tried again. So nothing is lost or counted twice,
+// A day's shards move in one transaction that adds their values to shard 0
+// and deletes each on condition that its value is still the one read; a
+// shard that changed, or that another fold moved first, cancels the
+// transaction, and the day is read and tried again. So nothing is lost or counted twice,
 // whatever runs at the same time. Sweeping the whole window each day also
 // puts right a shard written against the rules (by a worker of a version
 // before folding, say).
