@@ -15,6 +15,7 @@ package counter
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -36,6 +37,20 @@ func AuthorPosts(sub string) string { return authorPrefix + sub }
 
 // DayPosts names the number of existing posts created on t's UTC day.
 func DayPosts(t time.Time) string { return dayPrefix + t.UTC().Format(DateLayout) }
+
+// DayOf returns the UTC day (at midnight) whose posts the counter name
+// counts, and false when name is not a DayPosts counter.
+func DayOf(name string) (time.Time, bool) {
+	date, ok := strings.CutPrefix(name, dayPrefix)
+	if !ok {
+		return time.Time{}, false
+	}
+	day, err := time.Parse(DateLayout, date)
+	if err != nil || day.Format(DateLayout) != date {
+		return time.Time{}, false
+	}
+	return day, true
+}
 
 // Delta is a change to one counter.
 type Delta struct {

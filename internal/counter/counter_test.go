@@ -30,6 +30,27 @@ func TestNames(t *testing.T) {
 	}
 }
 
+func TestDayOf(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		want   time.Time
+		wantOK bool
+	}{
+		{counter.DayPosts(time.Date(2026, 11, 25, 23, 59, 0, 0, time.UTC)), time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC), true},
+		{"posts#day#2026-02-29", time.Time{}, false}, // not a day
+		{"posts#day#2026-1-05", time.Time{}, false},
+		{"posts#day#2026-11-25#s3", time.Time{}, false}, // a shard's item, not a counter
+		{counter.Posts, time.Time{}, false},
+		{counter.AuthorPosts(alice), time.Time{}, false},
+	} {
+		got, ok := counter.DayOf(tc.name)
+		if ok != tc.wantOK || !got.Equal(tc.want) {
+			t.Errorf("DayOf(%q) = %v, %v; want %v, %v", tc.name, got, ok, tc.want, tc.wantOK)
+		}
+	}
+}
+
 func TestDeltas(t *testing.T) {
 	t.Parallel()
 	createdAt := time.Date(2026, 11, 25, 23, 59, 59, 999e6, time.UTC)

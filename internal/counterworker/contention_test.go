@@ -155,21 +155,23 @@ func invokeBatch(t *testing.T, h lambda.Handler, batch []awsevents.SQSMessage) m
 }
 
 // burst returns the messages of n distinct events as a burst of posting
-// brings them (80% PostCreated by 40 authors over three days, 10%
-// PostDeleted, 10% UserConfirmed), with one in fifty delivered twice in
-// separate messages, shuffled; and the counters they must come to.
+// brings them (80% PostCreated by 40 authors today and yesterday, 10%
+// PostDeleted of posts of the last 30 days, 10% UserConfirmed), with one in
+// fifty delivered twice in separate messages, shuffled; and the counters
+// they must come to. The days are the worker's: today's and yesterday's
+// counters are written on every shard, older days' on one.
 func burst(t *testing.T, r *rand.Rand, n int) ([]awsevents.SQSMessage, map[string]int64) {
 	t.Helper()
 	authors := make([]string, 40)
 	for i := range authors {
 		authors[i] = uuid.NewString()
 	}
-	day := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	now := time.Now().UTC()
 	var deltas []counter.Delta
 	var messages []awsevents.SQSMessage
 	for i := range n {
 		author := authors[r.IntN(len(authors))]
-		created := day.AddDate(0, 0, -r.IntN(3))
+		created := now.AddDate(0, 0, -r.IntN(2))
 		eventID := uuid.Must(uuid.NewV7()).String()
 		var data events.Data
 		var body string
@@ -178,10 +180,10 @@ func burst(t *testing.T, r *rand.Rand, n int) ([]awsevents.SQSMessage, map[strin
 			d := events.PostCreated{PostID: uuid.Must(uuid.NewV7()).String(), AuthorID: author, AuthorName: "writer", Title: "burst", CreatedAt: created, Version: 1}
 			data, body = d, eventBody(t, d, eventID)
 		case p < 9:
-			d := events.PostDeleted{PostID: uuid.Must(uuid.NewV7()).String(), AuthorID: author, CreatedAt: created, DeletedAt: day, Version: 1}
+			d := events.PostDeleted{PostID: uuid.Must(uuid.NewV7()).String(), AuthorID: author, CreatedAt: now.AddDate(0, 0, -r.IntN(30)), DeletedAt: now, Version: 1}
 			data, body = d, eventBody(t, d, eventID)
 		default:
-			d := events.UserConfirmed{UserID: author, Username: "writer" + strconv.Itoa(i), ConfirmedAt: day}
+			d := events.UserConfirmed{UserID: author, Username: "writer" + strconv.Itoa(i), ConfirmedAt: now}
 			data, body = d, eventBody(t, d, eventID)
 		}
 		d, err := counter.Deltas(data)

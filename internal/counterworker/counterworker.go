@@ -32,8 +32,11 @@ import (
 
 // Counters applies events' deltas at most once per event id; see
 // dynamo.Counters.ApplyBatch. It returns one result per change, in order.
+// FoldClosedDays makes the counters of closed days cheaper to read; it is
+// cheap to call after every batch (see dynamo.Counters.FoldClosedDays).
 type Counters interface {
 	ApplyBatch(ctx context.Context, changes []counter.Change, markerTTL time.Duration) []counter.Result
+	FoldClosedDays(ctx context.Context) error
 }
 
 // Handler processes batches of the counter queue.
@@ -56,9 +59,10 @@ func New(counters Counters, markerTTL time.Duration, log *slog.Logger) (*Handler
 // every message, then applies the events that change counters together
 // (one transaction for the batch where it fits, so that concurrent batches
 // contend for the counters ten times less than one transaction per event
-// would). A message that cannot be read fails alone; a store failure fails
-// the messages whose events it did not apply. It never returns an error,
-// which would make SQS redeliver the whole batch.
+// would), then lets the store fold closed days. A message that cannot be
+// read fails alone; a store failure fails the messages whose events it did
+// not apply. It never returns an error, which would make SQS redeliver the
+// whole batch.
 func (h *Handler) Handle(ctx context.Context, batch awsevents.SQSEvent) (awsevents.SQSEventResponse, error) {
 	resp := awsevents.SQSEventResponse{BatchItemFailures: []awsevents.SQSBatchItemFailure{}}
 	fail := func(msg awsevents.SQSMessage) {
@@ -86,7 +90,22 @@ func (h *Handler) Handle(ctx context.Context, batch awsevents.SQSEvent) (awseven
 			r.log.InfoContext(r.ctx, "event applied", "counters", len(r.change.Deltas))
 		}
 	}
+	h.fold(ctx)
 	return resp, nil
+}
+
+// fold folds the closed days' counters, which the store does at most once a
+// day. Its failure fails no message: the counters stay exact unfolded, and
+// a later batch tries again.
+func (h *Handler) fold(ctx context.Context) {
+	defer func() {
+		if p := recover(); p != nil {
+			h.log.ErrorContext(ctx, "folding closed days panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		}
+	}()
+	if err := h.counters.FoldClosedDays(ctx); err != nil {
+		h.log.WarnContext(ctx, "folding closed days failed; reading them costs more until a later batch folds them", "error", err)
+	}
 }
 
 // read is a message whose event was read, with its change to the counters

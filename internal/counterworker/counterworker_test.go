@@ -335,3 +335,57 @@ func TestNewRefusesMissingDependencies(t *testing.T) {
 		}
 	}
 }
+
+// folding counts the folds it is asked for and fails or panics on them.
+type folding struct {
+	*inmem.Counters
+	folds  int
+	err    error
+	panics bool
+}
+
+func (f *folding) FoldClosedDays(context.Context) error {
+	f.folds++
+	if f.panics {
+		panic("boom")
+	}
+	return f.err
+}
+
+// Every batch gives the store its chance to fold closed days (which it
+// does at most once a day); a fold that fails or panics fails no message.
+func TestBatchesLetTheStoreFold(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		err    error
+		panics bool
+	}{
+		{"folded", nil, false},
+		{"fold failed", errors.New("ProvisionedThroughputExceededException"), false},
+		{"fold panicked", nil, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			store := &folding{Counters: inmem.NewCounters(), err: tc.err, panics: tc.panics}
+			var buf bytes.Buffer
+			h := newHandler(t, store, logging.New(&buf, slog.LevelDebug, "counterWorker"))
+			if failed := invoke(t, h, fixture(t, "batch.json")); len(failed) != 0 {
+				t.Errorf("failed = %v, want none", failed)
+			}
+			if failed := invoke(t, h, awsevents.SQSEvent{}); len(failed) != 0 {
+				t.Errorf("failed = %v, want none", failed)
+			}
+			if store.folds != 2 {
+				t.Errorf("%d folds after 2 batches, want 2", store.folds)
+			}
+			want := map[string]int64{"posts": 1, "users": 1}
+			if diff := cmp.Diff(want, counters(t, store.Counters, "posts", "users")); diff != "" {
+				t.Errorf("counters (-want +got):\n%s", diff)
+			}
+			if logged := strings.Contains(buf.String(), "folding closed days"); logged != (tc.err != nil || tc.panics) {
+				t.Errorf("logged a fold failure: %v; log:\n%s", logged, buf.String())
+			}
+		})
+	}
+}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -26,12 +28,15 @@ var (
 type CountersAPI interface {
 	TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, optFns ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
 	BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
+	UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
 }
 
-// Attribute names of counter and processed-event items.
+// Attribute names of counter, fold-marker and processed-event items.
 const (
 	attrName    = "name"
 	attrValue   = "value"
+	attrFrom    = "from"
+	attrThrough = "through"
 	attrEventID = "eventId"
 )
 
@@ -50,6 +55,11 @@ const (
 // picks one shard for all its counters, at random on every attempt, so two
 // of them meet only when they pick the same one. Readers sum the shards.
 // The event source's maximumConcurrency (serverless.yml) stays below it.
+//
+// A day counter is written on every shard only while its day is open
+// (today and yesterday, UTC); once closed, only shard 0 is written, and
+// FoldClosedDays folds the other shards into it (see folds.go), so that a
+// reader needs one item per closed day.
 const counterShards = 8
 
 // Counters keeps the counters on a table keyed by name (a number in value),
@@ -62,23 +72,43 @@ type Counters struct {
 	now       func() time.Time
 	backoff   func(attempt int) time.Duration
 	shard     func() int
+
+	// folding is held while FoldClosedDays runs, and guards what it
+	// remembers: the last day this process knows folded, and when to try
+	// again after a failure.
+	folding       sync.Mutex
+	foldedThrough time.Time
+	foldRetryAt   time.Time
+}
+
+// CountersOption configures Counters.
+type CountersOption func(*Counters)
+
+// CountersClock makes the store read the time from now: which days are
+// closed, and when markers expire (tests).
+func CountersClock(now func() time.Time) CountersOption {
+	return func(c *Counters) { c.now = now }
 }
 
 // NewCounters returns the store on counterTable. processedEventsTable holds
 // the markers of applied events; a reader (which never calls ApplyBatch)
 // may leave it empty.
-func NewCounters(db CountersAPI, counterTable, processedEventsTable string) (*Counters, error) {
+func NewCounters(db CountersAPI, counterTable, processedEventsTable string, opts ...CountersOption) (*Counters, error) {
 	if db == nil || counterTable == "" {
 		return nil, errors.New("dynamo.NewCounters: client and counter table are required")
 	}
-	return &Counters{
+	c := &Counters{
 		db:        db,
 		counters:  counterTable,
 		processed: processedEventsTable,
 		now:       time.Now,
 		backoff:   jittered,
 		shard:     func() int { return rand.N(counterShards) },
-	}, nil
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	return c, nil
 }
 
 // appliedBefore is a transaction cancelled because markers existed: the
@@ -197,9 +227,11 @@ func (c *Counters) check(op, eventID string, markerTTL time.Duration) error {
 
 // transact writes, in one transaction, a marker for each of eventIDs on
 // condition that none exists, and adds deltas (summed: one per name) to
-// one shard of each counter. It returns *appliedBefore when markers existed.
-// A conflict with another transaction, or throttling, is retried on a
-// shard picked afresh; the SDK does not retry cancelled transactions itself.
+// one shard of each counter: the same shard for all, but shard 0 for the
+// day counters of closed days. It returns *appliedBefore when markers
+// existed. A conflict with another transaction, or throttling, is retried
+// on a shard picked afresh; the SDK does not retry cancelled transactions
+// itself.
 func (c *Counters) transact(ctx context.Context, eventIDs []string, deltas []counter.Delta, markerTTL time.Duration) error {
 	if n := len(eventIDs) + len(deltas); n > maxTransactItems {
 		return fmt.Errorf("%d markers and counters exceed one transaction", n)
@@ -218,11 +250,15 @@ func (c *Counters) transact(ctx context.Context, eventIDs []string, deltas []cou
 				ExpressionAttributeNames: map[string]string{"#eventId": attrEventID},
 			}})
 		}
-		shard := c.shard()
+		shard, closed := c.shard(), lastClosedDay(c.now())
 		for _, d := range deltas {
+			s := shard
+			if isClosedDay(d.Name, closed) {
+				s = 0
+			}
 			items = append(items, types.TransactWriteItem{Update: &types.Update{
 				TableName:                 &c.counters,
-				Key:                       counterKey(shardName(d.Name, shard)),
+				Key:                       counterKey(shardName(d.Name, s)),
 				UpdateExpression:          aws.String("ADD #value :by"),
 				ExpressionAttributeNames:  map[string]string{"#value": attrValue},
 				ExpressionAttributeValues: map[string]types.AttributeValue{":by": &types.AttributeValueMemberN{Value: strconv.FormatInt(d.By, 10)}},
@@ -291,46 +327,94 @@ func cancellation(err error) string {
 // DynamoDB leaves unprocessed. A counter none of whose shards exists is
 // absent. The reads are eventually consistent: the counters lag the events
 // anyway.
+//
+// The day counter of a closed day is read from shard 0 alone when the fold
+// marker, read in the same call, says the day is folded; the other shards
+// of a closed day that is not (the fold has not run yet, or the day is
+// older than the first fold) are read in a second call. So the answer is
+// exact whether or not a fold ran, and the last 30 days of GET /api/stats
+// cost one call of 61 keys once folded.
 func (c *Counters) Get(ctx context.Context, names ...string) (map[string]int64, error) {
-	shards := make(map[string]int64, len(names)*counterShards)
+	closedThrough := lastClosedDay(c.now())
+	var keys, closed []string
 	seen := make(map[string]bool, len(names))
-	keys := make([]map[string]types.AttributeValue, 0, min(len(names)*counterShards, maxBatchGetKeys))
 	for _, name := range names {
 		if seen[name] {
 			continue // BatchGetItem refuses a key asked for twice
 		}
 		seen[name] = true
+		if isClosedDay(name, closedThrough) {
+			keys, closed = append(keys, name), append(closed, name)
+			continue
+		}
 		for s := range counterShards {
-			keys = append(keys, counterKey(shardName(name, s)))
-			if len(keys) == maxBatchGetKeys {
-				if err := c.batchGet(ctx, keys, shards); err != nil {
-					return nil, err
-				}
-				keys = keys[:0:0]
-			}
+			keys = append(keys, shardName(name, s))
 		}
 	}
-	if len(keys) > 0 {
-		if err := c.batchGet(ctx, keys, shards); err != nil {
+	if len(closed) > 0 {
+		keys = append(keys, foldMarker)
+	}
+	items, err := c.read(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	if len(closed) > 0 {
+		folded, err := foldedDays(items[foldMarker])
+		if err != nil {
+			return nil, fmt.Errorf("dynamo.Counters.Get: %w", err)
+		}
+		var rest []string
+		for _, name := range closed {
+			if day, _ := counter.DayOf(name); !folded.covers(day) {
+				for s := 1; s < counterShards; s++ {
+					rest = append(rest, shardName(name, s))
+				}
+			}
+		}
+		more, err := c.read(ctx, rest)
+		if err != nil {
 			return nil, err
 		}
+		maps.Copy(items, more)
 	}
 	values := make(map[string]int64, len(seen))
 	for name := range seen {
 		for s := range counterShards {
-			if v, ok := shards[shardName(name, s)]; ok {
-				values[name] += v
+			item, ok := items[shardName(name, s)]
+			if !ok {
+				continue
 			}
+			v, err := counterValue(item)
+			if err != nil {
+				return nil, fmt.Errorf("dynamo.Counters.Get %s: %w", shardName(name, s), err)
+			}
+			values[name] += v
 		}
 	}
 	return values, nil
 }
 
-func (c *Counters) batchGet(ctx context.Context, keys []map[string]types.AttributeValue, into map[string]int64) error {
+// read reads the items of the Counter table named names (each once), at
+// most maxBatchGetKeys a call, and returns those that exist by name.
+func (c *Counters) read(ctx context.Context, names []string) (map[string]map[string]types.AttributeValue, error) {
+	items := make(map[string]map[string]types.AttributeValue, len(names))
+	for chunk := range slices.Chunk(names, maxBatchGetKeys) {
+		keys := make([]map[string]types.AttributeValue, len(chunk))
+		for i, name := range chunk {
+			keys[i] = counterKey(name)
+		}
+		if err := c.batchGet(ctx, keys, items); err != nil {
+			return nil, err
+		}
+	}
+	return items, nil
+}
+
+func (c *Counters) batchGet(ctx context.Context, keys []map[string]types.AttributeValue, into map[string]map[string]types.AttributeValue) error {
 	req := map[string]types.KeysAndAttributes{c.counters: {
 		Keys:                     keys,
-		ProjectionExpression:     aws.String("#name, #value"),
-		ExpressionAttributeNames: map[string]string{"#name": attrName, "#value": attrValue},
+		ProjectionExpression:     aws.String("#name, #value, #from, #through"),
+		ExpressionAttributeNames: map[string]string{"#name": attrName, "#value": attrValue, "#from": attrFrom, "#through": attrThrough},
 	}}
 	for attempt := 0; ; attempt++ {
 		out, err := c.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
@@ -342,11 +426,7 @@ func (c *Counters) batchGet(ctx context.Context, keys []map[string]types.Attribu
 			if !ok {
 				return errors.New("dynamo.Counters.Get: an item has no name")
 			}
-			v, err := counterValue(item)
-			if err != nil {
-				return fmt.Errorf("dynamo.Counters.Get %s: %w", name.Value, err)
-			}
-			into[name.Value] = v
+			into[name.Value] = item
 		}
 		if len(out.UnprocessedKeys[c.counters].Keys) == 0 {
 			return nil

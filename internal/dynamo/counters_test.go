@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -31,10 +32,10 @@ func TestCountersContractDynamoDBLocal(t *testing.T) {
 }
 
 func runCountersContract(t *testing.T, db *dynamodb.Client) {
-	countertest.RunStoreContract(t, func(t *testing.T) countertest.Store {
+	countertest.RunStoreContract(t, func(t *testing.T, now func() time.Time) countertest.Store {
 		counters, _ := newTable(t, db, "CounterTable")
 		processed, _ := newTable(t, db, "ProcessedEventsTable")
-		s, err := dynamo.NewCounters(db, counters, processed)
+		s, err := dynamo.NewCounters(db, counters, processed, dynamo.CountersClock(now))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,6 +75,7 @@ type fakeCountersAPI struct {
 	transactCalls int
 	transactItems []int // items per TransactWriteItems call
 	unprocessed   int   // BatchGetItem calls that leave every key unprocessed
+	batchErr      error // what every BatchGetItem call returns, if set
 	batchCalls    int
 	keysPerCalls  []int
 }
@@ -92,6 +94,9 @@ func (f *fakeCountersAPI) BatchGetItem(_ context.Context, in *dynamodb.BatchGetI
 	f.batchCalls++
 	ka := in.RequestItems["counters"]
 	f.keysPerCalls = append(f.keysPerCalls, len(ka.Keys))
+	if f.batchErr != nil {
+		return nil, f.batchErr
+	}
 	if f.unprocessed > 0 {
 		f.unprocessed--
 		return &dynamodb.BatchGetItemOutput{UnprocessedKeys: in.RequestItems}, nil
@@ -106,8 +111,8 @@ func (f *fakeCountersAPI) BatchGetItem(_ context.Context, in *dynamodb.BatchGetI
 	return out, nil
 }
 
-func (f *fakeCountersAPI) GetItem(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
-	return &dynamodb.GetItemOutput{}, nil
+func (f *fakeCountersAPI) UpdateItem(context.Context, *dynamodb.UpdateItemInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
+	return &dynamodb.UpdateItemOutput{}, nil
 }
 
 func TestCountersApplyBatchErrors(t *testing.T) {

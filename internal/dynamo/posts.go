@@ -1,4 +1,3 @@
-// Package dynamo holds the DynamoDB adapters (aws-sdk-go-v2).
 package dynamo
 
 import (

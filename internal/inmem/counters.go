@@ -16,7 +16,8 @@ var (
 )
 
 // Counters keeps counters in memory, applying each event at most once as
-// dynamo.Counters does. It is safe for concurrent use.
+// dynamo.Counters does. Nothing is sharded, so there is nothing to fold.
+// It is safe for concurrent use.
 type Counters struct {
 	mu        sync.RWMutex
 	values    map[string]int64
@@ -24,9 +25,22 @@ type Counters struct {
 	now       func() time.Time
 }
 
+// CountersOption configures Counters.
+type CountersOption func(*Counters)
+
+// CountersClock makes the store read the time from now: when markers
+// expire (tests).
+func CountersClock(now func() time.Time) CountersOption {
+	return func(c *Counters) { c.now = now }
+}
+
 // NewCounters returns a store with every counter at 0 and no event applied.
-func NewCounters() *Counters {
-	return &Counters{values: map[string]int64{}, processed: map[string]time.Time{}, now: time.Now}
+func NewCounters(opts ...CountersOption) *Counters {
+	c := &Counters{values: map[string]int64{}, processed: map[string]time.Time{}, now: time.Now}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
 }
 
 // ApplyBatch applies each change unless an unexpired marker says its event
@@ -58,6 +72,10 @@ func (c *Counters) apply(eventID string, deltas []counter.Delta, markerTTL time.
 	}
 	return true, nil
 }
+
+// FoldClosedDays does nothing: each counter is one value already. See
+// dynamo.Counters.FoldClosedDays for the contract.
+func (c *Counters) FoldClosedDays(context.Context) error { return nil }
 
 // Get implements counter.Reader.
 func (c *Counters) Get(_ context.Context, names ...string) (map[string]int64, error) {

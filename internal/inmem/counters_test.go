@@ -2,6 +2,7 @@ package inmem_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/eventboard/eventboard/internal/counter/countertest"
 	"github.com/eventboard/eventboard/internal/inmem"
@@ -11,5 +12,7 @@ import (
 // as the DynamoDB one (internal/dynamo runs it on kumo and DynamoDB Local).
 func TestCountersContract(t *testing.T) {
 	t.Parallel()
-	countertest.RunStoreContract(t, func(*testing.T) countertest.Store { return inmem.NewCounters() })
+	countertest.RunStoreContract(t, func(_ *testing.T, now func() time.Time) countertest.Store {
+		return inmem.NewCounters(inmem.CountersClock(now))
+	})
 }

@@ -254,8 +254,9 @@ func measureUnderRIE(t *testing.T, rie string, m *manifest.Manifest, ts tables, 
 }
 
 // seedCounters writes every shard of the counters the stats and myinfo
-// routes read, as a month of posting leaves them: DynamoDB Local reports no
-// capacity for a key it does not find, where DynamoDB bills the minimum.
+// routes read, as a month of posting leaves them, and folds the closed days
+// as the counter worker does once a day: DynamoDB Local reports no capacity
+// for a key it does not find, where DynamoDB bills the minimum.
 func seedCounters(t *testing.T, db *dynamodb.Client, table string) {
 	t.Helper()
 	names := []string{counter.Posts, counter.Users, counter.AuthorPosts(aliceSub)}
@@ -287,6 +288,13 @@ func seedCounters(t *testing.T, db *dynamodb.Client, table string) {
 		}
 	}
 	flush()
+	counters, err := dynamo.NewCounters(db, table, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := counters.FoldClosedDays(context.Background()); err != nil {
+		t.Fatalf("fold the seeded counters: %v", err)
+	}
 }
 
 func percentile(values []float64, p int) float64 {

@@ -5,9 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/smithy-go/middleware"
 
 	"github.com/eventboard/eventboard/internal/counter"
 	"github.com/eventboard/eventboard/internal/dynamo"
@@ -20,7 +25,7 @@ import (
 
 // The function as its main.go and the local stack build it, from getStats'
 // serverless.yml environment, reading kumo's DynamoDB with one
-// BatchGetItem.
+// BatchGetItem of 61 keys once the worker folded the closed days.
 func TestWiredStatsOnKumo(t *testing.T) {
 	srv := emulator.NewKumo() // before t.Parallel: kumo servers must not start at once
 	t.Cleanup(srv.Close)
@@ -56,8 +61,25 @@ func TestWiredStatsOnKumo(t *testing.T) {
 	if r := writer.ApplyBatch(ctx, []counter.Change{{EventID: "e1", Deltas: deltas}}, time.Hour); r[0].Err != nil {
 		t.Fatal(r[0].Err)
 	}
+	// Ten days ago, while that day was open: posts on its shards, which
+	// the worker's fold moves into one.
+	tenDaysAgo := today.AddDate(0, 0, -10)
+	then, err := dynamo.NewCounters(db, env["COUNTER_TABLE"], processed.Name, dynamo.CountersClock(func() time.Time { return tenDaysAgo }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 8 {
+		if r := then.ApplyBatch(ctx, []counter.Change{{EventID: fmt.Sprint("old", i), Deltas: []counter.Delta{{Name: counter.DayPosts(tenDaysAgo), By: 1}}}}, time.Hour); r[0].Err != nil {
+			t.Fatal(r[0].Err)
+		}
+	}
+	if err := writer.FoldClosedDays(ctx); err != nil {
+		t.Fatal(err)
+	}
 
-	resp := httpapitest.InvokeLambda(t, lambdafntest.Build(t, statsapi.GetStats(), env)(), fixture(t, "get-stats.json"))
+	var reads batchGets
+	now := time.Now().UTC()
+	resp := httpapitest.InvokeLambda(t, lambdafntest.Build(t, statsapi.GetStats(), env, reads.install)(), fixture(t, "get-stats.json"))
 	if resp.StatusCode != 200 {
 		t.Fatalf("status %d: %s", resp.StatusCode, resp.Body)
 	}
@@ -72,9 +94,53 @@ func TestWiredStatsOnKumo(t *testing.T) {
 			todays = d.Posts
 		}
 	}
-	if got.Totals != (counter.Totals{Posts: 2, Users: 1}) || todays != 2 {
+	var old int64
+	for _, d := range got.PostsPerDay {
+		if d.Date == tenDaysAgo.Format(counter.DateLayout) {
+			old = d.Posts
+		}
+	}
+	if got.Totals != (counter.Totals{Posts: 2, Users: 1}) || todays != 2 || old != 8 {
 		t.Errorf("stats = %s", resp.Body)
 	}
+	// The totals' and the open days' 8 shards each, the closed days' one,
+	// the fold marker. In the first minutes of a UTC day the day before
+	// yesterday is closed but not folded yet: its other 7 shards follow.
+	want := []int{61}
+	if since := now.Sub(now.Truncate(24 * time.Hour)); since < 15*time.Minute {
+		want = append(want, 7)
+	}
+	if got := reads.keys(); !slices.Equal(got, want) {
+		t.Errorf("keys per BatchGetItem = %v, want %v", got, want)
+	}
+}
+
+// batchGets records the keys of each BatchGetItem a client sends.
+type batchGets struct {
+	mu     sync.Mutex
+	perGet []int
+}
+
+// install adds the recording to a client's stack: an SDK API option.
+func (b *batchGets) install(s *middleware.Stack) error {
+	return s.Initialize.Add(middleware.InitializeMiddlewareFunc("recordBatchGets", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+		if get, ok := in.Parameters.(*dynamodb.BatchGetItemInput); ok {
+			n := 0
+			for _, ka := range get.RequestItems {
+				n += len(ka.Keys)
+			}
+			b.mu.Lock()
+			b.perGet = append(b.perGet, n)
+			b.mu.Unlock()
+		}
+		return next.HandleInitialize(ctx, in)
+	}), middleware.After)
+}
+
+func (b *batchGets) keys() []int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.perGet)
 }
 
 // stageSeq gives every use of kumo's process-wide state tables of its own,

@@ -15,10 +15,11 @@ import (
 	"github.com/eventboard/eventboard/internal/counter"
 )
 
-// Store is a counter store: what the worker writes (ApplyBatch, as
-// counterworker calls it) and the API reads.
+// Store is a counter store: what the worker writes (ApplyBatch and
+// FoldClosedDays, as counterworker calls them) and the API reads.
 type Store interface {
 	ApplyBatch(ctx context.Context, changes []counter.Change, markerTTL time.Duration) []counter.Result
+	FoldClosedDays(ctx context.Context) error
 	counter.Reader
 	counter.ValueReader
 }
@@ -27,10 +28,12 @@ type Store interface {
 const TTL = time.Hour
 
 // RunStoreContract runs the contract suite. newStore must return an empty
-// store, isolated from every other store it returns.
-func RunStoreContract(t *testing.T, newStore func(t *testing.T) Store) {
+// store, isolated from every other store it returns, that reads the time
+// from now.
+func RunStoreContract(t *testing.T, newStoreAt func(t *testing.T, now func() time.Time) Store) {
 	t.Helper()
 	ctx := context.Background()
+	newStore := func(t *testing.T) Store { return newStoreAt(t, time.Now) }
 	created := []counter.Delta{{Name: counter.Posts, By: 1}, {Name: counter.AuthorPosts("alice"), By: 1}}
 	deleted := []counter.Delta{{Name: counter.Posts, By: -1}, {Name: counter.AuthorPosts("alice"), By: -1}}
 
@@ -222,6 +225,11 @@ func RunStoreContract(t *testing.T, newStore func(t *testing.T) Store) {
 			}
 		}
 		wantCounters(t, s, want)
+	})
+
+	t.Run("stats are exact before a fold, after it, and with a day not folded", func(t *testing.T) {
+		t.Parallel()
+		runFoldScenario(t, newStoreAt)
 	})
 
 	t.Run("invalid applies are refused", func(t *testing.T) {

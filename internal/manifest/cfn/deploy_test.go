@@ -102,6 +102,9 @@ var leastPrivilege = map[string][]cfn.Permission{
 		cfn.Permission{Action: "sqs:GetQueueAttributes", Resource: "${CounterQueue.Arn}"},
 		cfn.Permission{Action: "dynamodb:PutItem", Resource: "${ProcessedEventsTable.Arn}"},
 		cfn.Permission{Action: "dynamodb:UpdateItem", Resource: "${CounterTable.Arn}"},
+		// Folding closed days' counters (dynamo.Counters.FoldClosedDays).
+		cfn.Permission{Action: "dynamodb:BatchGetItem", Resource: "${CounterTable.Arn}"},
+		cfn.Permission{Action: "dynamodb:DeleteItem", Resource: "${CounterTable.Arn}"},
 	),
 	"outboxSweeper": withLogs("OutboxSweeperLogGroup",
 		cfn.Permission{Action: "dynamodb:Query", Resource: "${OutboxTable.Arn}/index/pendingByAge"},
