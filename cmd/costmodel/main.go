@@ -35,7 +35,7 @@ func realMain(args []string) error {
 	}
 	seed := costmodel.Seed()
 	cache := costmodel.Cache{Readers: costmodel.SeedReaders(), Routes: cachedRoutes()}
-	seed.EdgeHits = costmodel.SimulateHits(seed, cache.Readers, cache.Routes, 1)
+	seed.Edge = costmodel.SimulateHits(seed, cache.Readers, cache.Routes, 1)
 	base, err := costmodel.Price(seed, m, costmodel.USEast1)
 	if err != nil {
 		return err
@@ -46,7 +46,7 @@ func realMain(args []string) error {
 	var growth []costmodel.Estimate
 	for _, k := range []float64{10, 100} {
 		scaled := seed.Scaled(k)
-		scaled.EdgeHits = costmodel.SimulateHits(scaled, cache.Readers, cache.Routes, 1)
+		scaled.Edge = costmodel.SimulateHits(scaled, cache.Readers, cache.Routes, 1)
 		e, err := costmodel.Price(scaled, m, costmodel.USEast1)
 		if err != nil {
 			return err

@@ -162,7 +162,7 @@ before; a post is picked by its recency rank on a Zipf law (exponent
 |---|---|---|---|
 `, r.Days, 100*r.DailySwing, r.Caches, 100*r.FirstPage, r.PostSkew)
 	for _, cr := range c.Routes {
-		fmt.Fprintf(b, "| %s | %.0f s | %.0f s | %.1f%% |\n", cr.Route, cr.SharedTTL, cr.StaleWhile, 100*s.EdgeHits[cr.Route])
+		fmt.Fprintf(b, "| %s | %.0f s | %.0f s | %.1f%% |\n", cr.Route, cr.SharedTTL, cr.StaleWhile, 100*s.Edge[cr.Route].Edge)
 	}
 	b.WriteString(`
 The month at other hit ratios (the same for the three routes). At 100%

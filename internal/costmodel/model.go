@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strings"
 )
 
 // Measurement is what one invocation of a route (or the worker, per event)
@@ -87,9 +88,14 @@ type Scenario struct {
 	APIResponseBytes float64 // mean API response through CloudFront
 	OriginMissRatio  float64 // of SPA requests CloudFront fetches from S3
 
-	// EdgeHits is the share of each route's requests CloudFront answers
-	// from its cache (SimulateHits); they cost CloudFront and WAF only.
-	EdgeHits map[string]float64
+	// Edge is how each route's requests meet CloudFront's caches
+	// (SimulateHits): what its Edge share answers costs CloudFront and WAF
+	// only; a route absent reaches API Gateway every time.
+	Edge map[string]Hits
+	// Shielded are the routes whose origin has Origin Shield. It bills
+	// each of their GETs that a regional cache does not answer (not the
+	// writes: CloudFront sends PUT, POST and DELETE past its caches).
+	Shielded map[string]bool
 	// AccessLogBytes is the HTTP API's access log line per request that
 	// reaches it (provider.logs.httpApi).
 	AccessLogBytes float64
@@ -178,7 +184,8 @@ type Part int
 
 const (
 	// APIBackend serves the API's requests, what the seed's $78 priced:
-	// the HTTP API, the functions behind it, their DynamoDB reads and writes.
+	// the HTTP API, the functions behind it, their DynamoDB reads and
+	// writes; and the Origin Shield in front of them.
 	APIBackend Part = iota
 	// Pipeline carries the events to the counters: EventBridge, SQS, the
 	// counter worker and its writes, the sweeper and the warmer.
@@ -194,7 +201,7 @@ var Parts = []struct {
 	Part Part
 	Name string
 }{
-	{APIBackend, "API back end (HTTP API, API functions, their DynamoDB reads and writes)"},
+	{APIBackend, "API back end (HTTP API, API functions, their DynamoDB reads and writes, Origin Shield)"},
 	{Pipeline, "event pipeline (EventBridge, SQS, counter worker and its writes, schedules)"},
 	{Logs, "observability (CloudWatch Logs and alarms, X-Ray traces, the alarm topic's key)"},
 	{FrontDoor, "Cognito, CloudFront, WAF and S3"},
@@ -246,6 +253,7 @@ func Price(s Scenario, m Measurements, p Prices) (Estimate, error) {
 		workerReads, workerWrites    float64
 		published, counted, archived float64
 		origin                       float64 // API requests past the edge cache
+		shield                       float64 // requests Origin Shield bills
 		traced                       []float64
 	)
 	for _, sh := range s.Mix {
@@ -253,7 +261,11 @@ func Price(s Scenario, m Measurements, p Prices) (Estimate, error) {
 		if err != nil {
 			return Estimate{}, err
 		}
-		n := s.Requests * sh.Fraction * (1 - s.EdgeHits[sh.Route]) // what reaches API Gateway
+		viewed := s.Requests * sh.Fraction
+		if s.Shielded[sh.Route] && strings.HasPrefix(sh.Route, "GET ") {
+			shield += viewed * (1 - s.Edge[sh.Route].Regional)
+		}
+		n := viewed * (1 - s.Edge[sh.Route].Edge) // what reaches API Gateway
 		origin += n
 		traced = append(traced, n)
 		invocations += n
@@ -337,6 +349,9 @@ func Price(s Scenario, m Measurements, p Prices) (Estimate, error) {
 	cfGB := (s.PageViews*s.PageBytes + viewerRequests*s.APIResponseBytes) / 1e9
 	add("CloudFront", "HTTPS requests", cfRequests, "requests", cfRequests/1e6*p.CloudFrontHTTPSPerMillion, FrontDoor)
 	add("CloudFront", "data out", cfGB, "GB", cfGB*p.CloudFrontPerGB, FrontDoor)
+	// The shield exists only to spare the API requests: it is billed with
+	// the back end it stands in front of.
+	add("CloudFront", "Origin Shield requests (the API's reads past the regional caches)", shield, "requests", shield/1e4*p.OriginShieldPer10k, APIBackend)
 	// serverless.yml's ApiClientLimits: one web ACL with one rule (the
 	// per-IP limit on the auth routes) inspects every CloudFront request.
 	add("AWS WAF", "web ACL and its rule", 1, "web ACL", p.WAFWebACLMonth+p.WAFRuleMonth, FrontDoor)

@@ -182,7 +182,7 @@ func TestEdgeHitsBillOnlyTheMisses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seed.EdgeHits = map[string]float64{"GET /api/posts": 0.9, "GET /api/stats": 1}
+	seed.Edge = map[string]costmodel.Hits{"GET /api/posts": {Regional: 0.9, Edge: 0.9}, "GET /api/stats": {Regional: 1, Edge: 1}}
 	warm, err := costmodel.Price(seed, m, costmodel.USEast1)
 	if err != nil {
 		t.Fatal(err)
@@ -204,25 +204,79 @@ func TestSimulateHits(t *testing.T) {
 	t.Parallel()
 	readers := costmodel.SeedReaders()
 	readers.Days = 1
-	hits := func(ttl, stale float64) map[string]float64 {
+	hits := func(ttl, stale float64, shielded bool) map[string]costmodel.Hits {
 		return costmodel.SimulateHits(costmodel.Seed(), readers, []costmodel.CachedRoute{
-			{Route: "GET /api/posts", SharedTTL: ttl, StaleWhile: stale},
-			{Route: "GET /api/posts/{id}", SharedTTL: ttl, StaleWhile: stale},
-			{Route: "GET /api/stats", SharedTTL: ttl, StaleWhile: stale},
+			{Route: "GET /api/posts", SharedTTL: ttl, StaleWhile: stale, Shielded: shielded},
+			{Route: "GET /api/posts/{id}", SharedTTL: ttl, StaleWhile: stale, Shielded: shielded},
+			{Route: "GET /api/stats", SharedTTL: ttl, StaleWhile: stale, Shielded: shielded},
 		}, 7)
 	}
-	none, short, long := hits(0, 0), hits(10, 0), hits(300, 0)
+	none, short, long := hits(0, 0, false), hits(10, 0, false), hits(300, 0, false)
 	for route, h := range none {
-		if h != 0 {
-			t.Errorf("%s: %v hits with no TTL", route, h)
+		if h.Edge != 0 || h.Regional != 0 {
+			t.Errorf("%s: %+v hits with no TTL", route, h)
 		}
-		if !(short[route] < long[route] && long[route] < 1) {
-			t.Errorf("%s: %v hits at 10 s, %v at 300 s; want more with the longer TTL, and misses left", route, short[route], long[route])
+		if !(short[route].Edge < long[route].Edge && long[route].Edge < 1) {
+			t.Errorf("%s: %v hits at 10 s, %v at 300 s; want more with the longer TTL, and misses left", route, short[route].Edge, long[route].Edge)
+		}
+		if short[route].Regional != short[route].Edge {
+			t.Errorf("%s: without a shield the edge's hits are the regional caches': %+v", route, short[route])
 		}
 	}
 	// A stale hit's background fetch still reaches the origin: the bill
 	// follows the fresh time alone.
-	if a, b := hits(10, 0), hits(10, 50); math.Abs(a["GET /api/stats"]-b["GET /api/stats"]) > 1e-9 {
+	if a, b := hits(10, 0, false), hits(10, 50, false); math.Abs(a["GET /api/stats"].Edge-b["GET /api/stats"].Edge) > 1e-9 {
 		t.Errorf("stale-while-revalidate changed the origin's share: %v → %v", a["GET /api/stats"], b["GET /api/stats"])
+	}
+	// Behind the shield, what one region fetched another finds: more of
+	// the reads are answered without the origin, never fewer.
+	unshielded, shielded := hits(10, 0, false), hits(10, 0, true)
+	for route, h := range shielded {
+		if !(h.Edge > unshielded[route].Edge && h.Regional <= h.Edge) {
+			t.Errorf("%s: %+v with the shield, %+v without; want more answered at the edge, and the regional caches' share within it", route, h, unshielded[route])
+		}
+	}
+}
+
+// A route's ratios come from its own random stream: simulating it with
+// other routes, or alone, gives the same figures.
+func TestSimulateHitsRoutesAreIndependent(t *testing.T) {
+	t.Parallel()
+	readers := costmodel.SeedReaders()
+	readers.Days = 1
+	post := costmodel.CachedRoute{Route: "GET /api/posts/{id}", SharedTTL: 60}
+	alone := costmodel.SimulateHits(costmodel.Seed(), readers, []costmodel.CachedRoute{post}, 3)
+	after := costmodel.SimulateHits(costmodel.Seed(), readers, []costmodel.CachedRoute{{Route: "GET /api/posts", SharedTTL: 20}, post}, 3)
+	if alone[post.Route] != after[post.Route] {
+		t.Errorf("GET /api/posts/{id} alone %+v, after the list %+v", alone[post.Route], after[post.Route])
+	}
+}
+
+// Origin Shield bills each GET of a shielded route that the regional
+// caches do not answer; the writes go past it, and an unshielded route's
+// requests never reach it.
+func TestOriginShieldBillsTheRegionalMisses(t *testing.T) {
+	t.Parallel()
+	m := load(t, "testdata/measurements.json")
+	seed := costmodel.Seed()
+	seed.Edge = map[string]costmodel.Hits{
+		"GET /api/posts":      {Regional: 0.6, Edge: 0.85},
+		"GET /api/posts/{id}": {Regional: 0.1, Edge: 0.1},
+	}
+	seed.Shielded = map[string]bool{"GET /api/posts": true, "POST /api/posts": true}
+	e, err := costmodel.Price(seed, m, costmodel.USEast1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := seed.Requests * 0.40 * (1 - 0.6)
+	l := line(t, e, "CloudFront", "Origin Shield requests (the API's reads past the regional caches)")
+	if !near(l.Quantity, want) || !near(l.USD, want/1e4*0.0075) || l.Part != costmodel.APIBackend {
+		t.Errorf("Origin Shield: %+v, want %v requests at $0.0075 per 10,000, in the API back end", l, want)
+	}
+	// API Gateway serves what neither the regional caches nor the shield
+	// answered.
+	origin := seed.Requests*(0.40*0.15+0.34*0.9+0.03+0.03+0.15+0.03+0.02) + seed.MAU*seed.AuthRequestsPerMAU
+	if l := line(t, e, "API Gateway (HTTP API)", "requests"); !near(l.Quantity, origin) {
+		t.Errorf("HTTP API requests %v, want %v", l.Quantity, origin)
 	}
 }

@@ -30,6 +30,7 @@ type Prices struct {
 	CognitoLiteMAU                   []Tier  // monthly active users of a Lite user pool
 	CloudFrontPerGB                  float64 // data out, North America and Europe, first 10 TB
 	CloudFrontHTTPSPerMillion        float64 // HTTPS requests, North America and Europe
+	OriginShieldPer10k               float64 // requests to Origin Shield in the stack's region
 	WAFWebACLMonth                   float64 // an AWS WAF web ACL, per month
 	WAFRuleMonth                     float64 // a rule in a web ACL, per month
 	WAFPerMillion                    float64 // requests the web ACL inspects
@@ -153,6 +154,16 @@ var USEast1 = Prices{
 	// code, some of it checked against https://aws.amazon.com/cloudfront/pricing
 	// in 2026.
 	CloudFrontHTTPSPerMillion: 1.00,
+	// Origin Shield: https://aws.amazon.com/cloudfront/pricing/ ("Origin
+	// Shield request pricing", by the shield's region: United States
+	// $0.0075 per 10,000 requests), and what it bills:
+	// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/origin-shield.html
+	// ("Estimating Origin Shield costs": each request that reaches the
+	// shield from a regional edge cache, GET and HEAD whether cached or
+	// not; PUT, POST, PATCH, DELETE and OPTIONS go to the origin past it,
+	// unbilled). AWS's us-east-1 list price as known on 2026-12-07, not
+	// re-read from the page (its rate table is drawn in the browser).
+	OriginShieldPer10k: 0.0075,
 	// https://c3x.dev/blog/aws-waf-cost-explained/ and
 	// https://awsnegotiations.com/waf-pricing-strategy.html (2026: $5 a web
 	// ACL and $1 a rule each month, $0.60 per million requests inspected,
