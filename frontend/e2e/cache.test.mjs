@@ -3,8 +3,9 @@
 // deployed distribution does (serverless.yml's PublicReadsCachePolicy and
 // the functions' Cache-Control): the author's edit shows to the author at
 // once, and another reader, served the cached copy meanwhile, sees it
-// within the post's stated freshness (s-maxage 30 s + stale-while-
-// revalidate 30 s: docs/api.md, "Caching").
+// within the post's stated freshness (s-maxage 240 s + stale-while-
+// revalidate 60 s: docs/api.md, "Caching"). It waits that long on the
+// wall clock: about 4 minutes.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
@@ -15,7 +16,7 @@ const timeout = 30_000;
 const password = "Corr3ct-horse!";
 // The longest a reader may be served the copy from before the edit, and a
 // margin for a shared machine.
-const postWithinMs = 60_000;
+const postWithinMs = 300_000;
 const marginMs = 10_000;
 
 let stack, browser, author, reader;
@@ -95,7 +96,7 @@ describe("the edge cache", { concurrency: false }, () => {
       await view.getByRole("heading", { level: 1, name: "Cached at the edge" }).waitFor();
       if ((await view.getByText("Version two.").count()) > 0) break;
       assert.ok(Date.now() - edited < postWithinMs + marginMs, `the reader still sees version one ${Date.now() - edited} ms after the edit`);
-      await view.waitForTimeout(2_000);
+      await view.waitForTimeout(5_000);
     }
     const seenAfter = Date.now() - edited;
     console.log(`the reader saw the edit ${seenAfter} ms after it (stated: within ${postWithinMs} ms); right after it: ${stale ? "the cached copy" : "the edit"}`);

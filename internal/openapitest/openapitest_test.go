@@ -59,7 +59,7 @@ func (x exchange) check(t *testing.T) []string {
 func TestContractCatchesDrift(t *testing.T) {
 	t.Parallel()
 	withoutAuthor := strings.Replace(postJSON, `"authorName":"alice",`, "", 1)
-	postCache := map[string]string{"Cache-Control": "public, max-age=0, s-maxage=30, stale-while-revalidate=30"}
+	postCache := map[string]string{"Cache-Control": "public, max-age=0, s-maxage=240, stale-while-revalidate=60"}
 	tests := []struct {
 		name  string
 		x     exchange

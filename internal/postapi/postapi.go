@@ -27,14 +27,24 @@ func New(svc *post.Service, sessions httpapi.SessionChecker, log *slog.Logger) *
 }
 
 // How long CloudFront may serve the public reads (docs/api.md, "Caching").
+// Its author sees a change at once (the SPA reads with its token after a
+// write, which CloudFront's cache key keeps apart); these bound what other
+// readers wait.
+//
 // A page of the board: a new post reaches other readers' lists within 30 s,
-// and the first page, read most, is fetched from DynamoDB about every 10 s
-// per edge cache however many read it. A post: an edit or a delete reaches
-// other readers within a minute; its author sees it at once (the SPA reads
-// with its token after a write, which CloudFront's cache key keeps apart).
+// as a board shows new posts. The first page, read most, reaches DynamoDB
+// about every 20 s however many read it (Origin Shield keeps one copy for
+// every region), and the last 10 s stale let a reader past expiry be
+// answered at once while the next copy is fetched.
+//
+// A post changes only when its author edits or deletes it: an edit or a
+// delete reaches other readers within 5 minutes, the longest any public
+// read is kept (the stats' bound, and the SPA's window of reading with its
+// token after a write), and a post read again within 4 minutes of its last
+// fetch costs nothing.
 var (
-	PageFreshness = httpapi.Freshness{SharedMaxAge: 10 * time.Second, StaleWhileRevalidate: 20 * time.Second}
-	PostFreshness = httpapi.Freshness{SharedMaxAge: 30 * time.Second, StaleWhileRevalidate: 30 * time.Second}
+	PageFreshness = httpapi.Freshness{SharedMaxAge: 20 * time.Second, StaleWhileRevalidate: 10 * time.Second}
+	PostFreshness = httpapi.Freshness{SharedMaxAge: 240 * time.Second, StaleWhileRevalidate: 60 * time.Second}
 )
 
 // List serves GET /api/posts?limit=&cursor=; shared caches may keep the
