@@ -66,9 +66,17 @@ func (h *Handlers) List(ctx context.Context, req httpapi.Request) (httpapi.Respo
 }
 
 // Get serves GET /api/posts/{id}; shared caches may keep the post for
-// PostFreshness (never a 404: a post created next is read at once).
+// PostFreshness (never a 404: a post created next is read at once). A read
+// with credentials is the author's after a write (the SPA sends its token
+// then) and sees every acknowledged write; one without may be a second
+// behind, which the cache that keeps it for minutes makes no matter, at
+// half the read units.
 func (h *Handlers) Get(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	p, err := h.svc.Get(ctx, req.PathParameters["id"])
+	get := h.svc.GetShared
+	if httpapi.HasCredentials(req) {
+		get = h.svc.Get
+	}
+	p, err := get(ctx, req.PathParameters["id"])
 	if err != nil {
 		return httpapi.Response{}, err
 	}
