@@ -76,6 +76,9 @@ under the runtime interface emulator where measured.
 		}
 		fmt.Fprintf(&b, "| %s | %s | %.2f | %.2f | %.1f | %.1f ms | %.1f ms | %s |\n", r, share, x.ReadUnits, x.WriteUnits, x.Calls, x.InProcessP50ms, x.InProcessP90ms, rie)
 	}
+	for _, n := range m.Notes {
+		fmt.Fprintf(&b, "\n%s\n", n)
+	}
 
 	if cache != nil {
 		writeCache(&b, base.Scenario, *cache)

@@ -31,6 +31,9 @@ type Measurements struct {
 	Measured string                 `json:"measured"`
 	Runs     int                    `json:"runs"`
 	Routes   map[string]Measurement `json:"routes"`
+	// Notes say which figures, if any, came from another run than
+	// Measured's; docs/cost.md prints them under the figures.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Keys of Measurements.Routes the model needs besides the routes of the mix.
