@@ -93,6 +93,20 @@ func TestPrice(t *testing.T) {
 		t.Errorf("archive: %+v, want $%v", l, archived*(0.10+3*0.023))
 	}
 
+	// Every function's two EMF metrics and the warmer's three per target,
+	// and the sweeper's backlog; each Metrics Insights alarm reads one
+	// metric of every function.
+	if l := line(t, e, "CloudWatch", "custom metrics (the functions' embedded metric format)"); !near(l.Quantity, 2*19+3*7+1) || !near(l.USD, l.Quantity*0.30) {
+		t.Errorf("custom metrics: %+v", l)
+	}
+	if l := line(t, e, "CloudWatch", "Metrics Insights alarms (a metric of every function each)"); !near(l.Quantity, 2*19) {
+		t.Errorf("Metrics Insights alarms: %+v", l)
+	}
+	// SiteRouting runs on each of the SPA's requests, not the API's.
+	if l := line(t, e, "CloudFront", "function invocations (the SPA's routing)"); !near(l.Quantity, seed.PageViews*(1+seed.AssetRequests)) {
+		t.Errorf("CloudFront Functions: %+v", l)
+	}
+
 	delete(m.Routes, "GET /api/stats")
 	if _, err := costmodel.Price(seed, m, costmodel.USEast1); err == nil {
 		t.Error("priced a route that was not measured")
