@@ -113,19 +113,6 @@ func TestPrice(t *testing.T) {
 	}
 }
 
-// The goal, on the figures make bench last measured: the API back end
-// under $25 a month at the seed's traffic.
-func TestAPIBackendUnderGoal(t *testing.T) {
-	t.Parallel()
-	e, err := costmodel.Price(costmodel.Seed(), load(t, "../../docs/measurements.json"), costmodel.USEast1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, parts := e.Total(); parts[costmodel.APIBackend] >= costmodel.GoalBackendUSD {
-		t.Errorf("API back end $%.2f a month, goal under $%d", parts[costmodel.APIBackend], costmodel.GoalBackendUSD)
-	}
-}
-
 func TestWriteMarkdown(t *testing.T) {
 	t.Parallel()
 	m := load(t, "testdata/measurements.json")
@@ -138,7 +125,7 @@ func TestWriteMarkdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		costmodel.USEast1.Date, "| GET /api/posts | 40% |", "### DynamoDB (on-demand)", "the seed's API back end, for the same traffic | 78 |", "## Growth",
+		costmodel.USEast1.Date, "| GET /api/posts | 40% |", "### DynamoDB (on-demand)", "the seed's API back end, for the same traffic | 78 |", "## Growth", "## What the stack declares", "| AWS::WAFv2::WebACL |",
 		"## Prices", "| DynamoDB | a million write request units, on-demand | 0.625 |", "| Cognito (Lite) | a monthly active user, 100,001 to 1,000,000 | 0.0046 |",
 	} {
 		if !strings.Contains(b.String(), want) {
@@ -292,5 +279,63 @@ func TestOriginShieldBillsTheRegionalMisses(t *testing.T) {
 	origin := seed.Requests*(0.40*0.15+0.34*0.9+0.03+0.03+0.15+0.03+0.02) + seed.MAU*seed.AuthRequestsPerMAU
 	if l := line(t, e, "API Gateway (HTTP API)", "requests"); !near(l.Quantity, origin) {
 		t.Errorf("HTTP API requests %v, want %v", l.Quantity, origin)
+	}
+}
+
+// The cache's report adds up: the floor and what each route adds above it
+// make the priced month; no cache does better than the bound, nor worse
+// than the month priced.
+func TestPriceCache(t *testing.T) {
+	t.Parallel()
+	m := load(t, "testdata/measurements.json")
+	readers := costmodel.SeedReaders()
+	readers.Days = 1
+	seed := costmodel.Seed()
+	seed.Shielded = map[string]bool{"GET /api/posts": true, "GET /api/stats": true}
+	routes := []costmodel.CachedRoute{
+		{Route: "GET /api/posts", SharedTTL: 20, StaleWhile: 10, Shielded: true},
+		{Route: "GET /api/posts/{id}", SharedTTL: 240, StaleWhile: 60},
+		{Route: "GET /api/stats", SharedTTL: 240, StaleWhile: 60, Shielded: true},
+	}
+	priced, c, err := costmodel.PriceCache(seed, m, costmodel.USEast1, readers, routes, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := costmodel.Price(priced, m, costmodel.USEast1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, parts := e.Total()
+	backend := parts[costmodel.APIBackend]
+	above := c.Floor
+	for _, a := range c.Above {
+		above += a.Origin + a.Shield
+	}
+	if !near(above, backend) {
+		t.Errorf("floor $%v and what the routes add, $%v, make $%v; the month is $%v", c.Floor, above-c.Floor, above, backend)
+	}
+	if !(c.Floor < c.Bound && c.Bound < backend) {
+		t.Errorf("floor $%v, bound $%v, month $%v: want them in that order", c.Floor, c.Bound, backend)
+	}
+	if !near(c.ReadsPerPost, 0.34/0.15) {
+		t.Errorf("reads per post %v, want %v", c.ReadsPerPost, 0.34/0.15)
+	}
+	for _, cr := range routes {
+		ch, ok := c.Shield[cr.Route]
+		if want := map[bool]float64{true: ch.With, false: ch.Without}[cr.Shielded]; !ok || !near(want, backend) {
+			t.Errorf("%s: %+v; the side the stack chose should be the month priced, $%v", cr.Route, ch, backend)
+		}
+	}
+	if c.Unshielded["GET /api/stats"].Edge >= priced.Edge["GET /api/stats"].Edge {
+		t.Errorf("the stats without the shield %+v, with it %+v: want fewer answered at the edge without", c.Unshielded["GET /api/stats"], priced.Edge["GET /api/stats"])
+	}
+	var b bytes.Buffer
+	if err := costmodel.WriteMarkdown(&b, m, costmodel.USEast1, e, nil, &c); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"### Origin Shield, route by route", "### What holds it above the floor", "| hit ratio | API back end | everything |"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("cost.md lacks %q", want)
+		}
 	}
 }
