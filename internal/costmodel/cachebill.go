@@ -6,17 +6,15 @@ import (
 )
 
 // Cache is what docs/cost.md says of the edge cache: the readers
-// simulated, the routes as the stack caches them, their hit ratios without
-// Origin Shield beside those the priced month has (its Scenario.Edge), what
-// the shield does to the back end route by route, the bill at other ratios,
-// and what holds the back end above its floor.
+// simulated, the routes as the stack caches them, each route's hit ratios
+// and the back end with it behind Origin Shield and not, the bill at other
+// ratios, and what holds the back end above its floor.
 type Cache struct {
 	Readers Readers
 	Routes  []CachedRoute
-	// Unshielded are the routes' ratios with no Origin Shield anywhere.
-	Unshielded map[string]Hits
-	// Shield is the API back end with each route behind the shield and
-	// not, every other route as the stack declares it.
+	// Shield is, for each route, its hit ratios and the API back end with
+	// the route behind the shield and not, every other route as the stack
+	// declares it.
 	Shield      map[string]ShieldChoice
 	Sensitivity []Sensitivity
 	// Floor is the API back end with every public read answered by a
@@ -37,9 +35,12 @@ type Cache struct {
 	PostMiss, PostMissHTTPAPI float64
 }
 
-// ShieldChoice is the API back end a month with a route behind Origin
-// Shield and without it.
-type ShieldChoice struct{ Without, With float64 }
+// ShieldChoice is a route's hit ratios, and the API back end a month, with
+// the route behind Origin Shield and without it.
+type ShieldChoice struct {
+	HitsWithout, HitsWith Hits
+	Without, With         float64
+}
 
 // RouteCost is what a cached route's reads add to the API back end's
 // floor: those that reach API Gateway, and the requests Origin Shield
@@ -67,12 +68,6 @@ const postRoute = "GET /api/posts/{id}"
 func PriceCache(s Scenario, m Measurements, p Prices, r Readers, routes []CachedRoute, seed uint64) (Scenario, Cache, error) {
 	c := Cache{Readers: r, Routes: routes, Shield: map[string]ShieldChoice{}}
 	s.Edge = SimulateHits(s, r, routes, seed)
-	bare := make([]CachedRoute, len(routes))
-	for i, cr := range routes {
-		bare[i] = cr
-		bare[i].Shielded = false
-	}
-	c.Unshielded = SimulateHits(s, r, bare, seed)
 	backend := func(s Scenario) (float64, error) {
 		e, err := Price(s, m, p)
 		if err != nil {
@@ -88,15 +83,16 @@ func PriceCache(s Scenario, m Measurements, p Prices, r Readers, routes []Cached
 			alt := withRoute(s, cr.Route, shielded)
 			flipped := routes[i]
 			flipped.Shielded = shielded
-			alt.Edge[cr.Route] = SimulateHits(s, r, []CachedRoute{flipped}, seed)[cr.Route]
+			h := SimulateHits(s, r, []CachedRoute{flipped}, seed)[cr.Route]
+			alt.Edge[cr.Route] = h
 			usd, err := backend(alt)
 			if err != nil {
 				return s, c, err
 			}
 			if shielded {
-				choice.With = usd
+				choice.With, choice.HitsWith = usd, h
 			} else {
-				choice.Without = usd
+				choice.Without, choice.HitsWithout = usd, h
 			}
 		}
 		c.Shield[cr.Route] = choice

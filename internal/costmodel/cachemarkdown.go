@@ -10,7 +10,7 @@ import (
 // grows, what the month costs at other ratios, and what holds the API back
 // end above its floor.
 func writeCache(b *strings.Builder, base Estimate, growth []Estimate, c Cache) {
-	s, r := base.Scenario, c.Readers
+	r := c.Readers
 	fmt.Fprintf(b, `
 ## CloudFront's cache
 
@@ -32,13 +32,23 @@ shield's one cache, and only its misses reach API Gateway; a copy's age
 counts from the origin's answer in every layer, so a region never keeps
 the shield's copy past its s-maxage.
 
-| route | fresh (s-maxage) | then stale while revalidating | Origin Shield | answered by a regional cache | answered without API Gateway | without the shield |
-|---|---|---|---|---|---|---|
+Each route's reads answered without API Gateway, with its origin behind
+the shield and not (in brackets, those a regional cache answers alone);
+in bold, what serverless.yml has and the month is priced with:
+
+| route | fresh (s-maxage) | then stale while revalidating | Origin Shield in serverless.yml | without the shield | with the shield |
+|---|---|---|---|---|---|
 `, r.Days, 100*r.DailySwing, r.Caches, 100*r.FirstPage, r.PostSkew)
 	for _, cr := range c.Routes {
-		h := s.Edge[cr.Route]
-		fmt.Fprintf(b, "| %s | %.0f s | %.0f s | %s | %.1f%% | **%.1f%%** | %.1f%% |\n",
-			cr.Route, cr.SharedTTL, cr.StaleWhile, yesNo(cr.Shielded), 100*h.Regional, 100*h.Edge, 100*c.Unshielded[cr.Route].Edge)
+		ch := c.Shield[cr.Route]
+		without := fmt.Sprintf("%.1f%%", 100*ch.HitsWithout.Edge)
+		with := fmt.Sprintf("%.1f%% (%.1f%%)", 100*ch.HitsWith.Edge, 100*ch.HitsWith.Regional)
+		if cr.Shielded {
+			with = "**" + with + "**"
+		} else {
+			without = "**" + without + "**"
+		}
+		fmt.Fprintf(b, "| %s | %.0f s | %.0f s | %s | %s | %s |\n", cr.Route, cr.SharedTTL, cr.StaleWhile, yesNo(cr.Shielded), without, with)
 	}
 
 	b.WriteString(`

@@ -326,8 +326,14 @@ func TestPriceCache(t *testing.T) {
 			t.Errorf("%s: %+v; the side the stack chose should be the month priced, $%v", cr.Route, ch, backend)
 		}
 	}
-	if c.Unshielded["GET /api/stats"].Edge >= priced.Edge["GET /api/stats"].Edge {
-		t.Errorf("the stats without the shield %+v, with it %+v: want fewer answered at the edge without", c.Unshielded["GET /api/stats"], priced.Edge["GET /api/stats"])
+	for _, cr := range routes {
+		ch := c.Shield[cr.Route]
+		if want := map[bool]costmodel.Hits{true: ch.HitsWith, false: ch.HitsWithout}[cr.Shielded]; want != priced.Edge[cr.Route] {
+			t.Errorf("%s: %+v, but the month is priced with %+v", cr.Route, ch, priced.Edge[cr.Route])
+		}
+		if ch.HitsWithout.Edge >= ch.HitsWith.Edge {
+			t.Errorf("%s without the shield %+v, with it %+v: want fewer answered at the edge without", cr.Route, ch.HitsWithout, ch.HitsWith)
+		}
 	}
 	var b bytes.Buffer
 	if err := costmodel.WriteMarkdown(&b, m, costmodel.USEast1, e, nil, &c); err != nil {
