@@ -1,6 +1,7 @@
 package costmodel
 
 import (
+	"hash/fnv"
 	"math"
 	"math/rand/v2"
 )
@@ -38,20 +39,37 @@ type CachedRoute struct {
 	Route      string
 	SharedTTL  float64
 	StaleWhile float64
+	// Shielded is whether the route's origin has CloudFront Origin Shield:
+	// a regional cache's miss asks the shield's one cache, and only the
+	// shield's misses reach API Gateway.
+	Shielded bool
 }
 
-// SimulateHits returns, for each of routes, the share of its reads the
-// edge answers without a request to API Gateway, over r.Days of s's
-// traffic. A read is a hit when its cache holds the answer fresh, or
-// stale within stale-while-revalidate; the background fetch that a stale
-// hit starts is counted as a miss (it reaches the origin), so the ratio
-// is 1 − origin requests ÷ reads, what the bill follows. Each route's reads
-// arrive as a Poisson process at its share of s.Requests, spread over the
-// caches evenly; posts are created at the creates' rate, which moves the
-// newest post and the second page's cursor.
-func SimulateHits(s Scenario, r Readers, routes []CachedRoute, seed uint64) map[string]float64 {
+// Hits is how one route's reads meet the edge.
+type Hits struct {
+	// Regional is the share of the reads a regional edge cache answers.
+	Regional float64
+	// Edge is the share answered without a request to API Gateway: by a
+	// regional cache or, on a shielded route, by Origin Shield. Without a
+	// shield it is Regional.
+	Edge float64
+}
+
+// SimulateHits returns, for each of routes, how its reads meet the edge
+// over r.Days of s's traffic. A read is a hit when its cache holds the
+// answer fresh, or stale within stale-while-revalidate; the background
+// fetch that a stale hit starts is counted as a miss (it goes on to the
+// next layer), so the ratios are 1 − requests to the next layer ÷ reads,
+// what the bill follows. Each route's reads arrive as a Poisson process
+// at its share of s.Requests, spread over the caches evenly; posts are
+// created at the creates' rate, which moves the newest post and the second
+// page's cursor.
+//
+// A copy is fresh for SharedTTL from when the origin answered it, in every
+// layer: a regional cache that takes the shield's copy keeps it only for
+// what is left of it (the Age the shield sends counts against s-maxage).
+func SimulateHits(s Scenario, r Readers, routes []CachedRoute, seed uint64) map[string]Hits {
 	const month = 30 * 24 * 3600.0
-	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	createRate := 0.0
 	rate := map[string]float64{}
 	for _, sh := range s.Mix {
@@ -60,17 +78,21 @@ func SimulateHits(s Scenario, r Readers, routes []CachedRoute, seed uint64) map[
 			createRate = s.Requests * sh.Fraction / month
 		}
 	}
-	zipf := rand.NewZipf(rng, r.PostSkew, 1, 1<<20)
-	out := map[string]float64{}
+	out := map[string]Hits{}
 	horizon := float64(r.Days) * 24 * 3600
 	for _, cr := range routes {
-		type entry struct{ stored float64 }
-		caches := make([]map[int64]entry, r.Caches)
+		// Each route draws from a stream of its own, so its ratios do not
+		// depend on which routes are simulated before it.
+		rng := rand.New(rand.NewPCG(seed, routeStream(cr.Route)))
+		zipf := rand.NewZipf(rng, r.PostSkew, 1, 1<<20)
+		// A cache maps a key to when the origin answered its copy.
+		caches := make([]map[int64]float64, r.Caches)
 		for i := range caches {
-			caches[i] = map[int64]entry{}
+			caches[i] = map[int64]float64{}
 		}
+		shield := map[int64]float64{}
 		peak := rate[cr.Route] * (1 + r.DailySwing)
-		var reads, origin int
+		var reads, regionalMisses, origin int
 		for t := 0.0; ; {
 			// Thinning: arrivals at the peak rate, kept at the rate of the hour.
 			t += rng.ExpFloat64() / peak
@@ -94,57 +116,38 @@ func SimulateHits(s Scenario, r Readers, routes []CachedRoute, seed uint64) map[
 					}
 					// A later page's cursor comes from the copy of the
 					// page before it that this cache served.
-					key = page<<40 | int64(c[0].stored*1000)&(1<<40-1)
+					key = page<<40 | int64(c[0]*1000)&(1<<40-1)
 				}
 			}
-			e, ok := c[key]
-			if ok && t-e.stored < cr.SharedTTL {
+			if answered, ok := c[key]; ok && t-answered < cr.SharedTTL {
 				continue
 			}
 			// A miss, or a stale hit's fetch (within StaleWhile of
-			// expiry): either way one request to the origin, and a fresh
-			// copy from then on.
+			// expiry): either way one request to the next layer.
+			regionalMisses++
+			if answered, ok := shield[key]; cr.Shielded && ok && t-answered < cr.SharedTTL {
+				c[key] = answered
+				continue
+			}
 			origin++
-			c[key] = entry{stored: t}
+			c[key] = t
+			if cr.Shielded {
+				shield[key] = t
+			}
 		}
 		if reads > 0 {
-			out[cr.Route] = 1 - float64(origin)/float64(reads)
+			out[cr.Route] = Hits{
+				Regional: 1 - float64(regionalMisses)/float64(reads),
+				Edge:     1 - float64(origin)/float64(reads),
+			}
 		}
 	}
 	return out
 }
 
-// Cache is what docs/cost.md says of the edge cache: the readers
-// simulated, the routes' freshness, the hit ratios found (in the priced
-// scenario's EdgeHits), and the bill at other ratios.
-type Cache struct {
-	Readers     Readers
-	Routes      []CachedRoute
-	Sensitivity []Sensitivity
-}
-
-// Sensitivity is the month priced with every public read hitting the
-// edge at HitRatio.
-type Sensitivity struct {
-	HitRatio       float64
-	Backend, Total float64
-}
-
-// PriceSensitivity prices s at each of ratios, the same for every one of
-// routes.
-func PriceSensitivity(s Scenario, m Measurements, p Prices, routes []CachedRoute, ratios []float64) ([]Sensitivity, error) {
-	var out []Sensitivity
-	for _, r := range ratios {
-		s.EdgeHits = map[string]float64{}
-		for _, cr := range routes {
-			s.EdgeHits[cr.Route] = r
-		}
-		e, err := Price(s, m, p)
-		if err != nil {
-			return nil, err
-		}
-		total, parts := e.Total()
-		out = append(out, Sensitivity{HitRatio: r, Backend: parts[APIBackend], Total: total})
-	}
-	return out, nil
+// routeStream numbers a route's random stream: FNV-1a of its name.
+func routeStream(route string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(route))
+	return h.Sum64()
 }

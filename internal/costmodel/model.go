@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strings"
 )
 
 // Measurement is what one invocation of a route (or the worker, per event)
@@ -30,6 +31,9 @@ type Measurements struct {
 	Measured string                 `json:"measured"`
 	Runs     int                    `json:"runs"`
 	Routes   map[string]Measurement `json:"routes"`
+	// Notes say which figures, if any, came from another run than
+	// Measured's; docs/cost.md prints them under the figures.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Keys of Measurements.Routes the model needs besides the routes of the mix.
@@ -87,14 +91,32 @@ type Scenario struct {
 	APIResponseBytes float64 // mean API response through CloudFront
 	OriginMissRatio  float64 // of SPA requests CloudFront fetches from S3
 
-	// EdgeHits is the share of each route's requests CloudFront answers
-	// from its cache (SimulateHits); they cost CloudFront and WAF only.
-	EdgeHits map[string]float64
+	// Edge is how each route's requests meet CloudFront's caches
+	// (SimulateHits): what its Edge share answers costs CloudFront and WAF
+	// only; a route absent reaches API Gateway every time.
+	Edge map[string]Hits
+	// Shielded are the routes whose origin has Origin Shield. It bills
+	// each of their GETs that a regional cache does not answer (not the
+	// writes: CloudFront sends PUT, POST and DELETE past its caches).
+	Shielded map[string]bool
 	// AccessLogBytes is the HTTP API's access log line per request that
 	// reaches it (provider.logs.httpApi).
 	AccessLogBytes float64
-	// Alarms are the CloudWatch alarms serverless.yml declares.
-	Alarms float64
+	// Alarms are the CloudWatch alarms serverless.yml declares on one
+	// metric each; QueryAlarms are those on a Metrics Insights query over
+	// every function's metric, billed for each metric the query reads.
+	Alarms, QueryAlarms float64
+	// Functions are the stage's Lambda functions: each logs ColdStart and
+	// WarmupPing by function in the embedded metric format, two custom
+	// metrics each. WarmTargets are the functions the warmer pings
+	// (custom.warmup.targets), with three metrics each.
+	Functions, WarmTargets float64
+	// ForwardedBytes is what CloudFront sends the API per request it
+	// forwards: the headers (a token, cookies) and a write's body.
+	ForwardedBytes float64
+	// DeployedMB are the stage's function zips together; the framework's
+	// deployment bucket keeps those of the last KeptDeploys deploys.
+	DeployedMB, KeptDeploys float64
 
 	StoredGB float64 // DynamoDB data (posts, counters, markers, outbox)
 	// IndexWritesPerWrite are the write units a post write adds to the
@@ -141,7 +163,13 @@ func Seed() Scenario {
 		APIResponseBytes:    4e3,
 		OriginMissRatio:     0.01,
 		AccessLogBytes:      400,
-		Alarms:              9,
+		Alarms:              7,
+		QueryAlarms:         2,  // function errors and throttles, over every function
+		Functions:           19, // serverless.yml's functions
+		WarmTargets:         7,
+		ForwardedBytes:      1500,
+		DeployedMB:          59, // 19 zips of about 3.1 MB (docs/performance.md)
+		KeptDeploys:         5,  // the framework's default
 		StoredGB:            1,
 		IndexWritesPerWrite: 2,
 		SweeperPerMonth:     60 * 24 * 30,
@@ -178,7 +206,8 @@ type Part int
 
 const (
 	// APIBackend serves the API's requests, what the seed's $78 priced:
-	// the HTTP API, the functions behind it, their DynamoDB reads and writes.
+	// the HTTP API, the functions behind it, their DynamoDB reads and
+	// writes; and the Origin Shield in front of them.
 	APIBackend Part = iota
 	// Pipeline carries the events to the counters: EventBridge, SQS, the
 	// counter worker and its writes, the sweeper and the warmer.
@@ -194,9 +223,9 @@ var Parts = []struct {
 	Part Part
 	Name string
 }{
-	{APIBackend, "API back end (HTTP API, API functions, their DynamoDB reads and writes)"},
+	{APIBackend, "API back end (HTTP API, API functions, their DynamoDB reads and writes, Origin Shield)"},
 	{Pipeline, "event pipeline (EventBridge, SQS, counter worker and its writes, schedules)"},
-	{Logs, "observability (CloudWatch Logs and alarms, X-Ray traces, the alarm topic's key)"},
+	{Logs, "observability (CloudWatch Logs, metrics and alarms, X-Ray traces, the alarm topic's key)"},
 	{FrontDoor, "Cognito, CloudFront, WAF and S3"},
 }
 
@@ -246,6 +275,7 @@ func Price(s Scenario, m Measurements, p Prices) (Estimate, error) {
 		workerReads, workerWrites    float64
 		published, counted, archived float64
 		origin                       float64 // API requests past the edge cache
+		shield                       float64 // requests Origin Shield bills
 		traced                       []float64
 	)
 	for _, sh := range s.Mix {
@@ -253,7 +283,11 @@ func Price(s Scenario, m Measurements, p Prices) (Estimate, error) {
 		if err != nil {
 			return Estimate{}, err
 		}
-		n := s.Requests * sh.Fraction * (1 - s.EdgeHits[sh.Route]) // what reaches API Gateway
+		viewed := s.Requests * sh.Fraction
+		if s.Shielded[sh.Route] && strings.HasPrefix(sh.Route, "GET ") {
+			shield += viewed * (1 - s.Edge[sh.Route].Regional)
+		}
+		n := viewed * (1 - s.Edge[sh.Route].Edge) // what reaches API Gateway
 		origin += n
 		traced = append(traced, n)
 		invocations += n
@@ -321,6 +355,14 @@ func Price(s Scenario, m Measurements, p Prices) (Estimate, error) {
 	accessGB := apiRequests * s.AccessLogBytes / 1e9
 	add("CloudWatch Logs", "HTTP API access logs", accessGB, "GB", accessGB*(p.CloudWatchLogsIngestPerGB+s.LogRetention*p.CloudWatchLogsStoragePerGBMo), Logs)
 	add("CloudWatch", "alarms (standard resolution)", s.Alarms, "alarms", s.Alarms*p.CloudWatchAlarmMonth, Logs)
+	queried := s.QueryAlarms * s.Functions
+	add("CloudWatch", "Metrics Insights alarms (a metric of every function each)", queried, "alarm metrics", queried*p.CloudWatchAlarmMonth, Logs)
+	// The functions' EMF lines: ColdStart and WarmupPing by function, the
+	// warmer's three metrics by target, the sweeper's OutboxBacklog each
+	// minute. RefreshTokenReuse is billed only for the hours it is logged:
+	// next to none.
+	metrics := 2*s.Functions + 3*s.WarmTargets + 1
+	add("CloudWatch", "custom metrics (the functions' embedded metric format)", metrics, "metrics", metrics*p.CloudWatchMetricMonth, Logs)
 	// Every function is traced (provider.tracing.lambda). X-Ray's default
 	// sampling: the first request each second per function, then 5%.
 	traced = append(traced, authRequests, workerInvocations, s.SweeperPerMonth, warmed)
@@ -337,6 +379,15 @@ func Price(s Scenario, m Measurements, p Prices) (Estimate, error) {
 	cfGB := (s.PageViews*s.PageBytes + viewerRequests*s.APIResponseBytes) / 1e9
 	add("CloudFront", "HTTPS requests", cfRequests, "requests", cfRequests/1e6*p.CloudFrontHTTPSPerMillion, FrontDoor)
 	add("CloudFront", "data out", cfGB, "GB", cfGB*p.CloudFrontPerGB, FrontDoor)
+	// What CloudFront forwards to the API: every request past its caches.
+	toOriginGB := apiRequests * s.ForwardedBytes / 1e9
+	add("CloudFront", "data to the origin (the API's requests)", toOriginGB, "GB", toOriginGB*p.CloudFrontToOriginPerGB, FrontDoor)
+	// SiteRouting runs on every viewer request of the SPA's behaviour.
+	spaRequests := s.PageViews * (1 + s.AssetRequests)
+	add("CloudFront", "function invocations (the SPA's routing)", spaRequests, "invocations", spaRequests/1e6*p.CloudFrontFunctionsPerMillion, FrontDoor)
+	// The shield exists only to spare the API requests: it is billed with
+	// the back end it stands in front of.
+	add("CloudFront", "Origin Shield requests (the API's reads past the regional caches)", shield, "requests", shield/1e4*p.OriginShieldPer10k, APIBackend)
 	// serverless.yml's ApiClientLimits: one web ACL with one rule (the
 	// per-IP limit on the auth routes) inspects every CloudFront request.
 	add("AWS WAF", "web ACL and its rule", 1, "web ACL", p.WAFWebACLMonth+p.WAFRuleMonth, FrontDoor)
@@ -349,6 +400,8 @@ func Price(s Scenario, m Measurements, p Prices) (Estimate, error) {
 	siteLogGB := cfRequests * 500 / 1e9
 	const logFilesPerMonth = 50 * 12 * 24 * 30 // 50 edge locations, every 5 minutes
 	add("S3", "CloudFront standard logs (prod, kept 3 months)", siteLogGB, "GB", 3*siteLogGB*p.S3StorageGBMonth+logFilesPerMonth/1e3*p.S3PutPerThousand, FrontDoor)
+	deployGB := s.DeployedMB * s.KeptDeploys / 1e3
+	add("S3", fmt.Sprintf("the framework's deployment bucket (the zips of %g deploys)", s.KeptDeploys), deployGB, "GB", deployGB*p.S3StorageGBMonth, FrontDoor)
 	add("KMS", "the alarm topic's key", 1, "keys", p.KMSKeyMonth, Logs)
 	// Cognito's codes through SES (a stage with sesIdentityArn): a code at
 	// sign-up, and about as many again for resends and password resets.

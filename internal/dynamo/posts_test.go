@@ -98,3 +98,43 @@ func newOutbox(t *testing.T, db *dynamodb.Client) *dynamo.Outbox {
 	}
 	return ob
 }
+
+// consistencyRecorder is a posts store's client that notes whether each
+// GetItem asked for a strongly consistent read.
+type consistencyRecorder struct {
+	dynamo.API
+	consistent []bool
+}
+
+func (r *consistencyRecorder) GetItem(ctx context.Context, in *dynamodb.GetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+	r.consistent = append(r.consistent, aws.ToBool(in.ConsistentRead))
+	return r.API.GetItem(ctx, in, optFns...)
+}
+
+// The read shared caches serve is eventually consistent, at half the read
+// units; Get, which an author's read after a write and the writes' own
+// checks use, sees every acknowledged write.
+func TestGetSharedReadsEventuallyAndGetConsistentlyKumo(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := kumoClient(t)
+	rec := &consistencyRecorder{API: db}
+	name, table := newTable(t, db, "PostsTable")
+	store, err := dynamo.NewPostStore(rec, name, table.GlobalSecondaryIndexes[0].Name, newOutbox(t, db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := posttest.NewPost(t, "alice")
+	if err := store.Create(ctx, p, posttest.Event("created")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Get(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.GetShared(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if want := []bool{true, false}; fmt.Sprint(rec.consistent) != fmt.Sprint(want) {
+		t.Errorf("Get then GetShared asked ConsistentRead %v, want %v", rec.consistent, want)
+	}
+}

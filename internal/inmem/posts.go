@@ -73,6 +73,11 @@ func (s *PostStore) Get(_ context.Context, id string) (post.Post, error) {
 	return p, nil
 }
 
+// GetShared implements post.Store: memory is never behind, so it is Get.
+func (s *PostStore) GetShared(ctx context.Context, id string) (post.Post, error) {
+	return s.Get(ctx, id)
+}
+
 // List implements post.Store.
 func (s *PostStore) List(_ context.Context, limit int, after string) ([]post.Post, string, error) {
 	s.mu.RLock()

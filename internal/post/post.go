@@ -93,7 +93,12 @@ type Page struct {
 // of its event (package outbox) in one transaction: both or neither.
 // Implementations guarantee:
 //   - Create never overwrites: an existing id is a Conflict (POST_EXISTS).
-//   - Get returns NotFound (POST_NOT_FOUND) for an absent post.
+//   - Get returns NotFound (POST_NOT_FOUND) for an absent post, and sees
+//     every write acknowledged before it.
+//   - GetShared is Get for an answer that shared caches serve for minutes
+//     anyway: it may miss a write of about the last second (on DynamoDB an
+//     eventually consistent read, at half the read units), never an older
+//     one. Same errors as Get.
 //   - List returns up to limit posts, newest first, strictly after the post
 //     with id after ("" for the first page), and the id to continue after,
 //     "" when nothing follows.
@@ -109,6 +114,7 @@ type Store interface {
 	// and returns a *ClaimedError holding that claim.
 	CreateOnce(ctx context.Context, p Post, ev outbox.Record, c Claim) error
 	Get(ctx context.Context, id string) (Post, error)
+	GetShared(ctx context.Context, id string) (Post, error)
 	List(ctx context.Context, limit int, after string) (posts []Post, next string, err error)
 	Update(ctx context.Context, p Post, expectedVersion int, ev outbox.Record) error
 	Delete(ctx context.Context, id, authorID string, version int, ev outbox.Record) error

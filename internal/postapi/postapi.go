@@ -27,13 +27,23 @@ func New(svc *post.Service, sessions httpapi.SessionChecker, log *slog.Logger) *
 }
 
 // How long CloudFront may serve the public reads (docs/api.md, "Caching").
+// Its author sees a change at once (the SPA reads with its token after a
+// write, which CloudFront's cache key keeps apart); these bound what other
+// readers wait.
+//
 // A page of the board: a new post reaches other readers' lists within 30 s,
-// and the first page, read most, is fetched from DynamoDB about every 10 s
-// per edge cache however many read it. A post: an edit or a delete reaches
-// other readers within a minute; its author sees it at once (the SPA reads
-// with its token after a write, which CloudFront's cache key keeps apart).
+// as a board shows new posts. The first page, read most, reaches DynamoDB
+// about every 20 s however many read it (Origin Shield keeps one copy for
+// every region), and the last 10 s stale let a reader past expiry be
+// answered at once while the next copy is fetched.
+//
+// A post changes only when its author edits or deletes it, and its author
+// sees that at once (the SPA shows what it holds and reads with its
+// token); other readers within a minute. Kept longer, a post would save
+// little (it is read about twice in its life, docs/cost.md) and a deleted
+// post would open from a link for minutes.
 var (
-	PageFreshness = httpapi.Freshness{SharedMaxAge: 10 * time.Second, StaleWhileRevalidate: 20 * time.Second}
+	PageFreshness = httpapi.Freshness{SharedMaxAge: 20 * time.Second, StaleWhileRevalidate: 10 * time.Second}
 	PostFreshness = httpapi.Freshness{SharedMaxAge: 30 * time.Second, StaleWhileRevalidate: 30 * time.Second}
 )
 
@@ -56,9 +66,17 @@ func (h *Handlers) List(ctx context.Context, req httpapi.Request) (httpapi.Respo
 }
 
 // Get serves GET /api/posts/{id}; shared caches may keep the post for
-// PostFreshness (never a 404: a post created next is read at once).
+// PostFreshness (never a 404: a post created next is read at once). A read
+// with credentials is the author's after a write (the SPA sends its token
+// then) and sees every acknowledged write; one without may be a second
+// behind, which the cache that keeps it for minutes makes no matter, at
+// half the read units.
 func (h *Handlers) Get(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	p, err := h.svc.Get(ctx, req.PathParameters["id"])
+	get := h.svc.GetShared
+	if httpapi.HasCredentials(req) {
+		get = h.svc.Get
+	}
+	p, err := get(ctx, req.PathParameters["id"])
 	if err != nil {
 		return httpapi.Response{}, err
 	}

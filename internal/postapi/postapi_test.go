@@ -24,6 +24,7 @@ import (
 	"github.com/eventboard/eventboard/internal/inmem"
 	"github.com/eventboard/eventboard/internal/outbox"
 	"github.com/eventboard/eventboard/internal/post"
+	"github.com/eventboard/eventboard/internal/post/posttest"
 	"github.com/eventboard/eventboard/internal/postapi"
 )
 
@@ -230,6 +231,58 @@ func body(s string) func(*events.APIGatewayV2HTTPRequest) {
 func base64Body(s string) func(*events.APIGatewayV2HTTPRequest) {
 	return func(r *events.APIGatewayV2HTTPRequest) {
 		r.Body, r.IsBase64Encoded = base64.StdEncoding.EncodeToString([]byte(s)), true
+	}
+}
+
+// readSpy counts which of the posts store's reads the handlers use.
+type readSpy struct {
+	*inmem.PostStore
+	latest, shared int
+}
+
+func (s *readSpy) Get(ctx context.Context, id string) (post.Post, error) {
+	s.latest++
+	return s.PostStore.Get(ctx, id)
+}
+
+func (s *readSpy) GetShared(ctx context.Context, id string) (post.Post, error) {
+	s.shared++
+	return s.PostStore.GetShared(ctx, id)
+}
+
+// An anonymous read, the one shared caches keep, may be a second behind
+// the writes; a read with credentials, the author's after a write, sees
+// every write.
+func TestGetReadsConsistentlyOnlyWithCredentials(t *testing.T) {
+	t.Parallel()
+	ob := inmem.NewOutbox()
+	store := &readSpy{PostStore: inmem.NewPostStore(ob)}
+	h := postapi.New(post.NewService(store, &recordingRelay{}, "eventboard.test"), inmem.NewRevocations(), slog.New(slog.DiscardHandler))
+	p := posttest.NewPost(t, "alice")
+	if err := store.Create(context.Background(), p, posttest.Event("created")); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name           string
+		header         string
+		latest, shared int
+	}{
+		{"anonymous", "", 0, 1},
+		{"with a token", "authorization", 1, 0},
+		{"with a cookie", "cookie", 1, 0},
+	} {
+		store.latest, store.shared = 0, 0
+		req := fixture(t, "get-post.json")
+		req.PathParameters["id"] = p.ID
+		if tc.header != "" {
+			req.Headers[tc.header] = "x"
+		}
+		if resp := httpapitest.Invoke(t, h.Get, req); resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d %s", tc.name, resp.StatusCode, resp.Body)
+		}
+		if store.latest != tc.latest || store.shared != tc.shared {
+			t.Errorf("%s: %d consistent and %d shared reads, want %d and %d", tc.name, store.latest, store.shared, tc.latest, tc.shared)
+		}
 	}
 }
 

@@ -32,9 +32,11 @@ func New(counters counter.Reader, now func() time.Time, log *slog.Logger) (*Hand
 
 // Freshness is how long CloudFront may serve the stats (docs/api.md,
 // "Caching"): counts that already trail the writes by seconds may trail
-// them by a few minutes more, and each edge cache reads the Counter table
-// at most once a minute however many ask.
-var Freshness = httpapi.Freshness{SharedMaxAge: 60 * time.Second, StaleWhileRevalidate: 240 * time.Second}
+// them by up to 5 minutes, and the Counter table, the dearest read there
+// is, is read about every 4 minutes however many ask (Origin Shield keeps
+// one copy for every region); the last minute stale answers a reader past
+// expiry at once while the next copy is fetched.
+var Freshness = httpapi.Freshness{SharedMaxAge: 240 * time.Second, StaleWhileRevalidate: 60 * time.Second}
 
 // Get serves GET /api/stats: 200 with counter.Stats, which shared caches
 // may keep for Freshness.

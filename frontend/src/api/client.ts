@@ -18,7 +18,7 @@ export type PostInput = Schemas["PostDraft"];
 /**
  * freshAfterWriteMs is how long after this tab's own write its public
  * reads carry the token: the longest CloudFront may serve a shared copy of
- * what the write changed (the stats: 60 s fresh, 240 s stale; docs/api.md,
+ * what the write changed (the stats: 240 s fresh, 60 s stale; docs/api.md,
  * "Caching"). CloudFront keys the public reads on the Authorization header
  * and the API answers a request with one `private, no-store`, so those
  * reads reach DynamoDB, never a copy from before the write. A cache-busting

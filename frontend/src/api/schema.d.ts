@@ -626,12 +626,12 @@ export interface components {
          */
         ErrorCacheControl: "no-store";
         /**
-         * @description Without credentials, CloudFront may serve the page for 10 s and, while
-         *     it fetches the next, 20 s more: a new post reaches every reader's list
+         * @description Without credentials, CloudFront may serve the page for 20 s and, while
+         *     it fetches the next, 10 s more: a new post reaches every reader's list
          *     within 30 s. Browsers keep nothing. A request with an `Authorization`
          *     header or a cookie gets `private, no-store` (and the same page).
          */
-        PageCacheControl: "public, max-age=0, s-maxage=10, stale-while-revalidate=20" | "private, no-store";
+        PageCacheControl: "public, max-age=0, s-maxage=20, stale-while-revalidate=10" | "private, no-store";
         /**
          * @description Without credentials, CloudFront may serve the post for 30 s and 30 s
          *     more while it fetches the next: an edit or a delete reaches every
@@ -641,12 +641,12 @@ export interface components {
          */
         PostCacheControl: "public, max-age=0, s-maxage=30, stale-while-revalidate=30" | "private, no-store";
         /**
-         * @description Without credentials, CloudFront may serve the counts for a minute and
-         *     4 minutes more while it fetches the next: they trail the writes by at
+         * @description Without credentials, CloudFront may serve the counts for 4 minutes and
+         *     1 minute more while it fetches the next: they trail the writes by at
          *     most 5 minutes. A request with an `Authorization` header or a cookie
          *     gets `private, no-store`.
          */
-        StatsCacheControl: "public, max-age=0, s-maxage=60, stale-while-revalidate=240" | "private, no-store";
+        StatsCacheControl: "public, max-age=0, s-maxage=240, stale-while-revalidate=60" | "private, no-store";
         /** @description `eventboard_refresh=…; Path=/api/auth; Max-Age=2592000; HttpOnly; Secure; SameSite=Strict` */
         SetRefreshCookie: string;
         /** @description The successor refresh token, when there is one: `eventboard_refresh=…; Path=/api/auth; Max-Age=2592000; HttpOnly; Secure; SameSite=Strict` */

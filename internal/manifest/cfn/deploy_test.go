@@ -2,6 +2,7 @@ package cfn_test
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"sort"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/eventboard/eventboard/internal/costmodel"
 	"github.com/eventboard/eventboard/internal/local/pipeline"
 	"github.com/eventboard/eventboard/internal/manifest"
 	"github.com/eventboard/eventboard/internal/manifest/cfn"
@@ -480,6 +482,16 @@ func TestGeneratedTemplate(t *testing.T) {
 	})
 
 	t.Run("site", func(t *testing.T) { checkSite(t, tmpl) })
+
+	// docs/cost.md prices every kind of resource the stack declares, or
+	// says why it costs nothing: a new kind is priced before it ships.
+	t.Run("every kind of resource is priced", func(t *testing.T) {
+		for _, id := range slices.Sorted(maps.Keys(tmpl.Resources)) {
+			if typ := tmpl.Resources[id].Type; costmodel.Resources[typ] == "" {
+				t.Errorf("%s: %s is in no line of internal/costmodel; price it (model.go) and name it in costmodel.Resources", id, typ)
+			}
+		}
+	})
 
 	t.Run("cors", func(t *testing.T) {
 		api := tmpl.Resources["HttpApi"].Properties

@@ -21,8 +21,9 @@ const (
 // only the distribution reads (origin access control), a distribution whose
 // default behaviour serves the SPA with index.html for its routes and whose
 // /api/* behaviour forwards to the HTTP API uncached with Authorization,
-// cookies and query strings, security headers on both, and the outputs the
-// frontend deploy needs.
+// cookies and query strings, Origin Shield in front of the API for the
+// first page and the stats only, security headers on both, and the
+// outputs the frontend deploy needs.
 func checkSite(t *testing.T, tmpl *cfn.Template) {
 	t.Helper()
 	one := func(typ string) (string, map[string]any) {
@@ -104,6 +105,57 @@ func checkSite(t *testing.T, tmpl *cfn.Template) {
 		}
 		if p := mapAt(api, "CustomOriginConfig")["OriginProtocolPolicy"]; p != "https-only" {
 			t.Errorf("the API origin's protocol policy is %v, want https-only", p)
+		}
+		// Every /api behaviour, shielded or not, reaches the same API.
+		for _, b := range listAt(cfg, "CacheBehaviors") {
+			bm := b.(map[string]any)
+			if !strings.HasPrefix(fmt.Sprint(bm["PathPattern"]), "/api") {
+				continue
+			}
+			o := origins[targetOf(bm)]
+			if o == nil || render(t, o["DomainName"]) != "${HttpApi}.execute-api.${AWS::Region}.amazonaws.com" || mapAt(o, "CustomOriginConfig")["OriginProtocolPolicy"] != "https-only" {
+				t.Errorf("%v goes to origin %v, want the HTTP API over HTTPS", bm["PathPattern"], o)
+			}
+		}
+	})
+
+	t.Run("origin shield", func(t *testing.T) {
+		origins := map[string]map[string]any{}
+		for _, o := range listAt(cfg, "Origins") {
+			om := o.(map[string]any)
+			origins[om["Id"].(string)] = om
+		}
+		// A shield is in the stack's own region, beside the API: anywhere
+		// else every miss would cross regions twice.
+		shielded := map[string]bool{}
+		for id, o := range origins {
+			sh, ok := o["OriginShield"].(map[string]any)
+			if !ok {
+				continue
+			}
+			got := fmt.Sprint(sh["Enabled"], " in ", render(t, sh["OriginShieldRegion"]))
+			if got != "true in ${AWS::Region}" {
+				t.Errorf("origin %s: OriginShield %v, want enabled in ${AWS::Region}", id, sh)
+			}
+			shielded[id] = true
+		}
+		// Which reads go through it is the cost model's finding
+		// (docs/cost.md, "Origin Shield, route by route"): the first page
+		// and the stats, which every region asks for alike. Single posts,
+		// read about twice each, and the uncached routes go to the API
+		// directly: the shield bills every request a regional cache passes
+		// it, hit or not.
+		var got []string
+		for _, b := range listAt(cfg, "CacheBehaviors") {
+			if bm := b.(map[string]any); shielded[targetOf(bm)] {
+				got = append(got, fmt.Sprint(bm["PathPattern"]))
+			}
+		}
+		if shielded[targetOf(mapAt(cfg, "DefaultCacheBehavior"))] {
+			got = append(got, "the site")
+		}
+		if diff := cmp.Diff([]string{"/api/posts", "/api/stats"}, got); diff != "" {
+			t.Errorf("behaviours behind Origin Shield (-want +got):\n%s", diff)
 		}
 	})
 

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/eventboard/eventboard/internal/manifest"
+)
+
+// edgeRoute is how serverless.yml's distribution serves one route: the
+// path pattern of its cache behaviour, the longest its cache policy keeps
+// an answer (0 under a managed policy: the API's is CachingDisabled), and
+// whether its origin has Origin Shield.
+type edgeRoute struct {
+	Behavior string
+	MaxTTL   float64
+	Shielded bool
+}
+
+// readEdge finds, for each of routes ("GET /api/posts/{id}"), the cache
+// behaviour of the stack's one CloudFront distribution that CloudFront
+// would pick for the route's path (the first whose pattern matches, else
+// the default), its cache policy's MaxTTL and its origin's Origin Shield.
+func readEdge(m *manifest.Manifest, routes []string) (map[string]edgeRoute, error) {
+	var dist map[string]any
+	for _, r := range m.Resources {
+		if r.Type == "AWS::CloudFront::Distribution" {
+			if dist != nil {
+				return nil, fmt.Errorf("readEdge: more than one CloudFront distribution")
+			}
+			dist, _ = r.Properties["DistributionConfig"].(map[string]any)
+		}
+	}
+	if dist == nil {
+		return nil, fmt.Errorf("readEdge: no CloudFront distribution")
+	}
+	shielded := map[string]bool{}
+	origins, _ := dist["Origins"].([]any)
+	for _, o := range origins {
+		om, _ := o.(map[string]any)
+		sh, _ := om["OriginShield"].(map[string]any)
+		shielded[fmt.Sprint(om["Id"])] = sh["Enabled"] == true
+	}
+	behaviors, _ := dist["CacheBehaviors"].([]any)
+	out := map[string]edgeRoute{}
+	for _, route := range routes {
+		_, path, ok := strings.Cut(route, " ")
+		if !ok {
+			return nil, fmt.Errorf("readEdge: %q is not METHOD /path", route)
+		}
+		path = regexp.MustCompile(`\{[^}]*\}`).ReplaceAllString(path, "x")
+		chosen, pattern := dist["DefaultCacheBehavior"], "the default"
+		for _, b := range behaviors {
+			bm, _ := b.(map[string]any)
+			if p := fmt.Sprint(bm["PathPattern"]); matches(p, path) {
+				chosen, pattern = bm, p
+				break
+			}
+		}
+		bm, _ := chosen.(map[string]any)
+		e := edgeRoute{Behavior: pattern, Shielded: shielded[fmt.Sprint(bm["TargetOriginId"])]}
+		if ref, ok := bm["CachePolicyId"].(map[string]any); ok {
+			res, ok := m.Resources[fmt.Sprint(ref["Ref"])]
+			if !ok || res.Type != "AWS::CloudFront::CachePolicy" {
+				return nil, fmt.Errorf("readEdge: %s's CachePolicyId names %v, not a cache policy of the file", pattern, ref["Ref"])
+			}
+			cfg, _ := res.Properties["CachePolicyConfig"].(map[string]any)
+			ttl, err := strconv.ParseFloat(fmt.Sprint(cfg["MaxTTL"]), 64)
+			if err != nil {
+				return nil, fmt.Errorf("readEdge: %s's MaxTTL %v: %w", res.LogicalID, cfg["MaxTTL"], err)
+			}
+			e.MaxTTL = ttl
+		}
+		out[route] = e
+	}
+	return out, nil
+}
+
+// matches reports whether CloudFront's path pattern matches path: * any
+// characters, / included, and ? one.
+func matches(pattern, path string) bool {
+	re := "^" + strings.NewReplacer(`\*`, ".*", `\?`, ".").Replace(regexp.QuoteMeta(pattern)) + "$"
+	return regexp.MustCompile(re).MatchString(path)
+}
