@@ -7,6 +7,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -31,7 +34,8 @@ import (
 // server doing the same GetItem against the same kumo, with the same 32
 // concurrent clients, and reports; it asserts nothing about speed. It runs
 // only when EVENTBOARD_LOAD is set, and writes its figures as JSON to
-// EVENTBOARD_LOAD_OUT when that is set.
+// EVENTBOARD_LOAD_OUT when that is set. With EVENTBOARD_LOAD_PROFILE set to
+// a directory, it then loads the stack once more, profiled (profileLoad).
 func TestLoadGetPost(t *testing.T) {
 	if os.Getenv("EVENTBOARD_LOAD") == "" {
 		t.Skip("a load run; `make bench` runs it (EVENTBOARD_LOAD=1)")
@@ -85,6 +89,48 @@ func TestLoadGetPost(t *testing.T) {
 			t.Errorf("%s: %d failed requests", name, res.Errors)
 		}
 	}
+	if dir := os.Getenv("EVENTBOARD_LOAD_PROFILE"); dir != "" {
+		profileLoad(t, dir, targets[0].url, clients, duration/2)
+	}
+}
+
+// profileLoad loads url from n clients for d, after the measured runs so
+// that profiling weighs on none of them, and writes to dir the CPU profile
+// of that run (cpu.pprof) and the heap's allocation profiles from before
+// and after it (allocs-before.pprof, allocs.pprof): the run's own
+// allocations are `go tool pprof -sample_index=alloc_space -base
+// allocs-before.pprof allocs.pprof`. The clients are in the profiles too;
+// the stack's share is under net/http's server (conn.serve).
+func profileLoad(t *testing.T, dir, url string, n int, d time.Duration) {
+	t.Helper()
+	writeProfile := func(name string, write func(io.Writer) error) {
+		t.Helper()
+		f, err := os.Create(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := write(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	allocs := func(w io.Writer) error {
+		runtime.GC() // the heap profile is as of the last GC
+		return pprof.Lookup("allocs").WriteTo(w, 0)
+	}
+	writeProfile("allocs-before.pprof", allocs)
+	cpu, err := os.Create(filepath.Join(dir, "cpu.pprof"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cpu.Close()
+	if err := pprof.StartCPUProfile(cpu); err != nil {
+		t.Fatal(err)
+	}
+	res := load(t, url, n, d)
+	pprof.StopCPUProfile()
+	writeProfile("allocs.pprof", allocs)
+	t.Logf("profiled run: %d requests in %v; profiles in %s", res.Requests, res.elapsed.Round(time.Millisecond), dir)
 }
 
 // minimalGetServer answers GET /api/posts/{id} with the item as JSON: the
