@@ -225,7 +225,7 @@ func (h *routeHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	defer release()
 	ev := buildEvent(req, body, h.key, h.params, requestID)
 	ev.RequestContext.Authorizer = authz
-	payload := ev.appendJSON(make([]byte, 0, eventJSONSize+len(ev.Body)))
+	payload := ev.appendJSON(make([]byte, 0, ev.jsonSize()))
 	if int64(len(payload)) > g.cfg.MaxPayloadBytes {
 		tooLarge(w, requestID)
 		return

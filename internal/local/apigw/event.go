@@ -2,9 +2,6 @@ package apigw
 
 import (
 	"encoding/base64"
-	"errors"
-	"fmt"
-	"io"
 	"mime"
 	"net"
 	"net/http"
@@ -14,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
-	jsonv1 "github.com/go-json-experiment/json/v1"
 )
 
 // event is events.APIGatewayV2HTTPRequest with an authorizer context of
@@ -55,10 +51,6 @@ type jwtContext struct {
 	Claims map[string]string `json:"claims"`
 	Scopes []string          `json:"scopes"`
 }
-
-// eventJSONSize is room enough for the JSON of an event without a body
-// and with a browser's headers, so that it is written without growing.
-const eventJSONSize = 2 << 10
 
 // buildEvent turns req into the payload API Gateway sends for the route
 // of routeKey, whose path parameters are named params.
@@ -171,41 +163,4 @@ func isText(contentType string) bool {
 	}
 	return strings.HasPrefix(mt, "text/") || strings.HasSuffix(mt, "json") || strings.HasSuffix(mt, "xml") ||
 		mt == "application/javascript" || mt == "application/x-www-form-urlencoded"
-}
-
-// writeResponse writes a function's payload 2.0 answer as API Gateway does.
-// It reads the answer with encoding/json's rules (jsonv1 is that package's
-// behaviour at a fraction of its cost): names in any case, the last of
-// duplicates, unknown members ignored.
-func writeResponse(w http.ResponseWriter, payload []byte) error {
-	var resp events.APIGatewayV2HTTPResponse
-	if err := jsonv1.Unmarshal(payload, &resp); err != nil {
-		return fmt.Errorf("not a response: %w", err)
-	}
-	if resp.StatusCode < 100 || resp.StatusCode > 599 {
-		return errors.New("no valid statusCode")
-	}
-	body := resp.Body
-	if resp.IsBase64Encoded {
-		b, err := base64.StdEncoding.DecodeString(resp.Body)
-		if err != nil {
-			return fmt.Errorf("body: %w", err)
-		}
-		body = string(b)
-	}
-	h := w.Header()
-	for k, vs := range resp.MultiValueHeaders {
-		for _, v := range vs {
-			h.Add(k, v)
-		}
-	}
-	for k, v := range resp.Headers {
-		h.Set(k, v)
-	}
-	for _, c := range resp.Cookies {
-		h.Add("Set-Cookie", c)
-	}
-	w.WriteHeader(resp.StatusCode)
-	_, err := io.WriteString(w, body)
-	return err
 }

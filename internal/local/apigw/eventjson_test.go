@@ -98,3 +98,27 @@ func manyHeaders(n int) map[string]string {
 	}
 	return h
 }
+
+// jsonSize is enough for the events a browser sends, so their JSON is
+// written without growing the buffer.
+func TestEventJSONSizeHoldsABrowsersRequest(t *testing.T) {
+	t.Parallel()
+	req := httptest.NewRequest("POST", "/api/posts/01JEXAMPLE0000000000000000?x=1", strings.NewReader(`{"title":"t","content":"c"}`))
+	for k, v := range map[string]string{
+		"Accept": "application/json", "Accept-Encoding": "gzip, deflate, br, zstd", "Accept-Language": "en-GB,en;q=0.9",
+		"Authorization": "Bearer " + strings.Repeat("a", 800), "Content-Type": "application/json", "Cookie": "theme=dark",
+		"Origin": "http://localhost:8080", "Referer": "http://localhost:8080/posts/01JEXAMPLE0000000000000000",
+		"Sec-Fetch-Dest": "empty", "Sec-Fetch-Mode": "cors", "Sec-Fetch-Site": "same-origin", "Idempotency-Key": "k-1",
+		"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+	} {
+		req.Header.Set(k, v)
+	}
+	ev := buildEvent(req, []byte(`{"title":"t","content":"c"}`), "POST /api/posts/{id}", []string{"id"}, "req-1")
+	ev.RequestContext.Authorizer = &authorizerContext{JWT: &jwtContext{
+		Claims: map[string]string{"sub": "f0e1d2c3-b4a5-4697-8877-665544332211", "username": "alice", "token_use": "access", "iat": "1700000000", "exp": "1700003600", "jti": "j", "origin_jti": "o", "scope": "aws.cognito.signin.user.admin", "client_id": "c", "iss": "http://localhost:8080/local/idp"},
+		Scopes: []string{"aws.cognito.signin.user.admin"},
+	}}
+	if n, size := len(ev.appendJSON(nil)), ev.jsonSize(); n > size {
+		t.Errorf("the JSON is %d bytes, jsonSize %d", n, size)
+	}
+}
