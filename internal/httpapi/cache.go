@@ -1,7 +1,7 @@
 package httpapi
 
 import (
-	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -32,11 +32,15 @@ type Freshness struct {
 
 // CacheControl is f as a Cache-Control value.
 func (f Freshness) CacheControl() string {
-	v := fmt.Sprintf("public, max-age=0, s-maxage=%d", int(f.SharedMaxAge.Seconds()))
+	// Appended rather than formatted: every public read's answer asks.
+	b := make([]byte, 0, 64)
+	b = append(b, "public, max-age=0, s-maxage="...)
+	b = strconv.AppendInt(b, int64(f.SharedMaxAge.Seconds()), 10)
 	if f.StaleWhileRevalidate > 0 {
-		v += fmt.Sprintf(", stale-while-revalidate=%d", int(f.StaleWhileRevalidate.Seconds()))
+		b = append(b, ", stale-while-revalidate="...)
+		b = strconv.AppendInt(b, int64(f.StaleWhileRevalidate.Seconds()), 10)
 	}
-	return v
+	return string(b)
 }
 
 // Within is how long a change may take to reach a reader served from a

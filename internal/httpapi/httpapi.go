@@ -72,10 +72,9 @@ func Status(k apperr.Kind) int {
 func Lambda(log *slog.Logger, h Handler) func(context.Context, Request) (Response, error) {
 	return func(ctx context.Context, req Request) (resp Response, err error) {
 		ctx = correlation.With(ctx, CorrelationID(req))
-		log := log.With("requestId", req.RequestContext.RequestID, "route", req.RouteKey)
 		defer func() {
 			if p := recover(); p != nil {
-				log.ErrorContext(ctx, "handler panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				logRequest(ctx, log, slog.LevelError, "handler panicked", req, slog.String("panic", fmt.Sprint(p)), slog.String("stack", string(debug.Stack())))
 				resp, err = ErrorResponse(req, apperr.From(fmt.Errorf("panic: %v", p))), nil
 			}
 			setHeader(&resp, "X-Correlation-Id", correlation.From(ctx))
@@ -88,16 +87,27 @@ func Lambda(log *slog.Logger, h Handler) func(context.Context, Request) (Respons
 			e := apperr.From(err)
 			switch {
 			case e.Kind == apperr.Internal && clientGaveUp(ctx, err):
-				log.InfoContext(ctx, "request abandoned by the client", "error", err)
+				logRequest(ctx, log, slog.LevelInfo, "request abandoned by the client", req, slog.Any("error", err))
 			case e.Kind == apperr.Internal:
-				log.ErrorContext(ctx, "request failed", "error", err)
+				logRequest(ctx, log, slog.LevelError, "request failed", req, slog.Any("error", err))
 			default:
-				log.InfoContext(ctx, "request refused", "code", e.Code, "error", err)
+				logRequest(ctx, log, slog.LevelInfo, "request refused", req, slog.String("code", e.Code), slog.Any("error", err))
 			}
 			return ErrorResponse(req, e), nil
 		}
 		return resp, nil
 	}
+}
+
+// logRequest logs a line about req with its request id and route first,
+// the line a logger made With them writes, without making that logger on
+// every request: most requests log nothing here.
+func logRequest(ctx context.Context, log *slog.Logger, level slog.Level, msg string, req Request, attrs ...slog.Attr) {
+	if !log.Enabled(ctx, level) {
+		return
+	}
+	ids := []slog.Attr{slog.String("requestId", req.RequestContext.RequestID), slog.String("route", req.RouteKey)}
+	log.LogAttrs(ctx, level, msg, append(ids, attrs...)...)
 }
 
 // clientGaveUp reports whether err is the request's own cancellation: the

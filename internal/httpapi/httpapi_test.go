@@ -10,9 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/eventboard/eventboard/internal/apperr"
 	"github.com/eventboard/eventboard/internal/correlation"
 	"github.com/eventboard/eventboard/internal/httpapi"
+	"github.com/eventboard/eventboard/internal/logging"
 )
 
 func request(headers map[string]string) httpapi.Request {
@@ -153,5 +156,44 @@ func TestTooManyRequestsSaysWhenToRetry(t *testing.T) {
 	})(context.Background(), request(nil))
 	if v, ok := conflict.Headers["Retry-After"]; ok {
 		t.Errorf("a 409 carries Retry-After %q", v)
+	}
+}
+
+// A request's log line names the function, then the request and its route,
+// then what happened, then the correlation id: the order a logger made
+// With the request's ids wrote, which the lines keep without one.
+func TestLambdaLogLineCarriesTheRequestsIDsInOrder(t *testing.T) {
+	t.Parallel()
+	var logs strings.Builder
+	log := logging.New(&logs, slog.LevelInfo, "getPost")
+	req := request(map[string]string{"x-correlation-id": "corr-1"})
+	req.RouteKey = "GET /api/posts/{id}"
+	h := func(context.Context, httpapi.Request) (httpapi.Response, error) {
+		return httpapi.Response{}, apperr.New(apperr.NotFound, "POST_NOT_FOUND", "no such post")
+	}
+	if _, err := httpapi.Lambda(log, h)(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(strings.NewReader(logs.String()))
+	var keys []string
+	values := map[string]any{}
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		t.Fatalf("log %q", logs.String())
+	}
+	for dec.More() {
+		tok, _ := dec.Token()
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			t.Fatalf("log %q: %v", logs.String(), err)
+		}
+		keys = append(keys, tok.(string))
+		values[tok.(string)] = v
+	}
+	want := []string{"time", "level", "msg", "function", "requestId", "route", "code", "error", "correlationId"}
+	if diff := cmp.Diff(want, keys); diff != "" {
+		t.Errorf("keys (-want +got):\n%s\nline %s", diff, logs.String())
+	}
+	if values["requestId"] != "req-1" || values["route"] != "GET /api/posts/{id}" || values["correlationId"] != "corr-1" || values["code"] != "POST_NOT_FOUND" {
+		t.Errorf("line %s", logs.String())
 	}
 }

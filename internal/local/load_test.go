@@ -7,9 +7,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -31,7 +35,8 @@ import (
 // server doing the same GetItem against the same kumo, with the same 32
 // concurrent clients, and reports; it asserts nothing about speed. It runs
 // only when EVENTBOARD_LOAD is set, and writes its figures as JSON to
-// EVENTBOARD_LOAD_OUT when that is set.
+// EVENTBOARD_LOAD_OUT when that is set. With EVENTBOARD_LOAD_PROFILE set to
+// a directory, it then loads the stack once more, profiled (profileLoad).
 func TestLoadGetPost(t *testing.T) {
 	if os.Getenv("EVENTBOARD_LOAD") == "" {
 		t.Skip("a load run; `make bench` runs it (EVENTBOARD_LOAD=1)")
@@ -54,26 +59,35 @@ func TestLoadGetPost(t *testing.T) {
 		{"eventboard local", c.base + "/api/posts/" + p.ID},
 		{"minimal net/http", minimal.URL + "/api/posts/" + p.ID},
 	}
+	loadBefore := loadAvg()
 	for _, tg := range targets { // warm both up
 		load(t, tg.url, clients, time.Second)
 	}
 	results := map[string]loadResult{}
 	for range 2 { // alternate, so drift on a busy machine hits both alike
 		for _, tg := range targets {
+			cpu := cpuTime(t)
 			res := load(t, tg.url, clients, duration/2)
+			res.cpu = cpuTime(t) - cpu
 			results[tg.name] = results[tg.name].merge(res)
 		}
 	}
-	report := map[string]any{"clients": clients, "seconds": duration.Seconds()}
+	// The load average says how much else shared the cores: figures from
+	// a busy machine are labelled so.
+	report := map[string]any{"clients": clients, "seconds": duration.Seconds(), "loadavg_before": loadBefore, "loadavg_after": loadAvg()}
 	for name, res := range results {
 		res.finish()
 		results[name] = res
-		t.Logf("%-18s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d", name, res.RPS, res.P50ms, res.P99ms, res.Errors)
+		t.Logf("%-18s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  %5.0f µs of CPU per request  errors %d", name, res.RPS, res.P50ms, res.P99ms, res.CPUus, res.Errors)
 		report[name] = res
 	}
 	ratio := results["eventboard local"].RPS / results["minimal net/http"].RPS
 	report["ratio"] = ratio
-	t.Logf("eventboard local runs at %.0f%% of the minimal server's throughput", 100*ratio)
+	// CPU time per request compares the two servers' work, which other
+	// load on the cores disturbs less than their rates.
+	report["cpu_ratio"] = results["minimal net/http"].CPUus / results["eventboard local"].CPUus
+	t.Logf("eventboard local runs at %.0f%% of the minimal server's throughput, %.0f%% in CPU time per request (load average %s before, %s after)",
+		100*ratio, 100*report["cpu_ratio"].(float64), report["loadavg_before"], report["loadavg_after"])
 	if out := os.Getenv("EVENTBOARD_LOAD_OUT"); out != "" {
 		b, _ := json.MarshalIndent(report, "", "  ")
 		if err := os.WriteFile(out, b, 0o644); err != nil {
@@ -85,6 +99,58 @@ func TestLoadGetPost(t *testing.T) {
 			t.Errorf("%s: %d failed requests", name, res.Errors)
 		}
 	}
+	if dir := os.Getenv("EVENTBOARD_LOAD_PROFILE"); dir != "" {
+		profileLoad(t, dir, targets[0].url, clients, duration/2)
+	}
+}
+
+// profileLoad loads url from n clients for d, after the measured runs so
+// that profiling weighs on none of them, and writes to dir the CPU profile
+// of that run (cpu.pprof) and the heap's allocation profiles from before
+// and after it (allocs-before.pprof, allocs.pprof): the run's own
+// allocations are `go tool pprof -sample_index=alloc_space -base
+// allocs-before.pprof allocs.pprof`. The clients are in the profiles too;
+// the stack's share is under net/http's server (conn.serve).
+func profileLoad(t *testing.T, dir, url string, n int, d time.Duration) {
+	t.Helper()
+	writeProfile := func(name string, write func(io.Writer) error) {
+		t.Helper()
+		f, err := os.Create(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := write(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	allocs := func(w io.Writer) error {
+		runtime.GC() // the heap profile is as of the last GC
+		return pprof.Lookup("allocs").WriteTo(w, 0)
+	}
+	writeProfile("allocs-before.pprof", allocs)
+	cpu, err := os.Create(filepath.Join(dir, "cpu.pprof"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cpu.Close()
+	if err := pprof.StartCPUProfile(cpu); err != nil {
+		t.Fatal(err)
+	}
+	res := load(t, url, n, d)
+	pprof.StopCPUProfile()
+	writeProfile("allocs.pprof", allocs)
+	t.Logf("profiled run: %d requests in %v; profiles in %s", res.Requests, res.elapsed.Round(time.Millisecond), dir)
+}
+
+// cpuTime is the CPU time the process has used, user and system.
+func cpuTime(tb testing.TB) time.Duration {
+	tb.Helper()
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		tb.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // minimalGetServer answers GET /api/posts/{id} with the item as JSON: the
@@ -118,14 +184,20 @@ type loadResult struct {
 	RPS      float64 `json:"rps"`
 	P50ms    float64 `json:"p50_ms"`
 	P99ms    float64 `json:"p99_ms"`
-	elapsed  time.Duration
-	lat      []time.Duration
+	// CPUus is the process's CPU time per request while the server was
+	// loaded: the server's, the clients' and whatever else ran in the
+	// process (the stack's pollers), for both servers alike.
+	CPUus   float64 `json:"cpu_us_per_request"`
+	elapsed time.Duration
+	cpu     time.Duration
+	lat     []time.Duration
 }
 
 func (a loadResult) merge(b loadResult) loadResult {
 	a.Requests += b.Requests
 	a.Errors += b.Errors
 	a.elapsed += b.elapsed
+	a.cpu += b.cpu
 	a.lat = append(a.lat, b.lat...)
 	return a
 }
@@ -139,6 +211,9 @@ func (a *loadResult) finish() {
 		return float64(a.lat[int(p*float64(len(a.lat)-1))].Microseconds()) / 1000
 	}
 	a.RPS = float64(a.Requests) / a.elapsed.Seconds()
+	if a.Requests > 0 {
+		a.CPUus = float64(a.cpu.Microseconds()) / float64(a.Requests)
+	}
 	a.P50ms, a.P99ms = pct(0.50), pct(0.99)
 }
 

@@ -89,6 +89,9 @@ func (p entryPoint) Invoke(ctx context.Context, payload []byte) ([]byte, error) 
 }
 
 func (e *Environment) logInvocation(ctx context.Context, start time.Time, cold, ping, failed bool) {
+	if !e.log.Enabled(ctx, slog.LevelInfo) { // a logger above info writes nothing: build nothing
+		return
+	}
 	var requestID string
 	if lc, ok := lambdacontext.FromContext(ctx); ok {
 		requestID = lc.AwsRequestID

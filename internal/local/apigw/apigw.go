@@ -150,7 +150,7 @@ func (g *Gateway) handle(r Route) (err error) {
 	if t == nil {
 		t = g.cfg.DefaultThrottle
 	}
-	g.mux.Handle(muxPattern(r), &routeHandler{gw: g, route: r, limiter: t.limiter()})
+	g.mux.Handle(muxPattern(r), &routeHandler{gw: g, route: r, key: r.Key(), params: pathParams(r.Path), limiter: t.limiter()})
 	return nil
 }
 
@@ -168,8 +168,12 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 }
 
 type routeHandler struct {
-	gw      *Gateway
-	route   Route
+	gw    *Gateway
+	route Route
+	// key and params are the route's key and the names of its path
+	// parameters, worked out once.
+	key     string
+	params  []string
 	limiter *rate.Limiter // nil: not throttled
 }
 
@@ -198,11 +202,11 @@ func (h *routeHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		claims, scopes, err := g.cfg.Authorizer.Authorize(strings.Join(req.Header.Values("Authorization"), ","), route.Scopes)
 		switch {
 		case errors.Is(err, ErrForbidden):
-			g.cfg.Log.Info("authorizer refused", "route", route.Key(), "requestId", requestID, "reason", err.Error())
+			g.cfg.Log.Info("authorizer refused", "route", h.key, "requestId", requestID, "reason", err.Error())
 			writeError(w, http.StatusForbidden, "INSUFFICIENT_SCOPE", "The access token does not allow this.", requestID)
 			return
 		case err != nil:
-			g.cfg.Log.Info("authorizer refused", "route", route.Key(), "requestId", requestID, "reason", err.Error())
+			g.cfg.Log.Info("authorizer refused", "route", h.key, "requestId", requestID, "reason", err.Error())
 			w.Header().Set("WWW-Authenticate", `Bearer`)
 			writeError(w, http.StatusUnauthorized, "UNAUTHORIZED", "A valid access token is required.", requestID)
 			return
@@ -219,13 +223,9 @@ func (h *routeHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	defer release()
-	ev := buildEvent(req, body, route, requestID)
+	ev := buildEvent(req, body, h.key, h.params, requestID)
 	ev.RequestContext.Authorizer = authz
-	payload, err := json.Marshal(ev)
-	if err != nil {
-		g.internalError(w, route, requestID, fmt.Errorf("marshal event: %w", err))
-		return
-	}
+	payload := ev.appendJSON(make([]byte, 0, ev.jsonSize()))
 	if int64(len(payload)) > g.cfg.MaxPayloadBytes {
 		tooLarge(w, requestID)
 		return
@@ -235,11 +235,11 @@ func (h *routeHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	// reload mid-request never leaves a function's work half done.
 	out, err := g.cfg.Invoker.Invoke(context.WithoutCancel(req.Context()), route.Function, payload)
 	if err != nil {
-		g.internalError(w, route, requestID, fmt.Errorf("invoke %s: %w", route.Function, err))
+		g.internalError(w, h.key, requestID, fmt.Errorf("invoke %s: %w", route.Function, err))
 		return
 	}
 	if err := writeResponse(w, out); err != nil {
-		g.internalError(w, route, requestID, fmt.Errorf("function %s answered: %w", route.Function, err))
+		g.internalError(w, h.key, requestID, fmt.Errorf("function %s answered: %w", route.Function, err))
 	}
 }
 
@@ -248,8 +248,8 @@ func tooLarge(w http.ResponseWriter, requestID string) {
 	writeError(w, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE", "The request body is too large.", requestID)
 }
 
-func (g *Gateway) internalError(w http.ResponseWriter, r Route, requestID string, err error) {
-	g.cfg.Log.Error("integration failed", "route", r.Key(), "requestId", requestID, "error", err)
+func (g *Gateway) internalError(w http.ResponseWriter, routeKey, requestID string, err error) {
+	g.cfg.Log.Error("integration failed", "route", routeKey, "requestId", requestID, "error", err)
 	writeError(w, http.StatusInternalServerError, "INTERNAL", "An internal error occurred.", requestID)
 }
 

@@ -2,12 +2,10 @@ package apigw
 
 import (
 	"encoding/base64"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"mime"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -54,25 +52,27 @@ type jwtContext struct {
 	Scopes []string          `json:"scopes"`
 }
 
-// buildEvent turns req into the payload API Gateway sends for route.
-func buildEvent(req *http.Request, body []byte, route Route, requestID string) *event {
+// buildEvent turns req into the payload API Gateway sends for the route
+// of routeKey, whose path parameters are named params.
+func buildEvent(req *http.Request, body []byte, routeKey string, params []string, requestID string) *event {
 	now := time.Now().UTC()
 	host, _, _ := strings.Cut(req.Host, ":")
+	domainPrefix, _, _ := strings.Cut(host, ".")
 	sourceIP, _, err := net.SplitHostPort(req.RemoteAddr)
 	if err != nil {
 		sourceIP = req.RemoteAddr
 	}
 	ev := &event{
 		Version:        "2.0",
-		RouteKey:       route.Key(),
+		RouteKey:       routeKey,
 		RawPath:        req.URL.EscapedPath(),
 		RawQueryString: req.URL.RawQuery,
-		Headers:        map[string]string{},
+		Headers:        make(map[string]string, len(req.Header)+1),
 		RequestContext: requestContext{
 			AccountID:    "000000000000",
 			APIID:        "local",
 			DomainName:   req.Host,
-			DomainPrefix: strings.Split(host, ".")[0],
+			DomainPrefix: domainPrefix,
 			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{
 				Method:    req.Method,
 				Path:      req.URL.Path,
@@ -81,7 +81,7 @@ func buildEvent(req *http.Request, body []byte, route Route, requestID string) *
 				UserAgent: req.UserAgent(),
 			},
 			RequestID: requestID,
-			RouteKey:  route.Key(),
+			RouteKey:  routeKey,
 			Stage:     "$default",
 			Time:      now.Format("02/Jan/2006:15:04:05 -0700"),
 			TimeEpoch: now.UnixMilli(),
@@ -104,19 +104,21 @@ func buildEvent(req *http.Request, body []byte, route Route, requestID string) *
 		ev.Headers["host"] = req.Host
 	}
 	if len(body) > 0 {
-		ev.Headers["content-length"] = fmt.Sprint(len(body))
+		ev.Headers["content-length"] = strconv.Itoa(len(body))
 	}
-	if q := req.URL.Query(); len(q) > 0 {
-		ev.QueryStringParameters = make(map[string]string, len(q))
-		for k, v := range q {
-			ev.QueryStringParameters[k] = strings.Join(v, ",")
+	if req.URL.RawQuery != "" {
+		if q := req.URL.Query(); len(q) > 0 {
+			ev.QueryStringParameters = make(map[string]string, len(q))
+			for k, v := range q {
+				ev.QueryStringParameters[k] = strings.Join(v, ",")
+			}
 		}
 	}
-	for _, name := range pathParams(route.Path) {
-		if ev.PathParameters == nil {
-			ev.PathParameters = map[string]string{}
+	if len(params) > 0 {
+		ev.PathParameters = make(map[string]string, len(params))
+		for _, name := range params {
+			ev.PathParameters[name] = req.PathValue(name)
 		}
-		ev.PathParameters[name] = req.PathValue(name)
 	}
 	if len(body) > 0 {
 		if isText(req.Header.Get("Content-Type")) && utf8.Valid(body) {
@@ -161,38 +163,4 @@ func isText(contentType string) bool {
 	}
 	return strings.HasPrefix(mt, "text/") || strings.HasSuffix(mt, "json") || strings.HasSuffix(mt, "xml") ||
 		mt == "application/javascript" || mt == "application/x-www-form-urlencoded"
-}
-
-// writeResponse writes a function's payload 2.0 answer as API Gateway does.
-func writeResponse(w http.ResponseWriter, payload []byte) error {
-	var resp events.APIGatewayV2HTTPResponse
-	if err := json.Unmarshal(payload, &resp); err != nil {
-		return fmt.Errorf("not a response: %w", err)
-	}
-	if resp.StatusCode < 100 || resp.StatusCode > 599 {
-		return errors.New("no valid statusCode")
-	}
-	body := []byte(resp.Body)
-	if resp.IsBase64Encoded {
-		b, err := base64.StdEncoding.DecodeString(resp.Body)
-		if err != nil {
-			return fmt.Errorf("body: %w", err)
-		}
-		body = b
-	}
-	h := w.Header()
-	for k, vs := range resp.MultiValueHeaders {
-		for _, v := range vs {
-			h.Add(k, v)
-		}
-	}
-	for k, v := range resp.Headers {
-		h.Set(k, v)
-	}
-	for _, c := range resp.Cookies {
-		h.Add("Set-Cookie", c)
-	}
-	w.WriteHeader(resp.StatusCode)
-	_, err := w.Write(body)
-	return err
 }

@@ -71,7 +71,8 @@ type Options struct {
 
 type function struct {
 	Function
-	idle         []*environment // the most recently used last
+	arn          string
+	idle         []*environment // by the time they were last used, the latest last
 	busy         int
 	coldStarts   int
 	invocations  int
@@ -108,7 +109,7 @@ func (s *Service) Add(f Function) error {
 	if f.Timeout <= 0 {
 		f.Timeout = 6 * time.Second
 	}
-	s.fns[f.Name] = &function{Function: f}
+	s.fns[f.Name] = &function{Function: f, arn: s.arn(f.DeployedName)}
 	return nil
 }
 
@@ -147,7 +148,7 @@ func (s *Service) Invoke(ctx context.Context, name string, payload []byte) (out 
 	requestID := uuid.NewString()
 	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{
 		AwsRequestID:       requestID,
-		InvokedFunctionArn: s.arn(fn.DeployedName),
+		InvokedFunctionArn: fn.arn,
 	})
 	reuse := false
 	defer func() {
@@ -179,19 +180,25 @@ func (s *Service) Invoke(ctx context.Context, name string, payload []byte) (out 
 }
 
 // reclaimLocked drops fn's environments idle for longer than the idle
-// reclaim time. s.mu is held.
+// reclaim time. s.mu is held. The idle environments are in the order they
+// were last used, so those to drop are a prefix: under load, a look at the
+// first.
 func (s *Service) reclaimLocked(fn *function) {
-	cutoff := s.now().Add(-s.idleReclaim)
-	kept := fn.idle[:0]
-	for _, env := range fn.idle {
-		if env.lastUsed.After(cutoff) {
-			kept = append(kept, env)
-		} else {
-			fn.reclaimed++
-		}
+	if len(fn.idle) == 0 {
+		return
 	}
-	clear(fn.idle[len(kept):])
-	fn.idle = kept
+	cutoff := s.now().Add(-s.idleReclaim)
+	n := 0
+	for n < len(fn.idle) && !fn.idle[n].lastUsed.After(cutoff) {
+		n++
+	}
+	if n == 0 {
+		return
+	}
+	fn.reclaimed += n
+	kept := copy(fn.idle, fn.idle[n:])
+	clear(fn.idle[kept:])
+	fn.idle = fn.idle[:kept]
 }
 
 // FunctionName returns the key of the function a name, deployed name or

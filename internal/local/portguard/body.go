@@ -34,6 +34,9 @@ var ErrTooLarge = errors.New("request body too large")
 // does once it no longer holds the body or what it built from it. On
 // ErrTooLarge it has discarded the rest of the body, up to a bound.
 func ReadBody(r *http.Request, limit int64) (body []byte, release func(), err error) {
+	if r.Body == nil || r.Body == http.NoBody { // a server's request without a body: most reads
+		return nil, releaseNothing, nil
+	}
 	if r.ContentLength > limit {
 		drain(r.Body)
 		return nil, nil, ErrTooLarge
@@ -62,6 +65,8 @@ func ReadBody(r *http.Request, limit int64) (body []byte, release func(), err er
 	}
 	return buf.Bytes(), release, nil
 }
+
+func releaseNothing() {}
 
 func acquire(ctx context.Context, n int64) error {
 	if n == 0 {
