@@ -126,9 +126,26 @@ in-process kumo in the same run (internal/local/load_test.go).
 | eventboard local (API Gateway emulation, Lambda entry point, JWT-less route) | $(load "round(d['eventboard local']['rps'])") | $(load "d['eventboard local']['p50_ms']") ms | $(load "d['eventboard local']['p99_ms']") ms |
 | minimal net/http + GetItem | $(load "round(d['minimal net/http']['rps'])") | $(load "d['minimal net/http']['p50_ms']") ms | $(load "d['minimal net/http']['p99_ms']") ms |
 
-**Ratio: $(load "round(100*d['ratio'])")%** of the minimal server's throughput (target ≥ 70%). Both are
-bound by kumo's GetItem; the stack's own cost is building and decoding the
-payload 2.0 JSON twice per request.
+**Ratio: $(load "round(100*d['ratio'])")%** of the minimal server's throughput (target ≥ 90%); in CPU
+time per request ($(load "round(d['eventboard local']['cpu_us_per_request'])") µs against $(load "round(d['minimal net/http']['cpu_us_per_request'])") µs), $(load "round(100*d['cpu_ratio'])")%. Load average
+$(load "d['loadavg_before']") before the run and $(load "d['loadavg_after']") after. Both servers are bound by kumo's
+GetItem; what the stack adds is the gateway (routing, the payload 2.0 event,
+reading the answer), the execution environment's bookkeeping, and the
+function's Lambda entry point decoding the event and encoding the answer
+(encoding/json, as aws-lambda-go does on AWS).
+
+Cut in December 2026, from CPU and allocation profiles of this run
+(\`EVENTBOARD_LOAD_PROFILE=dir\`): the gateway's encoding/json reflection
+where it writes the event (written field by field, byte for byte what
+encoding/json writes: a table test and a fuzz target hold it to that) and
+reads the answer; a deep copy of every \`/api\` request; the route key and
+path parameter names worked out per request; a buffer reserved for
+requests without a body; a logger made per request (\`httpapi.Lambda\`) and
+the invocation line built for a logger that drops it; a walk of every idle
+environment per invocation. Before, the last quiet run had measured 87%.
+Left: the entry point's own encoding/json work, which a function does on
+AWS too; reading it without reflection means a hand-written reader of the
+payload in every function, which was not taken.
 
 ## Read load at a fixed rate
 
@@ -221,7 +238,11 @@ What is left above hello is spread thin: the DynamoDB endpoint table
 0.3 ms with encoding/base32, linked by every HTTP function through package
 httpapi), uuid's database/sql/driver, and one page fault after another in
 a binary 2 MiB larger than hello's. The first answer adds the log line and
-its metrics (package logging) that hello does not write.
+its metrics (package logging) that hello does not write. With the schemas
+gone, package init is within about 1 to 2.5 ms of hello's, while the p50s
+stay 3 to 5.5 ms apart: most of what is left comes after init (building
+the SDK clients, the runtime's start in a larger binary, the first answer),
+and no single package holds it.
 
 ### What each dependency adds
 
