@@ -197,37 +197,23 @@ func (r *responseReader) body(v *string) bool {
 }
 
 func (r *responseReader) headers(v *map[string]string) bool {
-	if r.null() {
-		return true
-	}
-	if !r.consume('{') {
-		return false
-	}
-	m := map[string]string{}
-	for first := true; !r.consume('}'); first = false {
-		if !first && !r.consume(',') {
-			return false
-		}
-		name, ok := r.string()
-		if !ok || !r.consume(':') {
-			return false
-		}
-		if m[name], ok = r.string(); !ok {
-			return false
-		}
-	}
-	*v = m
-	return true
+	return readObject(r, v, r.string)
 }
 
 func (r *responseReader) multiValueHeaders(v *map[string][]string) bool {
+	return readObject(r, v, r.stringArray)
+}
+
+// readObject reads null (leaving *v as it is) or an object whose members'
+// values value reads into *v.
+func readObject[T any](r *responseReader, v *map[string]T, value func() (T, bool)) bool {
 	if r.null() {
 		return true
 	}
 	if !r.consume('{') {
 		return false
 	}
-	m := map[string][]string{}
+	m := map[string]T{}
 	for first := true; !r.consume('}'); first = false {
 		if !first && !r.consume(',') {
 			return false
@@ -236,7 +222,7 @@ func (r *responseReader) multiValueHeaders(v *map[string][]string) bool {
 		if !ok || !r.consume(':') {
 			return false
 		}
-		if m[name], ok = r.stringArray(); !ok {
+		if m[name], ok = value(); !ok {
 			return false
 		}
 	}
