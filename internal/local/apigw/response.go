@@ -139,10 +139,13 @@ func (r *responseReader) consume(c byte) bool {
 
 // null reads a null, if it is next: encoding/json leaves the field as it
 // is, here its zero value.
-func (r *responseReader) null() bool {
+func (r *responseReader) null() bool { return r.literal("null") }
+
+// literal reads the word w after any white space, if it is next.
+func (r *responseReader) literal(w string) bool {
 	r.space()
-	if len(r.b)-r.i >= 4 && string(r.b[r.i:r.i+4]) == "null" {
-		r.i += 4
+	if len(r.b)-r.i >= len(w) && string(r.b[r.i:r.i+len(w)]) == w {
+		r.i += len(w)
 		return true
 	}
 	return false
@@ -173,15 +176,11 @@ func (r *responseReader) statusCode(v *int) bool {
 }
 
 func (r *responseReader) bool(v *bool) bool {
-	r.space()
 	switch {
-	case r.null():
+	case r.null(), r.literal("false"):
 		return true
-	case len(r.b)-r.i >= 4 && string(r.b[r.i:r.i+4]) == "true":
-		*v, r.i = true, r.i+4
-		return true
-	case len(r.b)-r.i >= 5 && string(r.b[r.i:r.i+5]) == "false":
-		r.i += 5
+	case r.literal("true"):
+		*v = true
 		return true
 	}
 	return false
