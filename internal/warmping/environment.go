@@ -2,10 +2,11 @@ package warmping
 
 import (
 	"context"
-	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"log/slog"
+	"math/rand/v2"
 	"sync/atomic"
 	"time"
 
@@ -35,8 +36,11 @@ type Environment struct {
 // invocation to log: the function's logger, whose lines carry its name
 // under "function" (logging.New), the dimension of the metrics.
 func NewEnvironment(function string, log *slog.Logger) *Environment {
+	// The id tells environments apart and guards nothing: the runtime's
+	// own seeded generator draws it, where crypto/rand's first read would
+	// set up the process's random state on the cold start's path.
 	var b [8]byte
-	_, _ = rand.Read(b[:])
+	binary.LittleEndian.PutUint64(b[:], rand.Uint64())
 	return &Environment{function: function, id: hex.EncodeToString(b[:]), log: log, hold: Hold}
 }
 
