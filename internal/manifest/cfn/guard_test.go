@@ -30,8 +30,9 @@ var acceptedGuardFailures = map[string]struct {
 }{
 	"api_gw_v2_authorization_type_configured_check": {[]string{"HttpApiRoute"},
 		"the public routes (reading posts and stats, signing up and in) have no authorizer by design; the handlers authenticate what needs it (design.md's route table)"},
-	"lambda_function_public_access_prohibited_check": {[]string{"LambdaPermissionHttpApi"},
-		"the framework's permission lets apigateway.amazonaws.com invoke the function, scoped by SourceArn to this API; the rule asks for SourceAccount, which API Gateway does not send"},
+	"lambda_function_public_access_prohibited_check": {[]string{"LambdaPermissionHttpApi", "UrlFromCloudFront", "InvokeFromCloudFront"},
+		"the framework's permission lets apigateway.amazonaws.com invoke the function, scoped by SourceArn to this API; the rule asks for SourceAccount, which API Gateway does not send. " +
+			"The reads' function URLs admit cloudfront.amazonaws.com scoped by SourceArn to this distribution, an Fn::Join of its id the rule does not resolve (a distribution has no Arn attribute to Fn::GetAtt)"},
 	"lambda_inside_vpc_check": {[]string{"LambdaFunction"},
 		"the functions call only AWS's regional endpoints; a VPC would add NAT or endpoint costs and cold-start time for no private resource to reach"},
 	"cloudwatch_log_group_retention_period_check": {[]string{"LogGroup"},

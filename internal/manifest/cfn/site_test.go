@@ -2,6 +2,8 @@ package cfn_test
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -34,13 +36,35 @@ func checkSite(t *testing.T, tmpl *cfn.Template) {
 		}
 		return ids[0], tmpl.Resources[ids[0]].Properties
 	}
-	_, oac := one("AWS::CloudFront::OriginAccessControl")
+	// The site's origin access control is for S3; the reads' function
+	// URLs have one for Lambda (checkDirectReads).
+	oacOfType := func(typ string) (string, map[string]any) {
+		t.Helper()
+		var ids []string
+		for _, id := range tmpl.ResourcesOfType("AWS::CloudFront::OriginAccessControl") {
+			if mapAt(tmpl.Resources[id].Properties, "OriginAccessControlConfig")["OriginAccessControlOriginType"] == typ {
+				ids = append(ids, id)
+			}
+		}
+		if len(ids) != 1 {
+			t.Fatalf("origin access controls for %s = %v, want exactly one", typ, ids)
+		}
+		return ids[0], tmpl.Resources[ids[0]].Properties
+	}
+	_, oac := oacOfType("s3")
 	distID, dist := one("AWS::CloudFront::Distribution")
 	headersID, headers := one("AWS::CloudFront::ResponseHeadersPolicy")
-	routingID, routing := one("AWS::CloudFront::Function")
 	// The site's bucket is the default behaviour's origin (the framework
 	// adds a deployment bucket of its own).
 	cfg := mapAt(dist, "DistributionConfig")
+	// The SPA's routing function is the default behaviour's; the API
+	// reads' is the posts' behaviours' (checkDirectReads).
+	routingID := strings.TrimSuffix(strings.TrimPrefix(render(t, listAt(mapAt(cfg, "DefaultCacheBehavior"), "FunctionAssociations")[0].(map[string]any)["FunctionARN"]), "${"), ".FunctionARN}")
+	routing := tmpl.Resources[routingID].Properties
+	t.Run("direct reads", func(t *testing.T) {
+		_, readsOAC := oacOfType("lambda")
+		checkDirectReads(t, tmpl, distID, cfg, readsOAC)
+	})
 	var bucketID string
 	for _, o := range listAt(cfg, "Origins") {
 		if om := o.(map[string]any); om["Id"] == targetOf(mapAt(cfg, "DefaultCacheBehavior")) {
@@ -106,7 +130,9 @@ func checkSite(t *testing.T, tmpl *cfn.Template) {
 		if p := mapAt(api, "CustomOriginConfig")["OriginProtocolPolicy"]; p != "https-only" {
 			t.Errorf("the API origin's protocol policy is %v, want https-only", p)
 		}
-		// Every /api behaviour, shielded or not, reaches the same API.
+		// Every /api behaviour, shielded or not, reaches the same API (the
+		// anonymous reads that ApiReadsRouting sends elsewhere are
+		// checkDirectReads').
 		for _, b := range listAt(cfg, "CacheBehaviors") {
 			bm := b.(map[string]any)
 			if !strings.HasPrefix(fmt.Sprint(bm["PathPattern"]), "/api") {
@@ -172,7 +198,7 @@ func checkSite(t *testing.T, tmpl *cfn.Template) {
 			"api origin requests":    api["OriginRequestPolicyId"],
 			"api methods":            api["AllowedMethods"],
 			"api headers":            render(t, api["ResponseHeadersPolicyId"]),
-			"api functions":          api["FunctionAssociations"],
+			"api functions":          api["FunctionAssociations"], // the rest of /api: no routing
 			"api viewer":             api["ViewerProtocolPolicy"],
 		}
 		want := map[string]any{
@@ -282,4 +308,115 @@ func render(t *testing.T, v any) string {
 		t.Errorf("render %v: %v", v, err)
 	}
 	return s
+}
+
+// readsOrigins are the origins ApiReadsRouting may choose, and the
+// function each must be the URL of.
+var readsOrigins = map[string]string{"list-url": "listPosts", "post-url": "getPost"}
+
+// checkDirectReads checks the anonymous reads' way past API Gateway: the
+// origins ApiReadsRouting chooses are the URLs of listPosts and getPost,
+// signed by a Lambda origin access control; those URLs take IAM auth, and
+// only this distribution may invoke them through it; the routing runs on
+// the posts' behaviours alone and names only those origins.
+func checkDirectReads(t *testing.T, tmpl *cfn.Template, distID string, cfg map[string]any, oac map[string]any) {
+	t.Helper()
+	oacCfg := mapAt(oac, "OriginAccessControlConfig")
+	if oacCfg["SigningBehavior"] != "always" || oacCfg["SigningProtocol"] != "sigv4" {
+		t.Errorf("the reads' origin access control %v: want every request signed (SigV4, always)", oacCfg)
+	}
+	urls := map[string]string{} // function's logical id: its URL's
+	for _, id := range tmpl.ResourcesOfType("AWS::Lambda::Url") {
+		p := tmpl.Resources[id].Properties
+		if p["AuthType"] != "AWS_IAM" {
+			t.Errorf("%s: AuthType %v, want AWS_IAM: only CloudFront may call it", id, p["AuthType"])
+		}
+		fn := strings.TrimSuffix(strings.TrimPrefix(render(t, p["TargetFunctionArn"]), "${"), ".Arn}")
+		urls[fn] = id
+	}
+	origins := map[string]map[string]any{}
+	for _, o := range listAt(cfg, "Origins") {
+		om := o.(map[string]any)
+		origins[om["Id"].(string)] = om
+	}
+	for id, function := range readsOrigins {
+		o := origins[id]
+		if o == nil {
+			t.Errorf("no origin %s", id)
+			continue
+		}
+		fnID := strings.ToUpper(function[:1]) + function[1:] + "LambdaFunction"
+		host := map[string]any{"Fn::Select": []any{float64(2), map[string]any{"Fn::Split": []any{"/", map[string]any{"Fn::GetAtt": []any{urls[fnID], "FunctionUrl"}}}}}}
+		if urls[fnID] == "" || !cmp.Equal(o["DomainName"], host) {
+			t.Errorf("origin %s's DomainName is %v, want the host of %s's function URL", id, o["DomainName"], function)
+		}
+		if got := render(t, o["OriginAccessControlId"]); !strings.HasSuffix(got, ".Id}") {
+			t.Errorf("origin %s is not signed by an origin access control: %v", id, o["OriginAccessControlId"])
+		}
+		if mapAt(o, "CustomOriginConfig")["OriginProtocolPolicy"] != "https-only" {
+			t.Errorf("origin %s: want https-only", id)
+		}
+	}
+
+	// Who may invoke the reads' functions: the distribution, through the
+	// URL; nobody through a URL without auth.
+	source := fmt.Sprintf("arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${%s}", distID)
+	granted := map[string][]string{}
+	for _, id := range tmpl.ResourcesOfType("AWS::Lambda::Permission") {
+		p := tmpl.Resources[id].Properties
+		if p["FunctionUrlAuthType"] == "NONE" {
+			t.Errorf("%s lets anyone call a function URL", id)
+		}
+		if p["Principal"] != "cloudfront.amazonaws.com" {
+			continue
+		}
+		fn := strings.TrimSuffix(strings.TrimPrefix(render(t, p["FunctionName"]), "${"), ".Arn}")
+		if got := render(t, p["SourceArn"]); got != source {
+			t.Errorf("%s admits CloudFront from %s, want this distribution only", id, got)
+		}
+		switch {
+		case p["Action"] == "lambda:InvokeFunctionUrl" && p["FunctionUrlAuthType"] == "AWS_IAM":
+			granted[fn] = append(granted[fn], "url")
+		case p["Action"] == "lambda:InvokeFunction" && p["InvokedViaFunctionUrl"] == true:
+			granted[fn] = append(granted[fn], "invoke via url")
+		default:
+			t.Errorf("%s grants CloudFront %v %v", id, p["Action"], p)
+		}
+	}
+	for _, function := range readsOrigins {
+		fnID := strings.ToUpper(function[:1]) + function[1:] + "LambdaFunction"
+		slices.Sort(granted[fnID])
+		if diff := cmp.Diff([]string{"invoke via url", "url"}, granted[fnID]); diff != "" {
+			t.Errorf("CloudFront's grants on %s (-want +got):\n%s", function, diff)
+		}
+	}
+
+	// The routing runs on the posts' behaviours only, at viewer request,
+	// and chooses only the reads' origins.
+	var routed []string
+	var routingID string
+	for _, b := range listAt(cfg, "CacheBehaviors") {
+		bm := b.(map[string]any)
+		for _, a := range listAt(bm, "FunctionAssociations") {
+			am := a.(map[string]any)
+			routed = append(routed, fmt.Sprint(bm["PathPattern"], " ", am["EventType"]))
+			routingID = strings.TrimSuffix(strings.TrimPrefix(render(t, am["FunctionARN"]), "${"), ".FunctionARN}")
+		}
+	}
+	if diff := cmp.Diff([]string{"/api/posts viewer-request", "/api/posts/* viewer-request"}, routed); diff != "" {
+		t.Errorf("behaviours running a function (-want +got):\n%s", diff)
+	}
+	code, _ := tmpl.Resources[routingID].Properties["FunctionCode"].(string)
+	chosen := regexp.MustCompile(`selectRequestOriginById\('([^']*)'\)`).FindAllStringSubmatch(code, -1)
+	var ids []string
+	for _, m := range chosen {
+		ids = append(ids, m[1])
+	}
+	slices.Sort(ids)
+	if diff := cmp.Diff([]string{"list-url", "post-url"}, ids); diff != "" {
+		t.Errorf("origins %s chooses (-want +got):\n%s", routingID, diff)
+	}
+	if rt := mapAt(tmpl.Resources[routingID].Properties, "FunctionConfig")["Runtime"]; rt != "cloudfront-js-2.0" {
+		t.Errorf("%s runs on %v; origin selection needs cloudfront-js-2.0", routingID, rt)
+	}
 }
