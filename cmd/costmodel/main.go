@@ -70,11 +70,13 @@ func priceMonths(m costmodel.Measurements, config string, growth ...float64) (co
 	if err != nil {
 		return costmodel.Estimate{}, nil, costmodel.Cache{}, err
 	}
-	seed.Shielded = map[string]bool{}
+	seed.Shielded, seed.Direct, seed.ViewerFunction = map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, name := range names {
 		if strings.HasPrefix(name, "GET ") {
 			seed.Shielded[name] = edge[name].Shielded
+			seed.Direct[name] = edge[name].Direct
 		}
+		seed.ViewerFunction[name] = edge[name].ViewerFunction
 	}
 	routes := cachedRoutes(edge)
 	seed, cache, err := costmodel.PriceCache(seed, m, costmodel.USEast1, costmodel.SeedReaders(), routes, 1)

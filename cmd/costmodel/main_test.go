@@ -49,7 +49,9 @@ func TestRealMainWritesCost(t *testing.T) {
 }
 
 // The model prices the cache as the template declares it: which behaviour
-// serves each route, its cache policy's bound, and Origin Shield.
+// serves each route, its cache policy's bound, Origin Shield, and which
+// reads go to their function's URL (ApiReadsRouting runs on the posts'
+// behaviours, writes included).
 func TestReadEdge(t *testing.T) {
 	t.Parallel()
 	routes := []string{"GET /api/posts", "GET /api/posts/{id}", "GET /api/stats", "GET /api/myinfo", "POST /api/posts"}
@@ -58,14 +60,70 @@ func TestReadEdge(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]edgeRoute{
-		"GET /api/posts":      {Behavior: "/api/posts", MaxTTL: 300, Shielded: true},
-		"GET /api/posts/{id}": {Behavior: "/api/posts/*", MaxTTL: 300},
+		"GET /api/posts":      {Behavior: "/api/posts", MaxTTL: 300, Shielded: true, ViewerFunction: true, Direct: true},
+		"GET /api/posts/{id}": {Behavior: "/api/posts/*", MaxTTL: 300, ViewerFunction: true, Direct: true},
 		"GET /api/stats":      {Behavior: "/api/stats", MaxTTL: 300, Shielded: true},
 		"GET /api/myinfo":     {Behavior: "/api/*"},
-		"POST /api/posts":     {Behavior: "/api/posts", MaxTTL: 300, Shielded: true},
+		"POST /api/posts":     {Behavior: "/api/posts", MaxTTL: 300, Shielded: true, ViewerFunction: true},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// A route is read through its function's URL only where the distribution
+// has that URL as an origin and the route's behaviour runs a viewer-request
+// function to choose it.
+func TestReadEdgeFindsTheFunctionURLOrigins(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		edit func(dist map[string]any)
+		want bool
+	}{
+		{"as serverless.yml has it", func(map[string]any) {}, true},
+		{"no viewer-request function", func(dist map[string]any) {
+			for _, b := range dist["CacheBehaviors"].([]any) {
+				delete(b.(map[string]any), "FunctionAssociations")
+			}
+		}, false},
+		{"no function URL origin", func(dist map[string]any) {
+			var kept []any
+			for _, o := range dist["Origins"].([]any) {
+				if functionURLOf(o.(map[string]any)["DomainName"]) == "" {
+					kept = append(kept, o)
+				}
+			}
+			dist["Origins"] = kept
+		}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := loadStack(t)
+			for _, r := range m.Resources {
+				if r.Type == "AWS::CloudFront::Distribution" {
+					tc.edit(r.Properties["DistributionConfig"].(map[string]any))
+				}
+			}
+			got, err := readEdge(m, []string{"GET /api/posts/{id}"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got["GET /api/posts/{id}"].Direct != tc.want {
+				t.Errorf("Direct = %v, want %v", got["GET /api/posts/{id}"].Direct, tc.want)
+			}
+		})
+	}
+}
+
+func TestFunctionURLLogicalID(t *testing.T) {
+	t.Parallel()
+	for name, want := range map[string]string{
+		"getPost": "GetPostLambdaFunctionUrl",
+		"a-b_c":   "ADashbUnderscorecLambdaFunctionUrl",
+	} {
+		if got := functionURLLogicalID(name); got != want {
+			t.Errorf("functionURLLogicalID(%q) = %q, want %q", name, got, want)
+		}
 	}
 }
 

@@ -11,18 +11,29 @@ import (
 
 // edgeRoute is how serverless.yml's distribution serves one route: the
 // path pattern of its cache behaviour, the longest its cache policy keeps
-// an answer (0 under a managed policy: the API's is CachingDisabled), and
-// whether its origin has Origin Shield.
+// an answer (0 under a managed policy: the API's is CachingDisabled),
+// whether its reads' origin has Origin Shield, whether its behaviour runs
+// a viewer-request function, and whether its anonymous reads go to its
+// function's URL (an origin of the distribution) rather than to API
+// Gateway.
 type edgeRoute struct {
-	Behavior string
-	MaxTTL   float64
-	Shielded bool
+	Behavior       string
+	MaxTTL         float64
+	Shielded       bool
+	ViewerFunction bool
+	Direct         bool
 }
 
 // readEdge finds, for each of routes ("GET /api/posts/{id}"), the cache
 // behaviour of the stack's one CloudFront distribution that CloudFront
 // would pick for the route's path (the first whose pattern matches, else
 // the default), its cache policy's MaxTTL and its origin's Origin Shield.
+//
+// A GET route whose behaviour runs a viewer-request function, and whose
+// function has a URL that is an origin of the distribution, is read
+// through that URL (serverless.yml's ApiReadsRouting picks it for the
+// anonymous reads, which internal/local's tests check against the
+// function's code): its origin, and so its shield, is the URL's.
 func readEdge(m *manifest.Manifest, routes []string) (map[string]edgeRoute, error) {
 	var dist map[string]any
 	for _, r := range m.Resources {
@@ -37,11 +48,19 @@ func readEdge(m *manifest.Manifest, routes []string) (map[string]edgeRoute, erro
 		return nil, fmt.Errorf("readEdge: no CloudFront distribution")
 	}
 	shielded := map[string]bool{}
+	urlOrigin := map[string]string{} // function URL's logical id: origin id
 	origins, _ := dist["Origins"].([]any)
 	for _, o := range origins {
 		om, _ := o.(map[string]any)
 		sh, _ := om["OriginShield"].(map[string]any)
 		shielded[fmt.Sprint(om["Id"])] = sh["Enabled"] == true
+		if url := functionURLOf(om["DomainName"]); url != "" {
+			urlOrigin[url] = fmt.Sprint(om["Id"])
+		}
+	}
+	routeFunction := map[string]string{}
+	for _, r := range m.Routes() {
+		routeFunction[r.Method+" "+r.Path] = r.Function
 	}
 	behaviors, _ := dist["CacheBehaviors"].([]any)
 	out := map[string]edgeRoute{}
@@ -61,6 +80,17 @@ func readEdge(m *manifest.Manifest, routes []string) (map[string]edgeRoute, erro
 		}
 		bm, _ := chosen.(map[string]any)
 		e := edgeRoute{Behavior: pattern, Shielded: shielded[fmt.Sprint(bm["TargetOriginId"])]}
+		assoc, _ := bm["FunctionAssociations"].([]any)
+		for _, a := range assoc {
+			if am, _ := a.(map[string]any); am["EventType"] == "viewer-request" {
+				e.ViewerFunction = true
+			}
+		}
+		if fn, ok := routeFunction[route]; ok && e.ViewerFunction && strings.HasPrefix(route, "GET ") {
+			if id, ok := urlOrigin[functionURLLogicalID(fn)]; ok {
+				e.Direct, e.Shielded = true, shielded[id]
+			}
+		}
 		if ref, ok := bm["CachePolicyId"].(map[string]any); ok {
 			res, ok := m.Resources[fmt.Sprint(ref["Ref"])]
 			if !ok || res.Type != "AWS::CloudFront::CachePolicy" {
@@ -83,4 +113,36 @@ func readEdge(m *manifest.Manifest, routes []string) (map[string]edgeRoute, erro
 func matches(pattern, path string) bool {
 	re := "^" + strings.NewReplacer(`\*`, ".*", `\?`, ".").Replace(regexp.QuoteMeta(pattern)) + "$"
 	return regexp.MustCompile(re).MatchString(path)
+}
+
+// functionURLOf returns the logical id of the AWS::Lambda::Url an origin's
+// DomainName takes its host from (Fn::Select of Fn::Split of its
+// FunctionUrl), or "".
+func functionURLOf(domain any) string {
+	var found string
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if ga, ok := v["Fn::GetAtt"].([]any); ok && len(ga) == 2 && ga[1] == "FunctionUrl" {
+				found = fmt.Sprint(ga[0])
+			}
+			for _, x := range v {
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	walk(domain)
+	return found
+}
+
+// functionURLLogicalID is the logical id the Serverless Framework gives
+// the URL of function name: GetPostLambdaFunctionUrl for getPost.
+func functionURLLogicalID(name string) string {
+	n := strings.NewReplacer("-", "Dash", "_", "Underscore").Replace(name)
+	return strings.ToUpper(n[:1]) + n[1:] + "LambdaFunctionUrl"
 }

@@ -99,6 +99,15 @@ type Scenario struct {
 	// each of their GETs that a regional cache does not answer (not the
 	// writes: CloudFront sends PUT, POST and DELETE past its caches).
 	Shielded map[string]bool
+	// Direct are the GET routes whose reads past the caches go to their
+	// function's URL, not through API Gateway (serverless.yml's
+	// ApiReadsRouting sends the anonymous ones there, and the scenario's
+	// reads are anonymous): no HTTP API request, no access log line.
+	Direct map[string]bool
+	// ViewerFunction are the routes whose cache behaviour runs a
+	// viewer-request CloudFront function (ApiReadsRouting) on every
+	// request, writes included.
+	ViewerFunction map[string]bool
 	// AccessLogBytes is the HTTP API's access log line per request that
 	// reaches it (provider.logs.httpApi).
 	AccessLogBytes float64
@@ -274,7 +283,9 @@ func Price(s Scenario, m Measurements, p Prices) (Estimate, error) {
 		reads, writes                float64 // the API's
 		workerReads, workerWrites    float64
 		published, counted, archived float64
-		origin                       float64 // API requests past the edge cache
+		origin                       float64 // API requests past the edge cache, to API Gateway
+		direct                       float64 // and to the functions' URLs
+		routed                       float64 // requests a viewer-request function routes
 		shield                       float64 // requests Origin Shield bills
 		traced                       []float64
 	)
@@ -287,8 +298,15 @@ func Price(s Scenario, m Measurements, p Prices) (Estimate, error) {
 		if s.Shielded[sh.Route] && strings.HasPrefix(sh.Route, "GET ") {
 			shield += viewed * (1 - s.Edge[sh.Route].Regional)
 		}
-		n := viewed * (1 - s.Edge[sh.Route].Edge) // what reaches API Gateway
-		origin += n
+		if s.ViewerFunction[sh.Route] {
+			routed += viewed
+		}
+		n := viewed * (1 - s.Edge[sh.Route].Edge) // what reaches the origin
+		if s.Direct[sh.Route] && strings.HasPrefix(sh.Route, "GET ") {
+			direct += n // the function's URL
+		} else {
+			origin += n // API Gateway
+		}
 		traced = append(traced, n)
 		invocations += n
 		gbSeconds += n * billedSeconds(r.InProcessP90ms) * gb
@@ -380,11 +398,16 @@ func Price(s Scenario, m Measurements, p Prices) (Estimate, error) {
 	add("CloudFront", "HTTPS requests", cfRequests, "requests", cfRequests/1e6*p.CloudFrontHTTPSPerMillion, FrontDoor)
 	add("CloudFront", "data out", cfGB, "GB", cfGB*p.CloudFrontPerGB, FrontDoor)
 	// What CloudFront forwards to the API: every request past its caches.
-	toOriginGB := apiRequests * s.ForwardedBytes / 1e9
+	toOriginGB := (apiRequests + direct) * s.ForwardedBytes / 1e9
 	add("CloudFront", "data to the origin (the API's requests)", toOriginGB, "GB", toOriginGB*p.CloudFrontToOriginPerGB, FrontDoor)
 	// SiteRouting runs on every viewer request of the SPA's behaviour.
 	spaRequests := s.PageViews * (1 + s.AssetRequests)
 	add("CloudFront", "function invocations (the SPA's routing)", spaRequests, "invocations", spaRequests/1e6*p.CloudFrontFunctionsPerMillion, FrontDoor)
+	// ApiReadsRouting exists only to send reads past API Gateway: it is
+	// billed with the back end, on every request of its behaviours.
+	if routed > 0 {
+		add("CloudFront", "function invocations (the API reads' routing)", routed, "invocations", routed/1e6*p.CloudFrontFunctionsPerMillion, APIBackend)
+	}
 	// The shield exists only to spare the API requests: it is billed with
 	// the back end it stands in front of.
 	add("CloudFront", "Origin Shield requests (the API's reads past the regional caches)", shield, "requests", shield/1e4*p.OriginShieldPer10k, APIBackend)

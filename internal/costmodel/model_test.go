@@ -282,6 +282,53 @@ func TestOriginShieldBillsTheRegionalMisses(t *testing.T) {
 	}
 }
 
+// A read sent to its function's URL skips API Gateway, its request and
+// its access log line, and costs the function's invocation and reads as
+// before; the viewer-request function that sends it there bills every
+// request of its routes, writes included, to the API back end.
+func TestDirectReadsSkipAPIGateway(t *testing.T) {
+	t.Parallel()
+	m := load(t, "testdata/measurements.json")
+	seed := costmodel.Seed()
+	seed.Edge = map[string]costmodel.Hits{"GET /api/posts/{id}": {Regional: 0.1, Edge: 0.1}}
+	via, err := costmodel.Price(seed, m, costmodel.USEast1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed.Direct = map[string]bool{"GET /api/posts/{id}": true, "POST /api/posts": true}
+	seed.ViewerFunction = map[string]bool{"GET /api/posts/{id}": true, "POST /api/posts": true}
+	direct, err := costmodel.Price(seed, m, costmodel.USEast1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Only the GET goes direct: CloudFront sends writes to API Gateway.
+	skipped := seed.Requests * 0.34 * 0.9
+	if a, b := line(t, via, "API Gateway (HTTP API)", "requests"), line(t, direct, "API Gateway (HTTP API)", "requests"); !near(a.Quantity-b.Quantity, skipped) {
+		t.Errorf("HTTP API requests %v → %v, want %v fewer", a.Quantity, b.Quantity, skipped)
+	}
+	if a, b := line(t, via, "CloudWatch Logs", "HTTP API access logs"), line(t, direct, "CloudWatch Logs", "HTTP API access logs"); !(b.Quantity < a.Quantity) {
+		t.Errorf("access logs %v → %v, want fewer", a.Quantity, b.Quantity)
+	}
+	for _, item := range []string{"API requests", "API duration at 256 MB"} {
+		if a, b := line(t, via, "Lambda (arm64)", item), line(t, direct, "Lambda (arm64)", item); !near(a.Quantity, b.Quantity) {
+			t.Errorf("Lambda %s %v → %v, want the same", item, a.Quantity, b.Quantity)
+		}
+	}
+	if a, b := line(t, via, "DynamoDB (on-demand)", "API read request units"), line(t, direct, "DynamoDB (on-demand)", "API read request units"); !near(a.Quantity, b.Quantity) {
+		t.Errorf("read units %v → %v, want the same", a.Quantity, b.Quantity)
+	}
+	routed := seed.Requests * (0.34 + 0.15)
+	l := line(t, direct, "CloudFront", "function invocations (the API reads' routing)")
+	if !near(l.Quantity, routed) || !near(l.USD, routed/1e6*0.10) || l.Part != costmodel.APIBackend {
+		t.Errorf("routing function: %+v, want %v invocations at $0.10 a million, in the API back end", l, routed)
+	}
+	for _, l := range via.Lines {
+		if l.Item == "function invocations (the API reads' routing)" {
+			t.Errorf("a stack without the routing function is billed for it: %+v", l)
+		}
+	}
+}
+
 // The cache's report adds up: the floor and what each route adds above it
 // make the priced month; no cache does better than the bound, nor worse
 // than the month priced.

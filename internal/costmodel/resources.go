@@ -32,6 +32,7 @@ var Resources = map[string]string{
 	"AWS::Lambda::EventSourceMapping":        "SQS: counter queue requests (its pollers' receives, idle or not)",
 	"AWS::Lambda::Function":                  "Lambda (arm64): requests and duration; X-Ray: traces; CloudWatch Logs: their logs; CloudWatch: their custom metrics",
 	"AWS::Lambda::Permission":                "nothing",
+	"AWS::Lambda::Url":                       "nothing: a function URL has no price of its own; the reads through it are Lambda's requests and duration",
 	"AWS::Logs::LogGroup":                    "CloudWatch Logs: ingestion and storage",
 	"AWS::S3::Bucket":                        "S3: the SPA's origin fetches and storage, CloudFront's standard logs, the framework's deployment bucket",
 	"AWS::S3::BucketPolicy":                  "nothing",
