@@ -33,6 +33,11 @@ type Cache struct {
 	// the back end, a dollar a million, and PostMissHTTPAPI the HTTP
 	// API's part of it.
 	PostMiss, PostMissHTTPAPI float64
+	// PostMissDirect is what it costs through getPost's function URL
+	// instead, where the stack sends anonymous reads there (0 where it
+	// does not), and RoutingPerMillion what the function that sends them
+	// costs a million requests.
+	PostMissDirect, RoutingPerMillion float64
 }
 
 // ShieldChoice is a route's hit ratios, and the API back end a month, with
@@ -40,6 +45,9 @@ type Cache struct {
 type ShieldChoice struct {
 	HitsWithout, HitsWith Hits
 	Without, With         float64
+	// WithoutTotal and WithTotal are the whole month's bill: more misses
+	// are also more traces and log lines.
+	WithoutTotal, WithTotal float64
 }
 
 // RouteCost is what a cached route's reads add to the API back end's
@@ -68,13 +76,17 @@ const postRoute = "GET /api/posts/{id}"
 func PriceCache(s Scenario, m Measurements, p Prices, r Readers, routes []CachedRoute, seed uint64) (Scenario, Cache, error) {
 	c := Cache{Readers: r, Routes: routes, Shield: map[string]ShieldChoice{}}
 	s.Edge = SimulateHits(s, r, routes, seed)
-	backend := func(s Scenario) (float64, error) {
+	bill := func(s Scenario) (backend, total float64, err error) {
 		e, err := Price(s, m, p)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
-		_, parts := e.Total()
-		return parts[APIBackend], nil
+		total, parts := e.Total()
+		return parts[APIBackend], total, nil
+	}
+	backend := func(s Scenario) (float64, error) {
+		usd, _, err := bill(s)
+		return usd, err
 	}
 
 	for i, cr := range routes {
@@ -85,14 +97,14 @@ func PriceCache(s Scenario, m Measurements, p Prices, r Readers, routes []Cached
 			flipped.Shielded = shielded
 			h := SimulateHits(s, r, []CachedRoute{flipped}, seed)[cr.Route]
 			alt.Edge[cr.Route] = h
-			usd, err := backend(alt)
+			usd, total, err := bill(alt)
 			if err != nil {
 				return s, c, err
 			}
 			if shielded {
-				choice.With, choice.HitsWith = usd, h
+				choice.With, choice.WithTotal, choice.HitsWith = usd, total, h
 			} else {
-				choice.Without, choice.HitsWithout = usd, h
+				choice.Without, choice.WithoutTotal, choice.HitsWithout = usd, total, h
 			}
 		}
 		c.Shield[cr.Route] = choice
@@ -168,6 +180,10 @@ func PriceCache(s Scenario, m Measurements, p Prices, r Readers, routes []Cached
 	}
 	c.PostMissHTTPAPI = p.HTTPAPIPerMillion
 	c.PostMiss = p.HTTPAPIPerMillion + p.LambdaRequestPerMillion + 1e6*billedSeconds(post.InProcessP90ms)*s.MemoryMB/1024*p.LambdaArmGBSecond + post.ReadUnits*p.DynamoDBReadPerMillion
+	if s.Direct[postRoute] {
+		c.PostMissDirect = c.PostMiss - p.HTTPAPIPerMillion
+		c.RoutingPerMillion = p.CloudFrontFunctionsPerMillion
+	}
 
 	ratios := []float64{0, 0.5, 0.8, 0.9, 0.95, 1}
 	if c.Sensitivity, err = PriceSensitivity(s, m, p, routes, ratios); err != nil {
