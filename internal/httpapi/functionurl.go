@@ -28,16 +28,22 @@ func FromFunctionURL(req Request) bool {
 	return a != nil && a.IAM != nil && a.JWT == nil && req.RouteKey == "$default"
 }
 
-// PathParameters returns the path parameters of req for the route whose
-// path is template, as serverless.yml declares it ("/api/posts/{id}").
-// From API Gateway they are its pathParameters, and ok is true. A function
-// URL has no routes (FromFunctionURL): its rawPath must match template,
-// each {name} exactly one non-empty segment (percent-decoded, as API
-// Gateway decodes it) and every other segment itself; ok is false when it
-// does not, for ErrRouteNotFound.
-func PathParameters(req Request, template string) (params map[string]string, ok bool) {
+// RouteParameters returns the path parameters of req for the route
+// routeKey, as serverless.yml declares it ("GET /api/posts/{id}"). API
+// Gateway invoked the function for that route: they are its
+// pathParameters, and ok is true. A function URL has no routes
+// (FromFunctionURL): req's method must be the route's, and its rawPath
+// must match the route's path, each {name} exactly one non-empty segment
+// (percent-decoded, as API Gateway decodes it) and every other segment
+// itself; ok is false when they do not, for ErrRouteNotFound, as API
+// Gateway answers a request no route matches (HEAD included).
+func RouteParameters(req Request, routeKey string) (params map[string]string, ok bool) {
 	if !FromFunctionURL(req) {
 		return req.PathParameters, true
+	}
+	method, template, _ := strings.Cut(routeKey, " ")
+	if req.RequestContext.HTTP.Method != method {
+		return nil, false
 	}
 	want := strings.Split(template, "/")
 	got := strings.Split(req.RawPath, "/")

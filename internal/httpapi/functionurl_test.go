@@ -136,38 +136,45 @@ func TestFunctionURLEventHasNoCaller(t *testing.T) {
 	}
 }
 
-// A function URL has no routes: its path is matched against the route's
-// own, one segment per parameter, and anything else matches nothing.
-func TestPathParametersOfAFunctionURL(t *testing.T) {
+// A function URL has no routes: its method and path are matched against
+// the route's own, one segment per parameter, and anything else matches
+// nothing.
+func TestRouteParametersOfAFunctionURL(t *testing.T) {
 	t.Parallel()
-	const template = "/api/posts/{id}"
+	const route = "GET /api/posts/{id}"
 	for _, tc := range []struct {
-		rawPath string
-		want    map[string]string // nil: no match
+		method, rawPath string
+		want            map[string]string // nil: no match
 	}{
-		{"/api/posts/0193a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b", map[string]string{"id": "0193a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b"}},
-		{"/api/posts/a%20b", map[string]string{"id": "a b"}},
-		{"/api/posts/", nil},
-		{"/api/posts", nil},
-		{"/api/posts/a/b", nil},
-		{"/api/posts/a/", nil},
-		{"/api/postsx/a", nil},
-		{"/api/stats/a", nil},
-		{"api/posts/a", nil},
-		{"//posts/a", nil},
-		{"/api/posts/%zz", nil},
-		{"", nil},
+		{"GET", "/api/posts/0193a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b", map[string]string{"id": "0193a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b"}},
+		{"GET", "/api/posts/a%20b", map[string]string{"id": "a b"}},
+		{"GET", "/api/posts/", nil},
+		{"GET", "/api/posts", nil},
+		{"GET", "/api/posts/a/b", nil},
+		{"GET", "/api/posts/a/", nil},
+		{"GET", "/api/postsx/a", nil},
+		{"GET", "/api/stats/a", nil},
+		{"GET", "api/posts/a", nil},
+		{"GET", "//posts/a", nil},
+		{"GET", "/api/posts/%zz", nil},
+		{"GET", "", nil},
+		{"HEAD", "/api/posts/a", nil},
+		{"POST", "/api/posts/a", nil},
+		{"get", "/api/posts/a", nil},
 	} {
-		got, ok := httpapi.PathParameters(functionURLRequest("GET", tc.rawPath, nil), template)
+		got, ok := httpapi.RouteParameters(functionURLRequest(tc.method, tc.rawPath, nil), route)
 		if ok != (tc.want != nil) || !cmp.Equal(got, tc.want) {
-			t.Errorf("%q: %v, %v; want %v", tc.rawPath, got, ok, tc.want)
+			t.Errorf("%s %q: %v, %v; want %v", tc.method, tc.rawPath, got, ok, tc.want)
 		}
+	}
+	if got, ok := httpapi.RouteParameters(functionURLRequest("GET", "/api/posts", nil), "GET /api/posts"); !ok || len(got) != 0 {
+		t.Errorf("a route without parameters: %v, %v", got, ok)
 	}
 	// API Gateway's own are taken as they are: it routed the request.
 	gw := request(nil)
 	gw.RawPath = "/api/posts/x"
 	gw.PathParameters = map[string]string{"id": "x"}
-	if got, ok := httpapi.PathParameters(gw, template); !ok || got["id"] != "x" {
+	if got, ok := httpapi.RouteParameters(gw, route); !ok || got["id"] != "x" {
 		t.Errorf("API Gateway's: %v, %v", got, ok)
 	}
 }

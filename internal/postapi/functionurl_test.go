@@ -73,8 +73,9 @@ func TestGetThroughTheFunctionURL(t *testing.T) {
 	}
 }
 
-// A path that is not one post's is no route of getPost: 404
-// ROUTE_NOT_FOUND, never a panic nor a read of another id.
+// A path that is not one post's, or a method other than GET, is no route
+// of getPost: 404 ROUTE_NOT_FOUND as API Gateway answers it (HEAD
+// included), never a panic nor a read of another id.
 func TestGetThroughTheFunctionURLRefusesOtherPaths(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -83,23 +84,29 @@ func TestGetThroughTheFunctionURLRefusesOtherPaths(t *testing.T) {
 		rawPath string
 		status  int
 		code    string
+		method  string // GET if empty
 	}{
-		{"/api/posts/", 404, "ROUTE_NOT_FOUND"},
-		{"/api/posts", 404, "ROUTE_NOT_FOUND"},
-		{"/api/posts/" + p.ID + "/", 404, "ROUTE_NOT_FOUND"},
-		{"/api/posts/" + p.ID + "/x", 404, "ROUTE_NOT_FOUND"},
-		{"/api/postsx/" + p.ID, 404, "ROUTE_NOT_FOUND"},
-		{"/api/stats", 404, "ROUTE_NOT_FOUND"},
-		{"/", 404, "ROUTE_NOT_FOUND"},
-		{"", 404, "ROUTE_NOT_FOUND"},
-		{"/api/posts/%zz", 404, "ROUTE_NOT_FOUND"},
-		{"/api/posts/not-a-uuid", 400, "INVALID_POST_ID"},
-		{"/api/posts/" + url.PathEscape("{"+p.ID+"}"), 400, "INVALID_POST_ID"},
+		{"/api/posts/" + p.ID, 404, "ROUTE_NOT_FOUND", "HEAD"},
+		{"/api/posts/" + p.ID, 404, "ROUTE_NOT_FOUND", "DELETE"},
+		{"/api/posts/", 404, "ROUTE_NOT_FOUND", ""},
+		{"/api/posts", 404, "ROUTE_NOT_FOUND", ""},
+		{"/api/posts/" + p.ID + "/", 404, "ROUTE_NOT_FOUND", ""},
+		{"/api/posts/" + p.ID + "/x", 404, "ROUTE_NOT_FOUND", ""},
+		{"/api/postsx/" + p.ID, 404, "ROUTE_NOT_FOUND", ""},
+		{"/api/stats", 404, "ROUTE_NOT_FOUND", ""},
+		{"/", 404, "ROUTE_NOT_FOUND", ""},
+		{"", 404, "ROUTE_NOT_FOUND", ""},
+		{"/api/posts/%zz", 404, "ROUTE_NOT_FOUND", ""},
+		{"/api/posts/not-a-uuid", 400, "INVALID_POST_ID", ""},
+		{"/api/posts/" + url.PathEscape("{"+p.ID+"}"), 400, "INVALID_POST_ID", ""},
 	} {
-		t.Run(tc.rawPath, func(t *testing.T) {
+		t.Run(tc.method+" "+tc.rawPath, func(t *testing.T) {
 			t.Parallel()
 			req := fixture(t, "get-post-function-url.json")
 			req.RawPath, req.RequestContext.HTTP.Path = tc.rawPath, tc.rawPath
+			if tc.method != "" {
+				req.RequestContext.HTTP.Method = tc.method
+			}
 			resp, err := httpapi.Lambda(slog.New(slog.DiscardHandler), e.h.Get)(context.Background(), req)
 			if err != nil {
 				t.Fatal(err)
@@ -149,4 +156,16 @@ func TestListThroughTheFunctionURL(t *testing.T) {
 	}
 	req.RawQueryString = "limit=0"
 	wantError(t, httpapitest.Invoke(t, e.h.List, req), 400, "INVALID_LIMIT")
+
+	// Its URL's other methods and paths are no route, as API Gateway
+	// answers them.
+	for _, other := range []struct{ method, path string }{{"HEAD", "/api/posts"}, {"POST", "/api/posts"}, {"GET", "/api/posts/"}, {"GET", "/"}} {
+		req := fixture(t, "list-posts-function-url.json")
+		req.RequestContext.HTTP.Method, req.RawPath = other.method, other.path
+		resp, err := httpapi.Lambda(slog.New(slog.DiscardHandler), e.h.List)(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantError(t, resp, 404, "ROUTE_NOT_FOUND")
+	}
 }

@@ -48,9 +48,12 @@ var (
 )
 
 // List serves GET /api/posts?limit=&cursor=, from API Gateway or the
-// function URL alike (it reads only the query string); shared caches may
-// keep the page for PageFreshness.
+// function URL alike (the URL's other methods and paths are no route);
+// shared caches may keep the page for PageFreshness.
 func (h *Handlers) List(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	if _, ok := httpapi.RouteParameters(req, "GET /api/posts"); !ok {
+		return httpapi.Response{}, httpapi.ErrRouteNotFound
+	}
 	query, err := httpapi.Query(req)
 	if err != nil {
 		return httpapi.Response{}, err
@@ -72,9 +75,10 @@ func (h *Handlers) List(ctx context.Context, req httpapi.Request) (httpapi.Respo
 // then) and sees every acknowledged write; one without may be a second
 // behind, which the cache that keeps it for minutes makes no matter, at
 // half the read units. Through the function URL (anonymous reads from
-// CloudFront) the id is read from the path; any other path is a 404.
+// CloudFront) the id is read from the path; any other method or path is
+// no route, a 404.
 func (h *Handlers) Get(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	params, ok := httpapi.PathParameters(req, "/api/posts/{id}")
+	params, ok := httpapi.RouteParameters(req, "GET /api/posts/{id}")
 	if !ok {
 		return httpapi.Response{}, httpapi.ErrRouteNotFound
 	}
