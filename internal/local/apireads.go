@@ -109,9 +109,20 @@ func newAPIReads(m *manifest.Manifest, inv apigw.Invoker, log *slog.Logger) (*ap
 	a := &apiReads{origins: map[string]*urlOrigin{}, invoker: inv, region: m.Region, log: log}
 	urls := map[string]string{} // <Fn>LambdaFunctionUrl → the function
 	for _, fn := range m.Functions {
-		if _, ok := fn.Raw["url"]; ok {
-			urls[functionURLLogicalID(fn.Name)] = fn.Name
+		url, ok := fn.Raw["url"]
+		if !ok {
+			continue
 		}
+		// A URL's own CORS (url.cors) and invoke mode are not emulated:
+		// rather than answer otherwise than AWS, the stack refuses them.
+		if cfg, _ := url.(map[string]any); cfg != nil {
+			for k := range cfg {
+				if k != "authorizer" {
+					return nil, fmt.Errorf("newAPIReads: function %s: url.%s is not emulated by the local stack", fn.Name, k)
+				}
+			}
+		}
+		urls[functionURLLogicalID(fn.Name)] = fn.Name
 	}
 	routed := false
 	for _, id := range slices.Sorted(maps.Keys(m.Resources)) {
