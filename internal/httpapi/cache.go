@@ -62,6 +62,15 @@ func Shared(req Request, resp Response, f Freshness) Response {
 
 // HasCredentials reports whether req carries an Authorization header or
 // any cookie: what could make an answer depend on its caller.
+//
+// Through a function URL (FromFunctionURL) the Authorization header is
+// CloudFront's signature, added by its origin access control to every
+// request, and not the caller's: it does not count there. CloudFront sends
+// the URL only requests that had none (serverless.yml, ApiReadsRouting).
+// Cookies count wherever they come from.
 func HasCredentials(req Request) bool {
-	return Header(req, "authorization") != "" || Header(req, "cookie") != "" || len(req.Cookies) > 0
+	if Header(req, "cookie") != "" || len(req.Cookies) > 0 {
+		return true
+	}
+	return Header(req, "authorization") != "" && !FromFunctionURL(req)
 }

@@ -101,12 +101,16 @@ func Lambda(log *slog.Logger, h Handler) func(context.Context, Request) (Respons
 
 // logRequest logs a line about req with its request id and route first,
 // the line a logger made With them writes, without making that logger on
-// every request: most requests log nothing here.
+// every request: most requests log nothing here. A function URL's route
+// is always "$default": its line says the method and path it was asked.
 func logRequest(ctx context.Context, log *slog.Logger, level slog.Level, msg string, req Request, attrs ...slog.Attr) {
 	if !log.Enabled(ctx, level) {
 		return
 	}
 	ids := []slog.Attr{slog.String("requestId", req.RequestContext.RequestID), slog.String("route", req.RouteKey)}
+	if FromFunctionURL(req) {
+		ids = append(ids, slog.String("functionUrl", req.RequestContext.HTTP.Method+" "+req.RawPath))
+	}
 	log.LogAttrs(ctx, level, msg, append(ids, attrs...)...)
 }
 

@@ -1,8 +1,9 @@
 // Package local runs the whole of Eventboard in one process: kumo serves
 // DynamoDB in-process to the real adapters, an API Gateway emulator
 // (package apigw) routes HTTP requests to every function through its Lambda
-// entry point, a local identity provider signs access tokens, and the SPA is
-// served from the same origin. What runs comes from serverless.yml; a
+// entry point (the anonymous reads of posts reach theirs through their
+// function URLs, as CloudFront sends them: apireads.go), a local identity
+// provider signs access tokens, and the SPA is served from the same origin. What runs comes from serverless.yml; a
 // function there that the stack cannot build, or the other way round, is an
 // error at start.
 package local
@@ -75,8 +76,9 @@ type Options struct {
 	// stage and route buckets), for load runs that measure the stack
 	// rather than the buckets.
 	Unthrottled bool
-	// NoEdgeCache sends every /api request to the gateway, as a cache miss
-	// at CloudFront does, for load runs that measure the functions rather
+	// NoEdgeCache sends every /api request to its origin (the gateway, or
+	// a function URL for an anonymous read of posts), as a cache miss at
+	// CloudFront does, for load runs that measure the functions rather
 	// than the cache.
 	NoEdgeCache bool
 	// RefreshGracePeriod, when positive, replaces the app client's
@@ -204,12 +206,21 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		s.close()
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
+	reads, err := newAPIReads(m, s.functions, opts.Log)
+	if err != nil {
+		s.pipeline.Stop()
+		s.close()
+		return nil, fmt.Errorf("local.Start: %w", err)
+	}
 	mux := http.NewServeMux()
-	api := forwardedAsCloudFront(gw)
+	// As at CloudFront: the viewer-request function picks the origin of
+	// an anonymous read of posts (a function URL), then the cache, then
+	// the origin it picked or the behaviour's, API Gateway.
+	api := reads.origin(forwardedAsCloudFront(gw))
 	if !opts.NoEdgeCache {
 		api = edge.serve(api)
 	}
-	mux.Handle("/api/", api)
+	mux.Handle("/api/", reads.viewerRequest(api))
 	mux.Handle("GET /local/cache", http.HandlerFunc(edge.stats))
 	identity.register(mux)
 	// The AWS APIs take only SigV4-shaped requests, which no page can send

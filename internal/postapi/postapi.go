@@ -47,9 +47,13 @@ var (
 	PostFreshness = httpapi.Freshness{SharedMaxAge: 30 * time.Second, StaleWhileRevalidate: 30 * time.Second}
 )
 
-// List serves GET /api/posts?limit=&cursor=; shared caches may keep the
-// page for PageFreshness.
+// List serves GET /api/posts?limit=&cursor=, from API Gateway or the
+// function URL alike (the URL's other methods and paths are no route);
+// shared caches may keep the page for PageFreshness.
 func (h *Handlers) List(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	if _, ok := httpapi.RouteParameters(req, "GET /api/posts"); !ok {
+		return httpapi.Response{}, httpapi.ErrRouteNotFound
+	}
 	query, err := httpapi.Query(req)
 	if err != nil {
 		return httpapi.Response{}, err
@@ -70,13 +74,19 @@ func (h *Handlers) List(ctx context.Context, req httpapi.Request) (httpapi.Respo
 // with credentials is the author's after a write (the SPA sends its token
 // then) and sees every acknowledged write; one without may be a second
 // behind, which the cache that keeps it for minutes makes no matter, at
-// half the read units.
+// half the read units. Through the function URL (anonymous reads from
+// CloudFront) the id is read from the path; any other method or path is
+// no route, a 404.
 func (h *Handlers) Get(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	params, ok := httpapi.RouteParameters(req, "GET /api/posts/{id}")
+	if !ok {
+		return httpapi.Response{}, httpapi.ErrRouteNotFound
+	}
 	get := h.svc.GetShared
 	if httpapi.HasCredentials(req) {
 		get = h.svc.Get
 	}
-	p, err := get(ctx, req.PathParameters["id"])
+	p, err := get(ctx, params["id"])
 	if err != nil {
 		return httpapi.Response{}, err
 	}

@@ -238,7 +238,7 @@ func (h *routeHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		g.internalError(w, h.key, requestID, fmt.Errorf("invoke %s: %w", route.Function, err))
 		return
 	}
-	if err := writeResponse(w, out); err != nil {
+	if err := WriteResponse(w, out); err != nil {
 		g.internalError(w, h.key, requestID, fmt.Errorf("function %s answered: %w", route.Function, err))
 	}
 }

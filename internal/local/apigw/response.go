@@ -14,8 +14,11 @@ import (
 	jsonv1 "github.com/go-json-experiment/json/v1"
 )
 
-// writeResponse writes a function's payload 2.0 answer as API Gateway does.
-func writeResponse(w http.ResponseWriter, payload []byte) error {
+// WriteResponse writes a function's payload 2.0 answer as API Gateway
+// does, which is also how a Lambda function URL turns its function's
+// answer into HTTP (the local stack's function URLs use it). A payload
+// that is not such an answer is an error, and nothing is written.
+func WriteResponse(w http.ResponseWriter, payload []byte) error {
 	resp, err := readResponse(payload)
 	if err != nil {
 		return fmt.Errorf("not a response: %w", err)

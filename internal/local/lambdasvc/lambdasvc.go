@@ -76,6 +76,7 @@ type function struct {
 	busy         int
 	coldStarts   int
 	invocations  int
+	urlCalls     int // of invocations, through the function URL
 	pings        int
 	reclaimed    int
 	environments int // ever made
@@ -128,6 +129,9 @@ func (s *Service) Invoke(ctx context.Context, name string, payload []byte) (out 
 	}
 	s.reclaimLocked(fn)
 	fn.invocations++
+	if throughURL(ctx) {
+		fn.urlCalls++
+	}
 	if _, ping := warmping.Parse(payload); ping {
 		fn.pings++
 	}
@@ -233,12 +237,15 @@ type FunctionStatus struct {
 	Warm int `json:"warm"`
 	Busy int `json:"busy"`
 	// Warmup is the concurrency the warmer keeps warm (0: not warmed).
-	Warmup       int                 `json:"warmup"`
-	ColdStarts   int                 `json:"coldStarts"`
-	Invocations  int                 `json:"invocations"`
-	Pings        int                 `json:"pings"`
-	Reclaimed    int                 `json:"reclaimed"`
-	Environments []EnvironmentStatus `json:"environments"`
+	Warmup      int `json:"warmup"`
+	ColdStarts  int `json:"coldStarts"`
+	Invocations int `json:"invocations"`
+	// URLInvocations are the invocations that came through the
+	// function's URL (ThroughURL), not API Gateway or the Invoke API.
+	URLInvocations int                 `json:"urlInvocations"`
+	Pings          int                 `json:"pings"`
+	Reclaimed      int                 `json:"reclaimed"`
+	Environments   []EnvironmentStatus `json:"environments"`
 }
 
 // EnvironmentStatus is one idle environment. Its ID numbers the
@@ -260,7 +267,7 @@ func (s *Service) Snapshot() Snapshot {
 		s.reclaimLocked(fn)
 		st := FunctionStatus{
 			Function: fn.Name, DeployedName: fn.DeployedName, Warm: len(fn.idle), Busy: fn.busy, Warmup: fn.Warmup,
-			ColdStarts: fn.coldStarts, Invocations: fn.invocations, Pings: fn.pings, Reclaimed: fn.reclaimed,
+			ColdStarts: fn.coldStarts, Invocations: fn.invocations, URLInvocations: fn.urlCalls, Pings: fn.pings, Reclaimed: fn.reclaimed,
 			Environments: []EnvironmentStatus{},
 		}
 		for _, env := range slices.Backward(fn.idle) {
@@ -277,4 +284,19 @@ func (s *Service) Snapshot() Snapshot {
 		return 1
 	})
 	return out
+}
+
+type throughURLKey struct{}
+
+// ThroughURL marks ctx as an invocation through the function's URL, as the
+// local stack's CloudFront sends the anonymous reads: Invoke counts it in
+// the function's URLInvocations, so GET /local/functions shows which way
+// the requests came.
+func ThroughURL(ctx context.Context) context.Context {
+	return context.WithValue(ctx, throughURLKey{}, true)
+}
+
+func throughURL(ctx context.Context) bool {
+	v, _ := ctx.Value(throughURLKey{}).(bool)
+	return v
 }

@@ -203,3 +203,20 @@ func TestInvokeAPIErrors(t *testing.T) {
 		})
 	}
 }
+
+// GET /local/functions tells the invocations through a function URL from
+// the others, so a developer sees which way the anonymous reads came.
+func TestInvocationsThroughTheURLAreCounted(t *testing.T) {
+	t.Parallel()
+	var inits atomic.Int32
+	s := newService(t, &clock{now: time.Unix(0, 0)}, echo(&inits, 0))
+	for _, ctx := range []context.Context{context.Background(), lambdasvc.ThroughURL(context.Background()), lambdasvc.ThroughURL(context.Background())} {
+		if _, err := s.Invoke(ctx, "echo", []byte(`{}`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st := s.Snapshot().Functions[0]
+	if st.Invocations != 3 || st.URLInvocations != 2 {
+		t.Errorf("%d invocations, %d through the URL; want 3 and 2", st.Invocations, st.URLInvocations)
+	}
+}

@@ -48,12 +48,14 @@ var NotProvisioned = map[string]string{
 	"AWS::SSM::Parameter":          "the local stack prints its endpoint and writes it to the data directory",
 	// The SPA's hosting: the local stack serves frontend/dist itself, on
 	// the API's origin, as CloudFront does.
-	"AWS::S3::Bucket":                        "the local stack serves frontend/dist itself",
-	"AWS::S3::BucketPolicy":                  "the local stack serves frontend/dist itself",
-	"AWS::CloudFront::Distribution":          "the local stack serves the SPA and /api on one origin itself",
-	"AWS::WAFv2::WebACL":                     "the local gateway enforces its rate-based rules itself (apigw.ClientLimit, from manifest.ClientLimits)",
-	"AWS::CloudFront::OriginAccessControl":   "the local stack serves frontend/dist itself",
-	"AWS::CloudFront::Function":              "the local stack answers index.html for the SPA's routes itself",
+	"AWS::S3::Bucket":                      "the local stack serves frontend/dist itself",
+	"AWS::S3::BucketPolicy":                "the local stack serves frontend/dist itself",
+	"AWS::CloudFront::Distribution":        "the local stack serves the SPA and /api on one origin itself",
+	"AWS::WAFv2::WebACL":                   "the local gateway enforces its rate-based rules itself (apigw.ClientLimit, from manifest.ClientLimits)",
+	"AWS::CloudFront::OriginAccessControl": "the local stack serves frontend/dist itself, and signs its function URLs' events with a placeholder (apireads.go)",
+	"AWS::CloudFront::Function":            "the local stack answers index.html for the SPA's routes, and routes the anonymous reads to the function URLs (apireads.go), itself",
+	// Who may invoke the function URLs: only the distribution, on AWS.
+	"AWS::Lambda::Permission":                "the local stack does not enforce IAM; only its own front door invokes the function URLs (apireads.go)",
 	"AWS::CloudFront::ResponseHeadersPolicy": "the local stack sets the SPA's security headers itself",
 	"AWS::CloudFront::CachePolicy":           "the local front door caches /api by it itself (edgecache.go)",
 }

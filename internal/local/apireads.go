@@ -1,0 +1,418 @@
+package local
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"maps"
+	"net"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/google/uuid"
+
+	"github.com/eventboard/eventboard/internal/local/apigw"
+	"github.com/eventboard/eventboard/internal/local/lambdasvc"
+	"github.com/eventboard/eventboard/internal/local/pipeline"
+	"github.com/eventboard/eventboard/internal/manifest"
+)
+
+// apiReadsFunction is the logical ID of serverless.yml's CloudFront
+// function that sends the anonymous reads of posts to the functions' URLs.
+// apiReadsOrigin is its rules in Go; testdata/api-reads-routing.json holds
+// both to the same cases.
+const apiReadsFunction = "ApiReadsRouting"
+
+// The origins ApiReadsRouting selects, by the distribution's origin ids.
+const (
+	listURLOrigin = "list-url"
+	postURLOrigin = "post-url"
+)
+
+// postURI is the uri of one post as ApiReadsRouting matches it.
+var postURI = regexp.MustCompile(`^/api/posts/[^/]+$`)
+
+// apiReadsOrigin is ApiReadsRouting's choice for a request: the id of the
+// origin it selects, or "" to keep the behaviour's (API Gateway). An
+// anonymous request (no Authorization header, even an empty one, and no
+// cookie) with method GET or HEAD goes to the list's function URL when its
+// uri is /api/posts, to the post's when it is /api/posts/ and one segment.
+// uri is the path without the query string, as CloudFront Functions see it.
+func apiReadsOrigin(method, uri string, h http.Header) string {
+	_, authorization := h["Authorization"]
+	if authorization || hasCookies(h) || method != http.MethodGet && method != http.MethodHead {
+		return ""
+	}
+	switch {
+	case uri == "/api/posts":
+		return listURLOrigin
+	case postURI.MatchString(uri):
+		return postURLOrigin
+	}
+	return ""
+}
+
+// hasCookies reports whether h carries any cookie, as CloudFront parses
+// them into a function's request.cookies.
+func hasCookies(h http.Header) bool {
+	for _, v := range h["Cookie"] {
+		for c := range strings.SplitSeq(v, ";") {
+			if strings.TrimSpace(c) != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// apiReads stands in for ApiReadsRouting, the viewer-request function of
+// the distribution's /api/posts behaviours, and for the function URL
+// origins it selects. Which function is behind which origin is read from
+// serverless.yml: the origins of the distribution whose DomainName is the
+// FunctionUrl of a function's <Fn>LambdaFunctionUrl, for a function that
+// declares url. On AWS: CloudFront, its origin access control, and
+// Lambda's function URLs.
+type apiReads struct {
+	behaviors []routedBehavior // the distribution's cache behaviours, in order
+	origins   map[string]*urlOrigin
+	invoker   apigw.Invoker
+	region    string
+	log       *slog.Logger
+}
+
+// routedBehavior is one cache behaviour: its path pattern, and whether it
+// runs ApiReadsRouting on viewer requests.
+type routedBehavior struct {
+	match  *regexp.Regexp
+	routed bool
+}
+
+// urlOrigin is one function URL origin of the distribution.
+type urlOrigin struct {
+	ID       string // the distribution's origin id, list-url
+	Function string // the function whose URL it is, listPosts
+	// Host is the URL's domain, the Host the function sees: on AWS
+	// <url-id>.lambda-url.<region>.on.aws.
+	Host string
+}
+
+// newAPIReads reads the routing of m's distribution; it routes nothing
+// when m declares no ApiReadsRouting. A behaviour that runs it while an
+// origin it selects is not a function URL of m is an error.
+func newAPIReads(m *manifest.Manifest, inv apigw.Invoker, log *slog.Logger) (*apiReads, error) {
+	a := &apiReads{origins: map[string]*urlOrigin{}, invoker: inv, region: m.Region, log: log}
+	urls := map[string]string{} // <Fn>LambdaFunctionUrl → the function
+	for _, fn := range m.Functions {
+		url, ok := fn.Raw["url"]
+		if !ok {
+			continue
+		}
+		// A URL's own CORS (url.cors) and invoke mode are not emulated:
+		// rather than answer otherwise than AWS, the stack refuses them.
+		if cfg, _ := url.(map[string]any); cfg != nil {
+			for k := range cfg {
+				if k != "authorizer" {
+					return nil, fmt.Errorf("newAPIReads: function %s: url.%s is not emulated by the local stack", fn.Name, k)
+				}
+			}
+		}
+		urls[functionURLLogicalID(fn.Name)] = fn.Name
+	}
+	routed := false
+	for _, id := range slices.Sorted(maps.Keys(m.Resources)) {
+		r := m.Resources[id]
+		if r.Type != "AWS::CloudFront::Distribution" {
+			continue
+		}
+		origins, _ := dig(r.Properties, "DistributionConfig", "Origins").([]any)
+		for i, o := range origins {
+			ref, ok := getAtt(dig(o, "DomainName"), "FunctionUrl")
+			if !ok {
+				continue
+			}
+			originID, _ := dig(o, "Id").(string)
+			fn, ok := urls[ref]
+			if !ok {
+				return nil, fmt.Errorf("newAPIReads: %s.Origins[%d] (%s) is the URL %s, of no function that declares url", id, i, originID, ref)
+			}
+			a.origins[originID] = &urlOrigin{ID: originID, Function: fn, Host: strings.ToLower(fn) + ".lambda-url." + m.Region + ".localhost"}
+		}
+		behaviors, _ := dig(r.Properties, "DistributionConfig", "CacheBehaviors").([]any)
+		for _, b := range behaviors {
+			pattern, _ := dig(b, "PathPattern").(string)
+			rb := routedBehavior{match: pathPattern(pattern), routed: runsOnViewerRequest(b, apiReadsFunction)}
+			routed = routed || rb.routed
+			a.behaviors = append(a.behaviors, rb)
+		}
+	}
+	if !routed {
+		return a, nil
+	}
+	for _, id := range []string{listURLOrigin, postURLOrigin} {
+		if a.origins[id] == nil {
+			return nil, fmt.Errorf("newAPIReads: %s selects the origin %s, which is no function URL of the distribution", apiReadsFunction, id)
+		}
+	}
+	return a, nil
+}
+
+// functionURLLogicalID is the logical ID the framework gives a function's
+// URL: its normalized name (first letter upper case, - and _ spelled out)
+// and LambdaFunctionUrl.
+func functionURLLogicalID(name string) string {
+	r := strings.NewReplacer("-", "Dash", "_", "Underscore").Replace(name)
+	if r == "" {
+		return "LambdaFunctionUrl"
+	}
+	return string(unicode.ToUpper(rune(r[0]))) + r[1:] + "LambdaFunctionUrl"
+}
+
+// getAtt finds, anywhere in v, an Fn::GetAtt of attr and returns the
+// logical ID it names.
+func getAtt(v any, attr string) (string, bool) {
+	switch v := v.(type) {
+	case map[string]any:
+		if ga, ok := v["Fn::GetAtt"]; ok {
+			switch ga := ga.(type) {
+			case []any:
+				if len(ga) == 2 && ga[1] == attr {
+					id, ok := ga[0].(string)
+					return id, ok
+				}
+			case string:
+				if id, ok := strings.CutSuffix(ga, "."+attr); ok {
+					return id, true
+				}
+			}
+		}
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			if id, ok := getAtt(v[k], attr); ok {
+				return id, true
+			}
+		}
+	case []any:
+		for _, e := range v {
+			if id, ok := getAtt(e, attr); ok {
+				return id, true
+			}
+		}
+	}
+	return "", false
+}
+
+// runsOnViewerRequest reports whether the cache behaviour b associates the
+// CloudFront function fn with its viewer requests.
+func runsOnViewerRequest(b any, fn string) bool {
+	list, _ := dig(b, "FunctionAssociations").([]any)
+	for _, assoc := range list {
+		if dig(assoc, "EventType") != "viewer-request" {
+			continue
+		}
+		if id, ok := getAtt(dig(assoc, "FunctionARN"), "FunctionARN"); ok && id == fn {
+			return true
+		}
+	}
+	return false
+}
+
+// choose is the origin ApiReadsRouting selects for r, or "": it runs only
+// when the first cache behaviour r's path matches runs it, as on
+// CloudFront.
+func (a *apiReads) choose(r *http.Request) string {
+	for _, b := range a.behaviors {
+		if b.match.MatchString(r.URL.Path) {
+			if !b.routed {
+				return ""
+			}
+			return apiReadsOrigin(r.Method, r.URL.EscapedPath(), r.Header)
+		}
+	}
+	return ""
+}
+
+type urlOriginKey struct{}
+
+// viewerRequest runs ApiReadsRouting on every request before next (the
+// edge cache: on CloudFront the function runs before the cache lookup, and
+// the origin is not part of the cache key). The origin it selects goes
+// with the request, for origin to send a miss there.
+func (a *apiReads) viewerRequest(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if id := a.choose(r); id != "" {
+			r = r.WithContext(context.WithValue(r.Context(), urlOriginKey{}, a.origins[id]))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// origin sends a request to the function URL viewerRequest selected for
+// it, else to api, the behaviour's own origin.
+func (a *apiReads) origin(api http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		o, ok := r.Context().Value(urlOriginKey{}).(*urlOrigin)
+		if !ok {
+			api.ServeHTTP(w, r)
+			return
+		}
+		a.invokeURL(w, r, o)
+	})
+}
+
+// invokeURL invokes o's function with r as its function URL's event, as
+// CloudFront's signed request arrives there, and writes the answer as the
+// URL does. The answer carries the URL's X-Amzn-Requestid, not API
+// Gateway's Apigw-Requestid, and the invocation is counted as one through
+// the URL in GET /local/functions. Only GET and HEAD come here
+// (apiReadsOrigin): a body is not passed on.
+func (a *apiReads) invokeURL(w http.ResponseWriter, r *http.Request, o *urlOrigin) {
+	requestID := uuid.NewString()
+	w.Header().Set("X-Amzn-Requestid", requestID)
+	payload, err := json.Marshal(a.functionURLEvent(r, o, requestID, time.Now().UTC()))
+	if err == nil {
+		a.log.Debug("function URL invoked", "origin", o.ID, "function", o.Function, "requestId", requestID, "path", r.URL.Path)
+		// As through API Gateway, a caller that goes away does not stop
+		// the function.
+		var out []byte
+		if out, err = a.invoker.Invoke(lambdasvc.ThroughURL(context.WithoutCancel(r.Context())), o.Function, payload); err == nil {
+			err = apigw.WriteResponse(w, out)
+		}
+	}
+	if err != nil {
+		// A function URL answers a function's error, or an answer it
+		// cannot read, with 502.
+		a.log.Error("function URL failed", "origin", o.ID, "function", o.Function, "requestId", requestID, "error", err)
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(http.StatusBadGateway)
+		b, _ := json.Marshal(map[string]string{"code": "INTERNAL", "message": "An internal error occurred.", "requestId": requestID})
+		_, _ = w.Write(b)
+	}
+}
+
+// urlEvent is a function URL's event: payload format 2.0 on the $default
+// route, without path parameters, with the IAM identity that signed the
+// request as its authorizer.
+type urlEvent struct {
+	Version               string            `json:"version"`
+	RouteKey              string            `json:"routeKey"`
+	RawPath               string            `json:"rawPath"`
+	RawQueryString        string            `json:"rawQueryString"`
+	Cookies               []string          `json:"cookies,omitempty"`
+	Headers               map[string]string `json:"headers"`
+	QueryStringParameters map[string]string `json:"queryStringParameters,omitempty"`
+	RequestContext        urlRequestContext `json:"requestContext"`
+	IsBase64Encoded       bool              `json:"isBase64Encoded"`
+}
+
+type urlRequestContext struct {
+	AccountID    string                                               `json:"accountId"`
+	APIID        string                                               `json:"apiId"`
+	Authorizer   urlAuthorizer                                        `json:"authorizer"`
+	DomainName   string                                               `json:"domainName"`
+	DomainPrefix string                                               `json:"domainPrefix"`
+	HTTP         events.APIGatewayV2HTTPRequestContextHTTPDescription `json:"http"`
+	RequestID    string                                               `json:"requestId"`
+	RouteKey     string                                               `json:"routeKey"`
+	Stage        string                                               `json:"stage"`
+	Time         string                                               `json:"time"`
+	TimeEpoch    int64                                                `json:"timeEpoch"`
+}
+
+type urlAuthorizer struct {
+	IAM iamIdentity `json:"iam"`
+}
+
+// iamIdentity is the caller Lambda verified the signature of: CloudFront's
+// origin access control on AWS, placeholders here.
+type iamIdentity struct {
+	AccessKey       string `json:"accessKey"`
+	AccountID       string `json:"accountId"`
+	CallerID        string `json:"callerId"`
+	CognitoIdentity any    `json:"cognitoIdentity"` // null
+	PrincipalOrgID  any    `json:"principalOrgId"`  // null
+	UserARN         string `json:"userArn"`
+	UserID          string `json:"userId"`
+}
+
+// The placeholders of the local origin access control's signature and
+// identity.
+const (
+	localAccessKey  = "LOCAL"
+	localCaller     = "LOCAL:OriginAccessControl"
+	emptyPayloadSHA = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+)
+
+// functionURLEvent is r as o's URL receives it from CloudFront: every
+// header of the viewer but Host (Managed-AllViewerExceptHostHeader), the
+// URL's domain as Host, and the SigV4 headers the origin access control
+// adds, its Authorization among them.
+func (a *apiReads) functionURLEvent(r *http.Request, o *urlOrigin, requestID string, now time.Time) *urlEvent {
+	urlID, _, _ := strings.Cut(o.Host, ".")
+	sourceIP, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		sourceIP = r.RemoteAddr
+	}
+	ev := &urlEvent{
+		Version:        "2.0",
+		RouteKey:       "$default",
+		RawPath:        r.URL.EscapedPath(),
+		RawQueryString: r.URL.RawQuery,
+		Headers:        make(map[string]string, len(r.Header)+5),
+		RequestContext: urlRequestContext{
+			AccountID: pipeline.Account,
+			APIID:     urlID,
+			Authorizer: urlAuthorizer{IAM: iamIdentity{
+				AccessKey: localAccessKey, AccountID: pipeline.Account, CallerID: localCaller, UserID: localCaller,
+				UserARN: "arn:aws:sts::" + pipeline.Account + ":assumed-role/OriginAccessControl/local",
+			}},
+			DomainName:   o.Host,
+			DomainPrefix: urlID,
+			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{
+				Method:    r.Method,
+				Path:      r.URL.Path,
+				Protocol:  r.Proto,
+				SourceIP:  sourceIP,
+				UserAgent: r.UserAgent(),
+			},
+			RequestID: requestID,
+			RouteKey:  "$default",
+			Stage:     "$default",
+			Time:      now.Format("02/Jan/2006:15:04:05 -0700"),
+			TimeEpoch: now.UnixMilli(),
+		},
+	}
+	for name, values := range r.Header {
+		if strings.EqualFold(name, "Cookie") {
+			for _, v := range values {
+				for c := range strings.SplitSeq(v, ";") {
+					if c = strings.TrimSpace(c); c != "" {
+						ev.Cookies = append(ev.Cookies, c)
+					}
+				}
+			}
+			continue
+		}
+		ev.Headers[strings.ToLower(name)] = strings.Join(values, ",")
+	}
+	amzDate := now.Format("20060102T150405Z")
+	ev.Headers["host"] = o.Host
+	ev.Headers["x-amz-date"] = amzDate
+	ev.Headers["x-amz-security-token"] = localAccessKey
+	ev.Headers["x-amz-content-sha256"] = emptyPayloadSHA
+	ev.Headers["authorization"] = "AWS4-HMAC-SHA256 Credential=" + localAccessKey + "/" + amzDate[:8] + "/" + a.region + "/lambda/aws4_request, " +
+		"SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature=local"
+	if r.URL.RawQuery != "" {
+		if q := r.URL.Query(); len(q) > 0 {
+			ev.QueryStringParameters = make(map[string]string, len(q))
+			for k, v := range q {
+				ev.QueryStringParameters[k] = strings.Join(v, ",")
+			}
+		}
+	}
+	return ev
+}
