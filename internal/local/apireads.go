@@ -41,12 +41,12 @@ var postURI = regexp.MustCompile(`^/api/posts/[^/]+$`)
 // apiReadsOrigin is ApiReadsRouting's choice for a request: the id of the
 // origin it selects, or "" to keep the behaviour's (API Gateway). An
 // anonymous request (no Authorization header, even an empty one, and no
-// cookie) with method GET or HEAD goes to the list's function URL when its
+// cookie) with method GET goes to the list's function URL when its
 // uri is /api/posts, to the post's when it is /api/posts/ and one segment.
 // uri is the path without the query string, as CloudFront Functions see it.
 func apiReadsOrigin(method, uri string, h http.Header) string {
 	_, authorization := h["Authorization"]
-	if authorization || hasCookies(h) || method != http.MethodGet && method != http.MethodHead {
+	if authorization || hasCookies(h) || method != http.MethodGet {
 		return ""
 	}
 	switch {
@@ -268,7 +268,7 @@ func (a *apiReads) origin(api http.Handler) http.Handler {
 // CloudFront's signed request arrives there, and writes the answer as the
 // URL does. The answer carries the URL's X-Amzn-Requestid, not API
 // Gateway's Apigw-Requestid, and the invocation is counted as one through
-// the URL in GET /local/functions. Only GET and HEAD come here
+// the URL in GET /local/functions. Only GET comes here
 // (apiReadsOrigin): a body is not passed on.
 func (a *apiReads) invokeURL(w http.ResponseWriter, r *http.Request, o *urlOrigin) {
 	requestID := uuid.NewString()
