@@ -194,11 +194,16 @@ func TestSeedCountsWhatServerlessYmlDeclares(t *testing.T) {
 		targets++
 		pings += float64(n)
 	}
+	acl, ok := m.Resources["ApiClientLimits"]
+	if !ok {
+		t.Fatal("serverless.yml has no ApiClientLimits web ACL")
+	}
+	rules, _ := acl.Properties["Rules"].([]any)
 	seed := costmodel.Seed()
-	got := []float64{seed.Alarms, seed.QueryAlarms, seed.Functions, seed.WarmTargets, seed.WarmedPerRun}
-	want := []float64{alarms, queryAlarms, float64(len(m.Functions)), targets, pings}
+	got := []float64{seed.Alarms, seed.QueryAlarms, seed.Functions, seed.WarmTargets, seed.WarmedPerRun, seed.WAFRules}
+	want := []float64{alarms, queryAlarms, float64(len(m.Functions)), targets, pings, float64(len(rules))}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("Seed's alarms, query alarms, functions, warm targets and pings (-serverless.yml +Seed):\n%s", diff)
+		t.Errorf("Seed's alarms, query alarms, functions, warm targets, pings and web ACL rules (-serverless.yml +Seed):\n%s", diff)
 	}
 }
 

@@ -120,6 +120,9 @@ type Scenario struct {
 	// metrics each. WarmTargets are the functions the warmer pings
 	// (custom.warmup.targets), with three metrics each.
 	Functions, WarmTargets float64
+	// WAFRules are the rules of the web ACL at CloudFront
+	// (ApiClientLimits), billed per rule a month.
+	WAFRules float64
 	// ForwardedBytes is what CloudFront sends the API per request it
 	// forwards: the headers (a token, cookies) and a write's body.
 	ForwardedBytes float64
@@ -175,6 +178,7 @@ func Seed() Scenario {
 		Alarms:              7,
 		QueryAlarms:         2,  // function errors and throttles, over every function
 		Functions:           19, // serverless.yml's functions
+		WAFRules:            2,  // ApiClientLimits: per address on /api/auth/ and on /api/posts
 		WarmTargets:         7,
 		ForwardedBytes:      1500,
 		DeployedMB:          59, // 19 zips of about 3.1 MB (docs/performance.md)
@@ -411,9 +415,10 @@ func Price(s Scenario, m Measurements, p Prices) (Estimate, error) {
 	// The shield exists only to spare the API requests: it is billed with
 	// the back end it stands in front of.
 	add("CloudFront", "Origin Shield requests (the API's reads past the regional caches)", shield, "requests", shield/1e4*p.OriginShieldPer10k, APIBackend)
-	// serverless.yml's ApiClientLimits: one web ACL with one rule (the
-	// per-IP limit on the auth routes) inspects every CloudFront request.
-	add("AWS WAF", "web ACL and its rule", 1, "web ACL", p.WAFWebACLMonth+p.WAFRuleMonth, FrontDoor)
+	// serverless.yml's ApiClientLimits: one web ACL with its rules (the
+	// per-address limits on the auth routes and on the posts) inspects
+	// every CloudFront request.
+	add("AWS WAF", "web ACL and its rules", 1, "web ACL", p.WAFWebACLMonth+s.WAFRules*p.WAFRuleMonth, FrontDoor)
 	add("AWS WAF", "requests inspected", cfRequests, "requests", cfRequests/1e6*p.WAFPerMillion, FrontDoor)
 	s3Gets := s.PageViews * (1 + s.AssetRequests) * s.OriginMissRatio
 	add("S3", "SPA origin fetches and storage", s3Gets, "GETs", s3Gets/1e3*p.S3GetPerThousand+0.01*p.S3StorageGBMonth, FrontDoor)

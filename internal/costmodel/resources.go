@@ -44,5 +44,5 @@ var Resources = map[string]string{
 	"AWS::SQS::QueuePolicy":    "nothing",
 	"AWS::SSM::Parameter":      "nothing: standard parameters",
 	"AWS::Scheduler::Schedule": "EventBridge Scheduler: sweeper and warmer",
-	"AWS::WAFv2::WebACL":       "AWS WAF: web ACL and its rule, requests inspected",
+	"AWS::WAFv2::WebACL":       "AWS WAF: web ACL and its rules, requests inspected",
 }
