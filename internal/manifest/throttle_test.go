@@ -64,7 +64,10 @@ func TestClientLimitsFromServerlessYML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []manifest.ClientLimit{{Name: "auth-per-ip", PathPrefix: "/api/auth/", Limit: 60, Window: time.Minute, Status: 429}}
+	want := []manifest.ClientLimit{
+		{Name: "auth-per-ip", PathPrefix: "/api/auth/", Limit: 60, Window: time.Minute, Status: 429},
+		{Name: "posts-per-ip", PathPrefix: "/api/posts", Limit: 3000, Window: time.Minute, Status: 429},
+	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("ClientLimits (-want +got):\n%s", diff)
 	}
