@@ -85,6 +85,9 @@ type Options struct {
 	// RefreshGracePeriod, when positive, replaces the app client's
 	// RetryGracePeriodSeconds (tests of rotation wait it out).
 	RefreshGracePeriod time.Duration
+	// Params override serverless.yml's params, as --param does on deploy
+	// (tests make a per-client limit small enough to reach).
+	Params map[string]string
 }
 
 // Faults wrap the parts of the stack where AWS can fail. A nil field
@@ -130,7 +133,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	if opts.Console == nil {
 		opts.Console = io.Discard
 	}
-	m, err := manifest.Load(opts.Manifest, manifest.Options{Stage: opts.Stage, Region: emulator.Region, ParamsStage: "local"})
+	m, err := manifest.Load(opts.Manifest, manifest.Options{Stage: opts.Stage, Region: emulator.Region, ParamsStage: "local", Params: opts.Params})
 	if err != nil {
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
