@@ -73,8 +73,9 @@ type Options struct {
 	// warm while idle; lambdasvc.DefaultIdleReclaim if zero.
 	IdleReclaim time.Duration
 	// Unthrottled turns off the gateway's throttling (serverless.yml's
-	// stage and route buckets), for load runs that measure the stack
-	// rather than the buckets.
+	// stage and route buckets) and the per-client limits of its web ACL
+	// at CloudFront, for load runs that measure the stack rather than the
+	// buckets.
 	Unthrottled bool
 	// NoEdgeCache sends every /api request to its origin (the gateway, or
 	// a function URL for an anonymous read of posts), as a cache miss at
@@ -84,6 +85,9 @@ type Options struct {
 	// RefreshGracePeriod, when positive, replaces the app client's
 	// RetryGracePeriodSeconds (tests of rotation wait it out).
 	RefreshGracePeriod time.Duration
+	// Params override serverless.yml's params, as --param does on deploy
+	// (tests make a per-client limit small enough to reach).
+	Params map[string]string
 }
 
 // Faults wrap the parts of the stack where AWS can fail. A nil field
@@ -129,7 +133,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	if opts.Console == nil {
 		opts.Console = io.Discard
 	}
-	m, err := manifest.Load(opts.Manifest, manifest.Options{Stage: opts.Stage, Region: emulator.Region, ParamsStage: "local"})
+	m, err := manifest.Load(opts.Manifest, manifest.Options{Stage: opts.Stage, Region: emulator.Region, ParamsStage: "local", Params: opts.Params})
 	if err != nil {
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
@@ -212,15 +216,22 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		s.close()
 		return nil, fmt.Errorf("local.Start: %w", err)
 	}
+	waf, err := newClientLimits(m, !opts.Unthrottled)
+	if err != nil {
+		s.pipeline.Stop()
+		s.close()
+		return nil, fmt.Errorf("local.Start: %w", err)
+	}
 	mux := http.NewServeMux()
-	// As at CloudFront: the viewer-request function picks the origin of
-	// an anonymous read of posts (a function URL), then the cache, then
-	// the origin it picked or the behaviour's, API Gateway.
+	// As at CloudFront: the web ACL's per-client limits first, on every
+	// request; then the viewer-request function picks the origin of an
+	// anonymous read of posts (a function URL), then the cache, then the
+	// origin it picked or the behaviour's, API Gateway.
 	api := reads.origin(forwardedAsCloudFront(gw))
 	if !opts.NoEdgeCache {
 		api = edge.serve(api)
 	}
-	mux.Handle("/api/", reads.viewerRequest(api))
+	mux.Handle("/api/", waf.serve(reads.viewerRequest(api)))
 	mux.Handle("GET /local/cache", http.HandlerFunc(edge.stats))
 	identity.register(mux)
 	// The AWS APIs take only SigV4-shaped requests, which no page can send
@@ -330,15 +341,6 @@ func newGateway(m *manifest.Manifest, fns *functions, id *Identity, log *slog.Lo
 	}
 	if d := throttling.Default; d != nil {
 		cfg.DefaultThrottle = &apigw.Throttle{Rate: d.Rate, Burst: d.Burst}
-	}
-	limits, err := m.ClientLimits()
-	if err != nil {
-		return nil, err
-	}
-	if throttled {
-		for _, l := range limits {
-			cfg.ClientLimits = append(cfg.ClientLimits, apigw.ClientLimit{PathPrefix: l.PathPrefix, Limit: l.Limit, Window: l.Window, Status: l.Status})
-		}
 	}
 	for _, fn := range m.Functions {
 		for _, r := range fn.Routes {

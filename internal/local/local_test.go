@@ -80,6 +80,12 @@ type response struct {
 
 func (c *client) do(method, path, token string, body []byte, headers ...string) response {
 	c.t.Helper()
+	return c.doWith(http.DefaultClient, method, path, token, body, headers...)
+}
+
+// doWith is do through hc (one with a source address of its own, say).
+func (c *client) doWith(hc *http.Client, method, path, token string, body []byte, headers ...string) response {
+	c.t.Helper()
 	req, err := http.NewRequest(method, c.base+path, bytes.NewReader(body))
 	if err != nil {
 		c.t.Fatal(err)
@@ -97,7 +103,7 @@ func (c *client) do(method, path, token string, body []byte, headers ...string) 
 		}
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		c.t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ type ClientLimit struct {
 const webACL = "ApiClientLimits"
 
 // ClientLimits reads the rate-based rules of the ApiClientLimits web ACL; none
-// when serverless.yml declares no such ACL. A rule the local gateway could
+// when serverless.yml declares no such ACL. A rule the local stack could
 // not enforce as declared (another aggregate key, a scope other than a path
 // prefix) is an error rather than silently skipped.
 func (m *Manifest) ClientLimits() ([]ClientLimit, error) {
@@ -40,7 +40,7 @@ func (m *Manifest) ClientLimits() ([]ClientLimit, error) {
 			continue // not a rate limit
 		}
 		if rb["AggregateKeyType"] != "IP" {
-			return nil, fmt.Errorf("manifest: %s: AggregateKeyType %v; the local gateway knows IP", at, rb["AggregateKeyType"])
+			return nil, fmt.Errorf("manifest: %s: AggregateKeyType %v; the local stack knows IP", at, rb["AggregateKeyType"])
 		}
 		limit, err := number(rb["Limit"])
 		if err != nil || limit < 1 {
@@ -54,7 +54,7 @@ func (m *Manifest) ClientLimits() ([]ClientLimit, error) {
 		if scope := rb["ScopeDownStatement"]; scope != nil {
 			bm := mapIn(rb, "ScopeDownStatement", "ByteMatchStatement")
 			if bm == nil || bm["PositionalConstraint"] != "STARTS_WITH" || mapIn(bm, "FieldToMatch", "UriPath") == nil {
-				return nil, fmt.Errorf("manifest: %s: the local gateway knows only a ScopeDownStatement matching the start of the URI path", at)
+				return nil, fmt.Errorf("manifest: %s: the local stack knows only a ScopeDownStatement matching the start of the URI path", at)
 			}
 			c.PathPrefix, _ = bm["SearchString"].(string)
 		}

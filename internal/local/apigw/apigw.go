@@ -90,16 +90,12 @@ type Config struct {
 	MaxHeaderBytes int
 	// DefaultThrottle is the stage's DefaultRouteSettings; nil: none.
 	DefaultThrottle *Throttle
-	// ClientLimits are per-client limits applied before any route or
-	// bucket, as WAF's rules at CloudFront are.
-	ClientLimits []ClientLimit
 }
 
 // Gateway is an http.Handler serving the API.
 type Gateway struct {
-	cfg     Config
-	mux     *http.ServeMux
-	clients []*clientLimiter
+	cfg Config
+	mux *http.ServeMux
 }
 
 // New returns a Gateway for cfg.
@@ -120,12 +116,6 @@ func New(cfg Config) (*Gateway, error) {
 		cfg.MaxHeaderBytes = portguard.MaxHeaderBytes
 	}
 	g := &Gateway{cfg: cfg, mux: http.NewServeMux()}
-	for _, l := range cfg.ClientLimits {
-		if l.Limit < 1 || l.Window <= 0 {
-			return nil, fmt.Errorf("apigw.New: client limit on %s: %d in %v", l.PathPrefix, l.Limit, l.Window)
-		}
-		g.clients = append(g.clients, newClientLimiter(l))
-	}
 	for _, r := range cfg.Routes {
 		if r.Authorized && cfg.Authorizer == nil {
 			return nil, fmt.Errorf("apigw.New: route %s needs an authorizer", r.Key())
@@ -156,11 +146,6 @@ func (g *Gateway) handle(r Route) (err error) {
 
 // ServeHTTP implements http.Handler.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	for _, c := range g.clients {
-		if c.refused(w, req) {
-			return
-		}
-	}
 	if g.cfg.CORS != nil && g.cors(w, req) {
 		return
 	}

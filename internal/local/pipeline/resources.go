@@ -51,7 +51,7 @@ var NotProvisioned = map[string]string{
 	"AWS::S3::Bucket":                      "the local stack serves frontend/dist itself",
 	"AWS::S3::BucketPolicy":                "the local stack serves frontend/dist itself",
 	"AWS::CloudFront::Distribution":        "the local stack serves the SPA and /api on one origin itself",
-	"AWS::WAFv2::WebACL":                   "the local gateway enforces its rate-based rules itself (apigw.ClientLimit, from manifest.ClientLimits)",
+	"AWS::WAFv2::WebACL":                   "the local stack enforces its rate-based rules itself, in front of all of /api (clientlimit.go, from manifest.ClientLimits)",
 	"AWS::CloudFront::OriginAccessControl": "the local stack serves frontend/dist itself, and signs its function URLs' events with a placeholder (apireads.go)",
 	"AWS::CloudFront::Function":            "the local stack answers index.html for the SPA's routes, and routes the anonymous reads to the function URLs (apireads.go), itself",
 	// Who may invoke the function URLs: only the distribution, on AWS.
