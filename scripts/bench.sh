@@ -123,16 +123,20 @@ in-process kumo in the same run (internal/local/load_test.go).
 
 | server | requests/s | p50 | p99 |
 |---|---|---|---|
-| eventboard local (API Gateway emulation, Lambda entry point, JWT-less route) | $(load "round(d['eventboard local']['rps'])") | $(load "d['eventboard local']['p50_ms']") ms | $(load "d['eventboard local']['p99_ms']") ms |
+| eventboard local (CloudFront's read routing, getPost's function URL, Lambda entry point) | $(load "round(d['eventboard local']['rps'])") | $(load "d['eventboard local']['p50_ms']") ms | $(load "d['eventboard local']['p99_ms']") ms |
 | minimal net/http + GetItem | $(load "round(d['minimal net/http']['rps'])") | $(load "d['minimal net/http']['p50_ms']") ms | $(load "d['minimal net/http']['p99_ms']") ms |
 
 **Ratio: $(load "round(100*d['ratio'])")%** of the minimal server's throughput (target ≥ 90%); in CPU
 time per request ($(load "round(d['eventboard local']['cpu_us_per_request'])") µs against $(load "round(d['minimal net/http']['cpu_us_per_request'])") µs), $(load "round(100*d['cpu_ratio'])")%. Load average
 $(load "d['loadavg_before']") before the run and $(load "d['loadavg_after']") after. Both servers are bound by kumo's
-GetItem; what the stack adds is the gateway (routing, the payload 2.0 event,
-reading the answer), the execution environment's bookkeeping, and the
-function's Lambda entry point decoding the event and encoding the answer
-(encoding/json, as aws-lambda-go does on AWS).
+GetItem; what the stack adds is CloudFront's routing of an anonymous read to
+getPost's function URL (docs/api.md, "Direct reads"), that URL's event and
+answer, the execution environment's bookkeeping, and the function's Lambda
+entry point decoding the event and encoding the answer (encoding/json, as
+aws-lambda-go does on AWS). Until the direct reads (December 2026) this
+read went through the API Gateway emulation, whose event writer is
+written field by field (below); the function URL's event is still
+written with encoding/json, the first thing to cut on this path.
 
 Cut in December 2026, from CPU and allocation profiles of this run
 (\`EVENTBOARD_LOAD_PROFILE=dir\`): the gateway's encoding/json reflection
@@ -243,6 +247,18 @@ gone, package init is within about 1 to 2.5 ms of hello's, while the p50s
 stay 3 to 5.5 ms apart: most of what is left comes after init (building
 the SDK clients, the runtime's start in a larger binary, the first answer),
 and no single package holds it.
+
+\`perf record\` over 80 starts of getPost and of postConfirmation beside
+hello (outside the emulator, symbols kept) splits the gap: package init
+about half, of which the SDK's endpoint tables (each client's
+\`internal/endpoints\`: eight regexps compiled and the partitions' maps
+built at init, in the SDK's generated code) are 0.7 ms for DynamoDB and
+0.5 ms more for EventBridge; the function's own main about 0.5 ms
+(configuration, clients, entry point); the rest the runtime's start in a
+larger binary (itabs, module data, stack growth). One cut came of it: the
+warm-up environment's id was drawn from crypto/rand, whose first read set
+up the process's random state, 0.26 ms of every start; it now comes from
+math/rand/v2, which the runtime seeds before main.
 
 ### What each dependency adds
 
