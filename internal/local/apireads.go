@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
-	"net"
 	"net/http"
 	"regexp"
 	"slices"
@@ -14,7 +13,6 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/google/uuid"
 
 	"github.com/eventboard/eventboard/internal/local/apigw"
@@ -273,15 +271,13 @@ func (a *apiReads) origin(api http.Handler) http.Handler {
 func (a *apiReads) invokeURL(w http.ResponseWriter, r *http.Request, o *urlOrigin) {
 	requestID := uuid.NewString()
 	w.Header().Set("X-Amzn-Requestid", requestID)
-	payload, err := json.Marshal(a.functionURLEvent(r, o, requestID, time.Now().UTC()))
+	payload := a.functionURLEvent(r, o, requestID, time.Now().UTC())
+	a.log.Debug("function URL invoked", "origin", o.ID, "function", o.Function, "requestId", requestID, "path", r.URL.Path)
+	// As through API Gateway, a caller that goes away does not stop the
+	// function.
+	out, err := a.invoker.Invoke(lambdasvc.ThroughURL(context.WithoutCancel(r.Context())), o.Function, payload)
 	if err == nil {
-		a.log.Debug("function URL invoked", "origin", o.ID, "function", o.Function, "requestId", requestID, "path", r.URL.Path)
-		// As through API Gateway, a caller that goes away does not stop
-		// the function.
-		var out []byte
-		if out, err = a.invoker.Invoke(lambdasvc.ThroughURL(context.WithoutCancel(r.Context())), o.Function, payload); err == nil {
-			err = apigw.WriteResponse(w, out)
-		}
+		err = apigw.WriteResponse(w, out)
 	}
 	if err != nil {
 		// A function URL answers a function's error, or an answer it
@@ -292,51 +288,6 @@ func (a *apiReads) invokeURL(w http.ResponseWriter, r *http.Request, o *urlOrigi
 		b, _ := json.Marshal(map[string]string{"code": "INTERNAL", "message": "An internal error occurred.", "requestId": requestID})
 		_, _ = w.Write(b)
 	}
-}
-
-// urlEvent is a function URL's event: payload format 2.0 on the $default
-// route, without path parameters, with the IAM identity that signed the
-// request as its authorizer.
-type urlEvent struct {
-	Version               string            `json:"version"`
-	RouteKey              string            `json:"routeKey"`
-	RawPath               string            `json:"rawPath"`
-	RawQueryString        string            `json:"rawQueryString"`
-	Cookies               []string          `json:"cookies,omitempty"`
-	Headers               map[string]string `json:"headers"`
-	QueryStringParameters map[string]string `json:"queryStringParameters,omitempty"`
-	RequestContext        urlRequestContext `json:"requestContext"`
-	IsBase64Encoded       bool              `json:"isBase64Encoded"`
-}
-
-type urlRequestContext struct {
-	AccountID    string                                               `json:"accountId"`
-	APIID        string                                               `json:"apiId"`
-	Authorizer   urlAuthorizer                                        `json:"authorizer"`
-	DomainName   string                                               `json:"domainName"`
-	DomainPrefix string                                               `json:"domainPrefix"`
-	HTTP         events.APIGatewayV2HTTPRequestContextHTTPDescription `json:"http"`
-	RequestID    string                                               `json:"requestId"`
-	RouteKey     string                                               `json:"routeKey"`
-	Stage        string                                               `json:"stage"`
-	Time         string                                               `json:"time"`
-	TimeEpoch    int64                                                `json:"timeEpoch"`
-}
-
-type urlAuthorizer struct {
-	IAM iamIdentity `json:"iam"`
-}
-
-// iamIdentity is the caller Lambda verified the signature of: CloudFront's
-// origin access control on AWS, placeholders here.
-type iamIdentity struct {
-	AccessKey       string `json:"accessKey"`
-	AccountID       string `json:"accountId"`
-	CallerID        string `json:"callerId"`
-	CognitoIdentity any    `json:"cognitoIdentity"` // null
-	PrincipalOrgID  any    `json:"principalOrgId"`  // null
-	UserARN         string `json:"userArn"`
-	UserID          string `json:"userId"`
 }
 
 // The placeholders of the local origin access control's signature and
@@ -350,69 +301,17 @@ const (
 // functionURLEvent is r as o's URL receives it from CloudFront: every
 // header of the viewer but Host (Managed-AllViewerExceptHostHeader), the
 // URL's domain as Host, and the SigV4 headers the origin access control
-// adds, its Authorization among them.
-func (a *apiReads) functionURLEvent(r *http.Request, o *urlOrigin, requestID string, now time.Time) *urlEvent {
-	urlID, _, _ := strings.Cut(o.Host, ".")
-	sourceIP, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		sourceIP = r.RemoteAddr
-	}
-	ev := &urlEvent{
-		Version:        "2.0",
-		RouteKey:       "$default",
-		RawPath:        r.URL.EscapedPath(),
-		RawQueryString: r.URL.RawQuery,
-		Headers:        make(map[string]string, len(r.Header)+5),
-		RequestContext: urlRequestContext{
-			AccountID: pipeline.Account,
-			APIID:     urlID,
-			Authorizer: urlAuthorizer{IAM: iamIdentity{
-				AccessKey: localAccessKey, AccountID: pipeline.Account, CallerID: localCaller, UserID: localCaller,
-				UserARN: "arn:aws:sts::" + pipeline.Account + ":assumed-role/OriginAccessControl/local",
-			}},
-			DomainName:   o.Host,
-			DomainPrefix: urlID,
-			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{
-				Method:    r.Method,
-				Path:      r.URL.Path,
-				Protocol:  r.Proto,
-				SourceIP:  sourceIP,
-				UserAgent: r.UserAgent(),
-			},
-			RequestID: requestID,
-			RouteKey:  "$default",
-			Stage:     "$default",
-			Time:      now.Format("02/Jan/2006:15:04:05 -0700"),
-			TimeEpoch: now.UnixMilli(),
-		},
-	}
-	for name, values := range r.Header {
-		if strings.EqualFold(name, "Cookie") {
-			for _, v := range values {
-				for c := range strings.SplitSeq(v, ";") {
-					if c = strings.TrimSpace(c); c != "" {
-						ev.Cookies = append(ev.Cookies, c)
-					}
-				}
-			}
-			continue
-		}
-		ev.Headers[strings.ToLower(name)] = strings.Join(values, ",")
-	}
+// adds at now, its Authorization among them. Only GET comes here: no body.
+func (a *apiReads) functionURLEvent(r *http.Request, o *urlOrigin, requestID string, now time.Time) []byte {
 	amzDate := now.Format("20060102T150405Z")
-	ev.Headers["host"] = o.Host
-	ev.Headers["x-amz-date"] = amzDate
-	ev.Headers["x-amz-security-token"] = localAccessKey
-	ev.Headers["x-amz-content-sha256"] = emptyPayloadSHA
-	ev.Headers["authorization"] = "AWS4-HMAC-SHA256 Credential=" + localAccessKey + "/" + amzDate[:8] + "/" + a.region + "/lambda/aws4_request, " +
-		"SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature=local"
-	if r.URL.RawQuery != "" {
-		if q := r.URL.Query(); len(q) > 0 {
-			ev.QueryStringParameters = make(map[string]string, len(q))
-			for k, v := range q {
-				ev.QueryStringParameters[k] = strings.Join(v, ",")
-			}
-		}
-	}
-	return ev
+	return apigw.FunctionURLEvent(r, nil, o.Host, apigw.IAMIdentity{
+		AccessKey: localAccessKey, AccountID: pipeline.Account, CallerID: localCaller, UserID: localCaller,
+		UserARN: "arn:aws:sts::" + pipeline.Account + ":assumed-role/OriginAccessControl/local",
+	}, requestID, map[string]string{
+		"x-amz-date":           amzDate,
+		"x-amz-security-token": localAccessKey,
+		"x-amz-content-sha256": emptyPayloadSHA,
+		"authorization": "AWS4-HMAC-SHA256 Credential=" + localAccessKey + "/" + amzDate[:8] + "/" + a.region + "/lambda/aws4_request, " +
+			"SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature=local",
+	})
 }

@@ -44,7 +44,43 @@ type requestContext struct {
 }
 
 type authorizerContext struct {
-	JWT *jwtContext `json:"jwt"`
+	JWT *jwtContext  `json:"jwt,omitempty"`
+	IAM *IAMIdentity `json:"iam,omitempty"`
+}
+
+// IAMIdentity is the caller a function URL's IAM auth verified the
+// signature of, as its event's requestContext.authorizer.iam says:
+// CloudFront's origin access control on AWS. The two identities Lambda
+// leaves null stay null.
+type IAMIdentity struct {
+	AccessKey       string `json:"accessKey"`
+	AccountID       string `json:"accountId"`
+	CallerID        string `json:"callerId"`
+	CognitoIdentity any    `json:"cognitoIdentity"` // always null here
+	PrincipalOrgID  any    `json:"principalOrgId"`  // always null here
+	UserARN         string `json:"userArn"`
+	UserID          string `json:"userId"`
+}
+
+// FunctionURLEvent is the event a Lambda function URL sends its function
+// for req, signed by iam, at host (<url-id>.lambda-url.<region>.on.aws on
+// AWS): payload format 2.0 on the $default route, no path parameters,
+// iam as the authorizer, and headers as req has them with host and
+// extra's set over them. It is written as the gateway's events are,
+// without reflection.
+func FunctionURLEvent(req *http.Request, body []byte, host string, iam IAMIdentity, requestID string, extra map[string]string) []byte {
+	ev := buildEvent(req, body, "$default", nil, requestID)
+	urlID, _, _ := strings.Cut(host, ".")
+	ev.RequestContext.AccountID = iam.AccountID
+	ev.RequestContext.APIID = urlID
+	ev.RequestContext.DomainName = host
+	ev.RequestContext.DomainPrefix = urlID
+	ev.RequestContext.Authorizer = &authorizerContext{IAM: &iam}
+	ev.Headers["host"] = host
+	for k, v := range extra {
+		ev.Headers[k] = v
+	}
+	return ev.appendJSON(make([]byte, 0, ev.jsonSize()+256))
 }
 
 type jwtContext struct {

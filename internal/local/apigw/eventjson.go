@@ -49,15 +49,30 @@ func (c *requestContext) appendJSON(b []byte) []byte {
 	b = appendString(b, c.AccountID)
 	b = append(b, `,"apiId":`...)
 	b = appendString(b, c.APIID)
-	if c.Authorizer != nil {
-		b = append(b, `,"authorizer":{"jwt":`...)
-		if jwt := c.Authorizer.JWT; jwt == nil {
-			b = append(b, "null"...)
-		} else {
-			b = append(b, `{"claims":`...)
+	if a := c.Authorizer; a != nil {
+		b = append(b, `,"authorizer":{`...)
+		if jwt := a.JWT; jwt != nil {
+			b = append(b, `"jwt":{"claims":`...)
 			b = appendMap(b, jwt.Claims)
 			b = append(b, `,"scopes":`...)
 			b = appendStrings(b, jwt.Scopes)
+			b = append(b, '}')
+		}
+		if iam := a.IAM; iam != nil {
+			if a.JWT != nil {
+				b = append(b, ',')
+			}
+			b = append(b, `"iam":{"accessKey":`...)
+			b = appendString(b, iam.AccessKey)
+			b = append(b, `,"accountId":`...)
+			b = appendString(b, iam.AccountID)
+			b = append(b, `,"callerId":`...)
+			b = appendString(b, iam.CallerID)
+			// The identities Lambda leaves null; nothing here sets them.
+			b = append(b, `,"cognitoIdentity":null,"principalOrgId":null,"userArn":`...)
+			b = appendString(b, iam.UserARN)
+			b = append(b, `,"userId":`...)
+			b = appendString(b, iam.UserID)
 			b = append(b, '}')
 		}
 		b = append(b, '}')

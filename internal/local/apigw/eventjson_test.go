@@ -39,6 +39,11 @@ func TestEventJSONIsEncodingJSONs(t *testing.T) {
 		{"claims without scopes", withAuthorizer(&authorizerContext{JWT: &jwtContext{Claims: map[string]string{"sub": "abc"}}})},
 		{"empty scopes", withAuthorizer(&authorizerContext{JWT: &jwtContext{Scopes: []string{}}})},
 		{"no jwt", withAuthorizer(&authorizerContext{})},
+		{"a function URL's IAM identity", withAuthorizer(&authorizerContext{IAM: &IAMIdentity{
+			AccessKey: "LOCAL", AccountID: "000000000000", CallerID: "LOCAL:OriginAccessControl",
+			UserARN: "arn:aws:sts::000000000000:assumed-role/OriginAccessControl/local", UserID: "LOCAL:\"quoted\" é",
+		}})},
+		{"both jwt and iam", withAuthorizer(&authorizerContext{JWT: &jwtContext{Claims: map[string]string{"sub": "abc"}}, IAM: &IAMIdentity{AccessKey: "k"}})},
 		{"more headers than the stack buffer", &event{Headers: manyHeaders(40)}},
 	}
 	for _, tt := range tests {
@@ -69,7 +74,10 @@ func FuzzEventJSONIsEncodingJSONs(f *testing.F) {
 			QueryStringParameters: map[string]string{query: value},
 			PathParameters:        map[string]string{"id": claim},
 			RequestContext: requestContext{
-				Authorizer: &authorizerContext{JWT: &jwtContext{Claims: map[string]string{"username": claim, header: value}, Scopes: []string{claim}}},
+				Authorizer: &authorizerContext{
+					JWT: &jwtContext{Claims: map[string]string{"username": claim, header: value}, Scopes: []string{claim}},
+					IAM: &IAMIdentity{AccessKey: cookie, AccountID: query, CallerID: value, UserARN: header, UserID: claim},
+				},
 				DomainName: header,
 				HTTP:       events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: header, Path: path, SourceIP: query, UserAgent: value},
 				RequestID:  cookie,
