@@ -236,7 +236,7 @@ var Parts = []struct {
 	Part Part
 	Name string
 }{
-	{APIBackend, "API back end (HTTP API, API functions, their DynamoDB reads and writes, Origin Shield)"},
+	{APIBackend, "API back end (HTTP API, API functions, their DynamoDB reads and writes, Origin Shield, the reads' routing function)"},
 	{Pipeline, "event pipeline (EventBridge, SQS, counter worker and its writes, schedules)"},
 	{Logs, "observability (CloudWatch Logs, metrics and alarms, X-Ray traces, the alarm topic's key)"},
 	{FrontDoor, "Cognito, CloudFront, WAF and S3"},
