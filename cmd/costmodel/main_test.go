@@ -90,7 +90,7 @@ func TestReadEdgeFindsTheFunctionURLOrigins(t *testing.T) {
 		{"no function URL origin", func(dist map[string]any) {
 			var kept []any
 			for _, o := range dist["Origins"].([]any) {
-				if functionURLOf(o.(map[string]any)["DomainName"]) == "" {
+				if _, url := manifest.GetAtt(o.(map[string]any)["DomainName"], "FunctionUrl"); !url {
 					kept = append(kept, o)
 				}
 			}
@@ -112,18 +112,6 @@ func TestReadEdgeFindsTheFunctionURLOrigins(t *testing.T) {
 				t.Errorf("Direct = %v, want %v", got["GET /api/posts/{id}"].Direct, tc.want)
 			}
 		})
-	}
-}
-
-func TestFunctionURLLogicalID(t *testing.T) {
-	t.Parallel()
-	for name, want := range map[string]string{
-		"getPost": "GetPostLambdaFunctionUrl",
-		"a-b_c":   "ADashbUnderscorecLambdaFunctionUrl",
-	} {
-		if got := functionURLLogicalID(name); got != want {
-			t.Errorf("functionURLLogicalID(%q) = %q, want %q", name, got, want)
-		}
 	}
 }
 

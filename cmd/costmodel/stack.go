@@ -48,15 +48,19 @@ func readEdge(m *manifest.Manifest, routes []string) (map[string]edgeRoute, erro
 		return nil, fmt.Errorf("readEdge: no CloudFront distribution")
 	}
 	shielded := map[string]bool{}
-	urlOrigin := map[string]string{} // function URL's logical id: origin id
 	origins, _ := dist["Origins"].([]any)
 	for _, o := range origins {
 		om, _ := o.(map[string]any)
 		sh, _ := om["OriginShield"].(map[string]any)
 		shielded[fmt.Sprint(om["Id"])] = sh["Enabled"] == true
-		if url := functionURLOf(om["DomainName"]); url != "" {
-			urlOrigin[url] = fmt.Sprint(om["Id"])
-		}
+	}
+	urlOrigins, err := m.FunctionURLOrigins()
+	if err != nil {
+		return nil, fmt.Errorf("readEdge: %w", err)
+	}
+	urlOrigin := map[string]string{} // function: the origin that is its URL
+	for id, fn := range urlOrigins {
+		urlOrigin[fn] = id
 	}
 	routeFunction := map[string]string{}
 	for _, r := range m.Routes() {
@@ -87,7 +91,7 @@ func readEdge(m *manifest.Manifest, routes []string) (map[string]edgeRoute, erro
 			}
 		}
 		if fn, ok := routeFunction[route]; ok && e.ViewerFunction && strings.HasPrefix(route, "GET ") {
-			if id, ok := urlOrigin[functionURLLogicalID(fn)]; ok {
+			if id, ok := urlOrigin[fn]; ok {
 				e.Direct, e.Shielded = true, shielded[id]
 			}
 		}
@@ -113,36 +117,4 @@ func readEdge(m *manifest.Manifest, routes []string) (map[string]edgeRoute, erro
 func matches(pattern, path string) bool {
 	re := "^" + strings.NewReplacer(`\*`, ".*", `\?`, ".").Replace(regexp.QuoteMeta(pattern)) + "$"
 	return regexp.MustCompile(re).MatchString(path)
-}
-
-// functionURLOf returns the logical id of the AWS::Lambda::Url an origin's
-// DomainName takes its host from (Fn::Select of Fn::Split of its
-// FunctionUrl), or "".
-func functionURLOf(domain any) string {
-	var found string
-	var walk func(v any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case map[string]any:
-			if ga, ok := v["Fn::GetAtt"].([]any); ok && len(ga) == 2 && ga[1] == "FunctionUrl" {
-				found = fmt.Sprint(ga[0])
-			}
-			for _, x := range v {
-				walk(x)
-			}
-		case []any:
-			for _, x := range v {
-				walk(x)
-			}
-		}
-	}
-	walk(domain)
-	return found
-}
-
-// functionURLLogicalID is the logical id the Serverless Framework gives
-// the URL of function name: GetPostLambdaFunctionUrl for getPost.
-func functionURLLogicalID(name string) string {
-	n := strings.NewReplacer("-", "Dash", "_", "Underscore").Replace(name)
-	return strings.ToUpper(n[:1]) + n[1:] + "LambdaFunctionUrl"
 }

@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/google/uuid"
 
@@ -105,41 +104,28 @@ type urlOrigin struct {
 // origin it selects is not a function URL of m is an error.
 func newAPIReads(m *manifest.Manifest, inv apigw.Invoker, log *slog.Logger) (*apiReads, error) {
 	a := &apiReads{origins: map[string]*urlOrigin{}, invoker: inv, region: m.Region, log: log}
-	urls := map[string]string{} // <Fn>LambdaFunctionUrl → the function
 	for _, fn := range m.Functions {
-		url, ok := fn.Raw["url"]
-		if !ok {
-			continue
-		}
 		// A URL's own CORS (url.cors) and invoke mode are not emulated:
 		// rather than answer otherwise than AWS, the stack refuses them.
-		if cfg, _ := url.(map[string]any); cfg != nil {
-			for k := range cfg {
-				if k != "authorizer" {
-					return nil, fmt.Errorf("newAPIReads: function %s: url.%s is not emulated by the local stack", fn.Name, k)
-				}
+		cfg, _ := fn.Raw["url"].(map[string]any)
+		for k := range cfg {
+			if k != "authorizer" {
+				return nil, fmt.Errorf("newAPIReads: function %s: url.%s is not emulated by the local stack", fn.Name, k)
 			}
 		}
-		urls[functionURLLogicalID(fn.Name)] = fn.Name
+	}
+	origins, err := m.FunctionURLOrigins()
+	if err != nil {
+		return nil, fmt.Errorf("newAPIReads: %w", err)
+	}
+	for id, fn := range origins {
+		a.origins[id] = &urlOrigin{ID: id, Function: fn, Host: strings.ToLower(fn) + ".lambda-url." + m.Region + ".localhost"}
 	}
 	routed := false
 	for _, id := range slices.Sorted(maps.Keys(m.Resources)) {
 		r := m.Resources[id]
 		if r.Type != "AWS::CloudFront::Distribution" {
 			continue
-		}
-		origins, _ := dig(r.Properties, "DistributionConfig", "Origins").([]any)
-		for i, o := range origins {
-			ref, ok := getAtt(dig(o, "DomainName"), "FunctionUrl")
-			if !ok {
-				continue
-			}
-			originID, _ := dig(o, "Id").(string)
-			fn, ok := urls[ref]
-			if !ok {
-				return nil, fmt.Errorf("newAPIReads: %s.Origins[%d] (%s) is the URL %s, of no function that declares url", id, i, originID, ref)
-			}
-			a.origins[originID] = &urlOrigin{ID: originID, Function: fn, Host: strings.ToLower(fn) + ".lambda-url." + m.Region + ".localhost"}
 		}
 		behaviors, _ := dig(r.Properties, "DistributionConfig", "CacheBehaviors").([]any)
 		for _, b := range behaviors {
@@ -160,50 +146,6 @@ func newAPIReads(m *manifest.Manifest, inv apigw.Invoker, log *slog.Logger) (*ap
 	return a, nil
 }
 
-// functionURLLogicalID is the logical ID the framework gives a function's
-// URL: its normalized name (first letter upper case, - and _ spelled out)
-// and LambdaFunctionUrl.
-func functionURLLogicalID(name string) string {
-	r := strings.NewReplacer("-", "Dash", "_", "Underscore").Replace(name)
-	if r == "" {
-		return "LambdaFunctionUrl"
-	}
-	return string(unicode.ToUpper(rune(r[0]))) + r[1:] + "LambdaFunctionUrl"
-}
-
-// getAtt finds, anywhere in v, an Fn::GetAtt of attr and returns the
-// logical ID it names.
-func getAtt(v any, attr string) (string, bool) {
-	switch v := v.(type) {
-	case map[string]any:
-		if ga, ok := v["Fn::GetAtt"]; ok {
-			switch ga := ga.(type) {
-			case []any:
-				if len(ga) == 2 && ga[1] == attr {
-					id, ok := ga[0].(string)
-					return id, ok
-				}
-			case string:
-				if id, ok := strings.CutSuffix(ga, "."+attr); ok {
-					return id, true
-				}
-			}
-		}
-		for _, k := range slices.Sorted(maps.Keys(v)) {
-			if id, ok := getAtt(v[k], attr); ok {
-				return id, true
-			}
-		}
-	case []any:
-		for _, e := range v {
-			if id, ok := getAtt(e, attr); ok {
-				return id, true
-			}
-		}
-	}
-	return "", false
-}
-
 // runsOnViewerRequest reports whether the cache behaviour b associates the
 // CloudFront function fn with its viewer requests.
 func runsOnViewerRequest(b any, fn string) bool {
@@ -212,7 +154,7 @@ func runsOnViewerRequest(b any, fn string) bool {
 		if dig(assoc, "EventType") != "viewer-request" {
 			continue
 		}
-		if id, ok := getAtt(dig(assoc, "FunctionARN"), "FunctionARN"); ok && id == fn {
+		if id, ok := manifest.GetAtt(dig(assoc, "FunctionARN"), "FunctionARN"); ok && id == fn {
 			return true
 		}
 	}

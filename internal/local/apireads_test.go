@@ -127,19 +127,6 @@ func TestAPIReadsOriginsAreReadFromServerlessYML(t *testing.T) {
 	}
 }
 
-func TestFunctionURLLogicalID(t *testing.T) {
-	t.Parallel()
-	for name, want := range map[string]string{
-		"listPosts": "ListPostsLambdaFunctionUrl",
-		"get-post":  "GetDashpostLambdaFunctionUrl",
-		"get_post":  "GetUnderscorepostLambdaFunctionUrl",
-	} {
-		if got := functionURLLogicalID(name); got != want {
-			t.Errorf("%s: %s, want %s", name, got, want)
-		}
-	}
-}
-
 // The event the local function URL sends is one the functions take for a
 // function URL's: CloudFront's placeholder signature is not the caller's
 // credential, the viewer's cookies are, and there are no path parameters.
