@@ -246,7 +246,7 @@ const (
 // adds at now, its Authorization among them. Only GET comes here: no body.
 func (a *apiReads) functionURLEvent(r *http.Request, o *urlOrigin, requestID string, now time.Time) []byte {
 	amzDate := now.Format("20060102T150405Z")
-	return apigw.FunctionURLEvent(r, nil, o.Host, apigw.IAMIdentity{
+	return apigw.FunctionURLEvent(r, o.Host, apigw.IAMIdentity{
 		AccessKey: localAccessKey, AccountID: pipeline.Account, CallerID: localCaller, UserID: localCaller,
 		UserARN: "arn:aws:sts::" + pipeline.Account + ":assumed-role/OriginAccessControl/local",
 	}, requestID, map[string]string{

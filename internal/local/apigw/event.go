@@ -63,13 +63,14 @@ type IAMIdentity struct {
 }
 
 // FunctionURLEvent is the event a Lambda function URL sends its function
-// for req, signed by iam, at host (<url-id>.lambda-url.<region>.on.aws on
-// AWS): payload format 2.0 on the $default route, no path parameters,
+// for req, a request without a body (the local stack's function URLs
+// serve GETs), signed by iam, at host (<url-id>.lambda-url.<region>.on.aws
+// on AWS): payload format 2.0 on the $default route, no path parameters,
 // iam as the authorizer, and headers as req has them with host and
 // extra's set over them. It is written as the gateway's events are,
 // without reflection.
-func FunctionURLEvent(req *http.Request, body []byte, host string, iam IAMIdentity, requestID string, extra map[string]string) []byte {
-	ev := buildEvent(req, body, "$default", nil, requestID)
+func FunctionURLEvent(req *http.Request, host string, iam IAMIdentity, requestID string, extra map[string]string) []byte {
+	ev := buildEvent(req, nil, "$default", nil, requestID)
 	urlID, _, _ := strings.Cut(host, ".")
 	ev.RequestContext.AccountID = iam.AccountID
 	ev.RequestContext.APIID = urlID
