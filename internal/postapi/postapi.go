@@ -47,11 +47,19 @@ var (
 	PostFreshness = httpapi.Freshness{SharedMaxAge: 30 * time.Second, StaleWhileRevalidate: 30 * time.Second}
 )
 
+// The routes of listPosts and getPost, as serverless.yml declares them
+// (TestReadRoutesAreServerlessYMLs): through a function URL, which has no
+// routes of its own, the handlers match the request against them.
+const (
+	ListRoute = "GET /api/posts"
+	GetRoute  = "GET /api/posts/{id}"
+)
+
 // List serves GET /api/posts?limit=&cursor=, from API Gateway or the
 // function URL alike (the URL's other methods and paths are no route);
 // shared caches may keep the page for PageFreshness.
 func (h *Handlers) List(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	if _, ok := httpapi.RouteParameters(req, "GET /api/posts"); !ok {
+	if _, ok := httpapi.RouteParameters(req, ListRoute); !ok {
 		return httpapi.Response{}, httpapi.ErrRouteNotFound
 	}
 	query, err := httpapi.Query(req)
@@ -78,7 +86,7 @@ func (h *Handlers) List(ctx context.Context, req httpapi.Request) (httpapi.Respo
 // CloudFront) the id is read from the path; any other method or path is
 // no route, a 404.
 func (h *Handlers) Get(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
-	params, ok := httpapi.RouteParameters(req, "GET /api/posts/{id}")
+	params, ok := httpapi.RouteParameters(req, GetRoute)
 	if !ok {
 		return httpapi.Response{}, httpapi.ErrRouteNotFound
 	}

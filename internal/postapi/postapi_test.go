@@ -20,6 +20,7 @@ import (
 
 	contract "github.com/eventboard/eventboard/events"
 	"github.com/eventboard/eventboard/events/eventstest"
+	"github.com/eventboard/eventboard/internal/httpapi"
 	"github.com/eventboard/eventboard/internal/httpapi/httpapitest"
 	"github.com/eventboard/eventboard/internal/inmem"
 	"github.com/eventboard/eventboard/internal/outbox"
@@ -324,25 +325,7 @@ func TestListPagesNewestFirst(t *testing.T) {
 	for i := range 5 {
 		want = append([]string{e.create(t, "post "+string(rune('a'+i))).ID}, want...)
 	}
-	req := fixture(t, "list-posts.json")
-	var got []string
-	for pages := 0; ; pages++ {
-		if pages > 5 {
-			t.Fatal("listing does not end")
-		}
-		resp := httpapitest.Invoke(t, e.h.List, req)
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("status %d %s", resp.StatusCode, resp.Body)
-		}
-		page := decode[post.Page](t, resp)
-		for _, p := range page.Posts {
-			got = append(got, p.ID)
-		}
-		if page.NextCursor == "" {
-			break
-		}
-		req.RawQueryString = "limit=2&cursor=" + url.QueryEscape(page.NextCursor)
-	}
+	got := pageThrough(t, e, fixture(t, "list-posts.json"), 5, nil)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("ids (-want +got):\n%s", diff)
 	}
@@ -664,5 +647,35 @@ func TestCreateRetriedWithAnIdempotencyKeyMakesOnePost(t *testing.T) {
 	posts, _, _ := store.List(context.Background(), 10, "")
 	if len(posts) != 3 || len(relay.records()) != 3 {
 		t.Errorf("%d posts and %d events, want 3 and 3 (no duplicate)", len(posts), len(relay.records()))
+	}
+}
+
+// pageThrough lists from req, two posts a page, following each page's
+// cursor until the last, at most maxPages pages, and returns the ids in
+// the order served. Every page must be a 200; each is passed to check
+// where check is not nil.
+func pageThrough(t *testing.T, e *env, req httpapi.Request, maxPages int, check func(httpapi.Response)) []string {
+	t.Helper()
+	var got []string
+	for pages := 0; ; pages++ {
+		if pages > maxPages {
+			t.Fatal("listing does not end")
+		}
+		resp := httpapitest.Invoke(t, e.h.List, req)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("status %d %s", resp.StatusCode, resp.Body)
+		}
+		if check != nil {
+			check(resp)
+		}
+		page := decode[post.Page](t, resp)
+		for _, p := range page.Posts {
+			got = append(got, p.ID)
+		}
+		if page.NextCursor == "" {
+			return got
+		}
+		req.RawQueryString = "limit=2&cursor=" + url.QueryEscape(page.NextCursor)
+		req.QueryStringParameters = map[string]string{"limit": "2", "cursor": page.NextCursor}
 	}
 }
