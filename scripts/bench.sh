@@ -134,9 +134,9 @@ getPost's function URL (docs/api.md, "Direct reads"), that URL's event and
 answer, the execution environment's bookkeeping, and the function's Lambda
 entry point decoding the event and encoding the answer (encoding/json, as
 aws-lambda-go does on AWS). Until the direct reads (December 2026) this
-read went through the API Gateway emulation, whose event writer is
-written field by field (below); the function URL's event is still
-written with encoding/json, the first thing to cut on this path.
+read went through the API Gateway emulation; the function URL's event is
+written by the same field-by-field writer as the gateway's (below,
+\`apigw.FunctionURLEvent\`).
 
 Cut in December 2026, from CPU and allocation profiles of this run
 (\`EVENTBOARD_LOAD_PROFILE=dir\`): the gateway's encoding/json reflection
