@@ -101,8 +101,23 @@ func (f Function) Variables() []config.Variable { return f.vars }
 // EntryPoints makes Lambda entry points for a built function, all over the
 // same handler and clients. An entry point serves one invocation at a time
 // (it reuses its buffers), as one execution environment does: run
-// invocations at once on entry points of their own.
+// invocations at once on entry points of their own. The entry point of a
+// function behind HTTP API routes is also an [HTTPEntryPoint].
 type EntryPoints func() lambda.Handler
+
+// HTTPEntryPoint is the entry point of a function behind HTTP API routes.
+// Besides Invoke, the Lambda runtime's (the event's JSON in, the answer's
+// out), it serves the request event as a value: InvokeHTTP is for a host
+// that runs the function in its own process and builds the event itself
+// (the local stack's gateway and function URLs), where writing the event's
+// JSON only for the entry point to read it back, and the answer's the other
+// way, would be work that only looks like AWS's. Both log the invocation
+// alike (warmping), and the environment's first invocation by either is
+// its cold start.
+type HTTPEntryPoint interface {
+	lambda.Handler
+	InvokeHTTP(ctx context.Context, req httpapi.Request) (httpapi.Response, error)
+}
 
 // Build builds the function from env: it reads the Config, makes the SDK
 // configuration and the logger, and wires the handler. Errors name the
@@ -197,7 +212,23 @@ func declare[C config.Function](name string, wire func(context.Context, C, Deps)
 // invocation is logged with its request id and whether it was the
 // environment's cold start (package warmping).
 func entryPoint(h any, function string, log *slog.Logger, hold time.Duration) lambda.Handler {
-	return warmping.NewEnvironment(function, log).HoldPings(hold).Wrap(lambda.NewHandler(h))
+	env := warmping.NewEnvironment(function, log).HoldPings(hold)
+	invoke := env.Wrap(lambda.NewHandler(h))
+	if serve, ok := h.(func(context.Context, httpapi.Request) (httpapi.Response, error)); ok {
+		return &httpEntryPoint{Handler: invoke, serve: warmping.WrapFunc(env, serve)}
+	}
+	return invoke
+}
+
+// httpEntryPoint is the HTTPEntryPoint of one environment: both entries
+// share it.
+type httpEntryPoint struct {
+	lambda.Handler
+	serve func(context.Context, httpapi.Request) (httpapi.Response, error)
+}
+
+func (p *httpEntryPoint) InvokeHTTP(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
+	return p.serve(ctx, req)
 }
 
 func logger(h slog.Handler, rt config.Runtime) *slog.Logger {

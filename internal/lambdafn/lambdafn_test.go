@@ -123,6 +123,49 @@ func TestEntryPointsAreIndependent(t *testing.T) {
 	}
 }
 
+// A function behind routes serves the event as a value too, with the
+// answer its JSON entry point gives; a function of another kind does not.
+func TestRouteFunctionsServeEventValues(t *testing.T) {
+	t.Parallel()
+	entry, err := greeter(&seen{}).Build(context.Background(), env(fullEnv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, ok := entry().(lambdafn.HTTPEntryPoint)
+	if !ok {
+		t.Fatal("a route function's entry point is not an HTTPEntryPoint")
+	}
+	req := awsevents.APIGatewayV2HTTPRequest{PathParameters: map[string]string{"name": "Ada"}}
+	byValue, err := h.InvokeHTTP(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, _ := json.Marshal(req)
+	out, err := h.Invoke(context.Background(), payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var byJSON awsevents.APIGatewayV2HTTPResponse
+	if err := json.Unmarshal(out, &byJSON); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(byJSON, byValue); diff != "" || byValue.Body != `{"says":"Hello, Ada"}` {
+		t.Errorf("by value %+v; by JSON (-json +value):\n%s", byValue, diff)
+	}
+
+	queue, err := lambdafn.Queue("queue", func(context.Context, greetConfig, lambdafn.Deps) (lambdafn.SQS, error) {
+		return func(context.Context, awsevents.SQSEvent) (awsevents.SQSEventResponse, error) {
+			return awsevents.SQSEventResponse{}, nil
+		}, nil
+	}).Build(context.Background(), env(fullEnv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := queue().(lambdafn.HTTPEntryPoint); ok {
+		t.Error("a queue consumer's entry point serves HTTP events")
+	}
+}
+
 // Every kind of function answers a warm-up ping in the entry point, before
 // its handler (and so its auth, its AWS calls, its events) runs; each entry
 // point is an environment of its own, cold on its first invocation.

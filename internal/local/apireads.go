@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/google/uuid"
 
 	"github.com/eventboard/eventboard/internal/local/apigw"
@@ -213,13 +214,13 @@ func (a *apiReads) origin(api http.Handler) http.Handler {
 func (a *apiReads) invokeURL(w http.ResponseWriter, r *http.Request, o *urlOrigin) {
 	requestID := uuid.NewString()
 	w.Header().Set("X-Amzn-Requestid", requestID)
-	payload := a.functionURLEvent(r, o, requestID, time.Now().UTC())
+	ev := a.functionURLEvent(r, o, requestID, time.Now().UTC())
 	a.log.Debug("function URL invoked", "origin", o.ID, "function", o.Function, "requestId", requestID, "path", r.URL.Path)
 	// As through API Gateway, a caller that goes away does not stop the
 	// function.
-	out, err := a.invoker.Invoke(lambdasvc.ThroughURL(context.WithoutCancel(r.Context())), o.Function, payload)
+	resp, err := a.invoker.InvokeHTTP(lambdasvc.ThroughURL(context.WithoutCancel(r.Context())), o.Function, ev)
 	if err == nil {
-		err = apigw.WriteResponse(w, out)
+		err = apigw.WriteResponse(w, resp)
 	}
 	if err != nil {
 		// A function URL answers a function's error, or an answer it
@@ -244,7 +245,7 @@ const (
 // header of the viewer but Host (Managed-AllViewerExceptHostHeader), the
 // URL's domain as Host, and the SigV4 headers the origin access control
 // adds at now, its Authorization among them. Only GET comes here: no body.
-func (a *apiReads) functionURLEvent(r *http.Request, o *urlOrigin, requestID string, now time.Time) []byte {
+func (a *apiReads) functionURLEvent(r *http.Request, o *urlOrigin, requestID string, now time.Time) events.APIGatewayV2HTTPRequest {
 	amzDate := now.Format("20060102T150405Z")
 	return apigw.FunctionURLEvent(r, o.Host, apigw.IAMIdentity{
 		AccessKey: localAccessKey, AccountID: pipeline.Account, CallerID: localCaller, UserID: localCaller,

@@ -32,7 +32,8 @@ type functionEnv struct {
 }
 
 // functions invokes the stack's functions by name, as the Lambda service
-// does (package lambdasvc): JSON in, JSON out, a context with the
+// does (package lambdasvc): JSON in, JSON out (or, from the gateway and the
+// function URLs, an HTTP API event in and its answer out), a context with the
 // invocation's metadata and the function's deadline, in execution
 // environments made on demand and reclaimed when idle.
 type functions struct {

@@ -92,6 +92,21 @@ func (p entryPoint) Invoke(ctx context.Context, payload []byte) ([]byte, error) 
 	return out, err
 }
 
+// WrapFunc returns h invoked as Wrap's entry point invokes its handler, for
+// a host that runs the function in its own process and has the event as a
+// value, not JSON (the local stack's gateway): each invocation is logged
+// the same way, and the environment's first, by either entry, is its cold
+// start. A value is never a ping: pings are JSON, and come through Wrap.
+func WrapFunc[E, R any](e *Environment, h func(context.Context, E) (R, error)) func(context.Context, E) (R, error) {
+	return func(ctx context.Context, event E) (R, error) {
+		start := time.Now()
+		cold := !e.served.Swap(true)
+		out, err := h(ctx, event)
+		e.logInvocation(ctx, start, cold, false, err != nil)
+		return out, err
+	}
+}
+
 func (e *Environment) logInvocation(ctx context.Context, start time.Time, cold, ping, failed bool) {
 	if !e.log.Enabled(ctx, slog.LevelInfo) { // a logger above info writes nothing: build nothing
 		return

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"strings"
 	"sync"
@@ -161,5 +162,46 @@ func TestConcurrentPingsHoldTheirEnvironment(t *testing.T) {
 	cancel()
 	if _, err := h.Invoke(ctx, warmping.Payload(3, 1)); err != nil {
 		t.Errorf("a ping whose deadline passed: %v", err)
+	}
+}
+
+// An environment invoked in-process with an event value logs each
+// invocation as its JSON entry point does, and has one cold start between
+// the two entries.
+func TestInvocationsByValueAreLoggedAndShareTheColdStart(t *testing.T) {
+	t.Parallel()
+	var logs syncBuffer
+	env := warmping.NewEnvironment("getPost", logging.New(&logs, slog.LevelInfo, "getPost"))
+	byValue := warmping.WrapFunc(env, func(_ context.Context, path string) (int, error) {
+		if path == "/fail" {
+			return 0, errors.New("failed")
+		}
+		return len(path), nil
+	})
+	if n, err := byValue(invocationContext("r1"), "/api/posts"); err != nil || n != 10 {
+		t.Fatalf("by value: %d, %v", n, err)
+	}
+	if _, err := byValue(invocationContext("r2"), "/fail"); err == nil {
+		t.Fatal("the handler's error did not come through")
+	}
+	out, err := env.Wrap(&recorder{}).Invoke(invocationContext("r3"), warmping.Payload(1, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reply, _ := warmping.ParseReply(out); reply.ColdStart {
+		t.Error("a ping after invocations by value found the environment cold")
+	}
+
+	type line struct {
+		RequestID              string
+		ColdStart, Warmup, Err bool
+	}
+	var got []line
+	for _, l := range logs.lines(t) {
+		got = append(got, line{l["requestId"].(string), l["coldStart"].(bool), l["warmup"].(bool), l["functionError"].(bool)})
+	}
+	want := []line{{"r1", true, false, false}, {"r2", false, false, true}, {"r3", false, true, false}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("invocation lines (-want +got):\n%s", diff)
 	}
 }

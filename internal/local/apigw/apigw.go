@@ -1,11 +1,17 @@
 // Package apigw emulates an API Gateway HTTP API in front of Lambda
 // functions: it routes by route key, runs the JWT authorizer a route names,
 // builds the payload format 2.0 event (cookies, path parameters, JWT claims),
-// invokes the function with its JSON, and turns the function's answer into
-// the HTTP response, with CORS as the API configures it.
+// invokes the function with it, and turns the function's answer into the
+// HTTP response, with CORS as the API configures it.
 //
-// It never calls a handler through a side door: a function is a byte-level
-// Invoker, exactly as the Lambda service sees it.
+// The event and the answer pass as values (aws-lambda-go's types), not as
+// the JSON Lambda carries between API Gateway and the function on AWS: in
+// one process, writing the event's JSON only for the function's entry
+// point to read it back is work the local stack does not need. The limits
+// that depend on the JSON's size are applied to its size all the same,
+// and the functions' JSON entry points are tested on API Gateway's own
+// events (their testdata) and, built, under AWS's runtime interface
+// emulator.
 package apigw
 
 import (
@@ -17,17 +23,18 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/google/uuid"
 	"golang.org/x/time/rate"
 
 	"github.com/eventboard/eventboard/internal/local/portguard"
 )
 
-// Invoker invokes a function with a JSON payload and returns its JSON
-// answer. A non-nil error is a function error (what Lambda reports as
+// Invoker invokes a function with an HTTP API request event and returns
+// its answer. A non-nil error is a function error (what Lambda reports as
 // X-Amz-Function-Error), which API Gateway answers with a 500.
 type Invoker interface {
-	Invoke(ctx context.Context, function string, payload []byte) ([]byte, error)
+	InvokeHTTP(ctx context.Context, function string, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error)
 }
 
 // Authorizer verifies the Authorization header of a request to a protected
@@ -80,10 +87,11 @@ type Config struct {
 	// (API Gateway: 10 MB); larger is a 413 without invoking anything.
 	MaxBodyBytes int64
 	// MaxPayloadBytes is the integration's limit on an invocation's
-	// payload, the event JSON (Lambda's synchronous limit: 6 MB). A body
+	// payload, the event's JSON (Lambda's synchronous limit: 6 MB). A body
 	// that cannot fit is a 413 before it is read: a declared length over
 	// the limit at once, a streamed body as soon as it passes it, so the
-	// gateway holds at most this much per request.
+	// gateway holds at most this much per request; a body that fits but
+	// whose event's JSON would not is a 413 before the function is invoked.
 	MaxPayloadBytes int64
 	// MaxHeaderBytes caps the request line and headers together (API
 	// Gateway: 10 KB); larger is a 431 without invoking anything.
@@ -180,7 +188,7 @@ func (h *routeHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	// The authorizer runs before the body is read: an unauthorized caller
 	// cannot make the gateway read megabytes.
-	var authz *authorizerContext
+	var authz *events.APIGatewayV2HTTPRequestContextAuthorizerDescription
 	if route.Authorized {
 		// Repeated headers reach the function joined by commas, as API
 		// Gateway joins them: the authorizer judges what the function sees.
@@ -196,7 +204,9 @@ func (h *routeHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 			writeError(w, http.StatusUnauthorized, "UNAUTHORIZED", "A valid access token is required.", requestID)
 			return
 		}
-		authz = &authorizerContext{JWT: &jwtContext{Claims: claims, Scopes: scopes}}
+		authz = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
+			JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: claims, Scopes: scopes},
+		}
 	}
 	body, release, err := portguard.ReadBody(req, min(g.cfg.MaxBodyBytes, g.cfg.MaxPayloadBytes))
 	if errors.Is(err, portguard.ErrTooLarge) {
@@ -210,22 +220,36 @@ func (h *routeHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	defer release()
 	ev := buildEvent(req, body, h.key, h.params, requestID)
 	ev.RequestContext.Authorizer = authz
-	payload := ev.appendJSON(make([]byte, 0, ev.jsonSize()))
-	if int64(len(payload)) > g.cfg.MaxPayloadBytes {
+	if overPayloadLimit(ev, portguard.HeaderBytes(req), g.cfg.MaxPayloadBytes) {
 		tooLarge(w, requestID)
 		return
 	}
 	// As on API Gateway, a caller that goes away does not stop the
 	// integration: the function runs to its own end (or its timeout), so a
 	// reload mid-request never leaves a function's work half done.
-	out, err := g.cfg.Invoker.Invoke(context.WithoutCancel(req.Context()), route.Function, payload)
+	resp, err := g.cfg.Invoker.InvokeHTTP(context.WithoutCancel(req.Context()), route.Function, ev)
 	if err != nil {
 		g.internalError(w, h.key, requestID, fmt.Errorf("invoke %s: %w", route.Function, err))
 		return
 	}
-	if err := WriteResponse(w, out); err != nil {
+	if err := WriteResponse(w, resp); err != nil {
 		g.internalError(w, h.key, requestID, fmt.Errorf("function %s answered: %w", route.Function, err))
 	}
+}
+
+// overPayloadLimit reports whether ev's JSON, the invocation's payload on
+// AWS, is over max bytes. Written as JSON, a byte of the body is at most
+// six ("\u00XX"), the request line and headers appear in the event at most
+// three times over (headers, path and query both raw and parsed, the user
+// agent again; a token's claims are shorter than the token), and the rest
+// is under a kilobyte: only an event that this bound does not clear is
+// written out, to be measured.
+func overPayloadLimit(ev events.APIGatewayV2HTTPRequest, headerBytes int, max int64) bool {
+	if bound := 6*int64(len(ev.Body)) + 6*4*int64(headerBytes) + 64<<10; bound <= max {
+		return false
+	}
+	b, err := json.Marshal(ev)
+	return err != nil || int64(len(b)) > max
 }
 
 // tooLarge answers a body the gateway or its integration would not take.

@@ -22,16 +22,18 @@ import (
 type recorder struct {
 	last  events.APIGatewayV2HTTPRequest
 	fn    string
-	reply []byte
+	reply events.APIGatewayV2HTTPResponse
 	err   error
 }
 
-func (r *recorder) Invoke(_ context.Context, fn string, payload []byte) ([]byte, error) {
-	r.fn = fn
-	if err := json.Unmarshal(payload, &r.last); err != nil {
-		return nil, err
-	}
+func (r *recorder) InvokeHTTP(_ context.Context, fn string, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+	r.fn, r.last = fn, req
 	return r.reply, r.err
+}
+
+// answer is a function's answer of status with body.
+func answer(status int, body string) events.APIGatewayV2HTTPResponse {
+	return events.APIGatewayV2HTTPResponse{StatusCode: status, Body: body}
 }
 
 type allowAll struct{ scopes []string }
@@ -65,7 +67,7 @@ func newGateway(t *testing.T, inv *recorder) *apigw.Gateway {
 
 func TestEventShape(t *testing.T) {
 	t.Parallel()
-	inv := &recorder{reply: []byte(`{"statusCode":200,"body":"ok"}`)}
+	inv := &recorder{reply: answer(200, "ok")}
 	gw := newGateway(t, inv)
 	req := httptest.NewRequest("GET", "/api/things/42?a=1&a=2&b=x%20y", nil)
 	req.Header.Set("Cookie", "refresh=abc; theme=dark")
@@ -99,7 +101,7 @@ func TestEventShape(t *testing.T) {
 
 func TestGreedyPath(t *testing.T) {
 	t.Parallel()
-	inv := &recorder{reply: []byte(`{"statusCode":200}`)}
+	inv := &recorder{reply: answer(200, "")}
 	gw := newGateway(t, inv)
 	gw.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/api/files/a/b/c.txt", nil))
 	if got := inv.last.PathParameters["path"]; got != "a/b/c.txt" {
@@ -119,7 +121,7 @@ func TestBodies(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			inv := &recorder{reply: []byte(`{"statusCode":201}`)}
+			inv := &recorder{reply: answer(201, "")}
 			gw := newGateway(t, inv)
 			req := httptest.NewRequest("POST", "/api/things", strings.NewReader(tc.body))
 			req.Header.Set("Content-Type", tc.contentType)
@@ -146,7 +148,10 @@ func TestBodies(t *testing.T) {
 
 func TestResponses(t *testing.T) {
 	t.Parallel()
-	inv := &recorder{reply: []byte(`{"statusCode":202,"headers":{"Content-Type":"text/plain"},"cookies":["a=1; HttpOnly","b=2"],"body":"aGVsbG8=","isBase64Encoded":true}`)}
+	inv := &recorder{reply: events.APIGatewayV2HTTPResponse{
+		StatusCode: 202, Headers: map[string]string{"Content-Type": "text/plain"}, Cookies: []string{"a=1; HttpOnly", "b=2"},
+		Body: "aGVsbG8=", IsBase64Encoded: true,
+	}}
 	gw := newGateway(t, inv)
 	w := httptest.NewRecorder()
 	gw.ServeHTTP(w, httptest.NewRequest("GET", "/api/things/1", nil))
@@ -162,18 +167,18 @@ func TestRefusalsUseTheErrorShape(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name   string
-		reply  []byte
+		reply  events.APIGatewayV2HTTPResponse
 		err    error
 		req    *http.Request
 		status int
 		code   string
 	}{
-		{"function error", nil, errors.New("ResourceNotFoundException: secret table name"), httptest.NewRequest("GET", "/api/things/1", nil), 500, "INTERNAL"},
-		{"not a response", []byte(`"just a string"`), nil, httptest.NewRequest("GET", "/api/things/1", nil), 500, "INTERNAL"},
-		{"no token", nil, nil, httptest.NewRequest("POST", "/api/things", nil), 401, "UNAUTHORIZED"},
-		{"missing scope", nil, nil, withAuth(httptest.NewRequest("POST", "/api/things", nil), "Bearer narrow"), 403, "INSUFFICIENT_SCOPE"},
-		{"unknown route", nil, nil, httptest.NewRequest("GET", "/api/nope", nil), 404, "ROUTE_NOT_FOUND"},
-		{"body over the gateway limit", nil, nil, withAuth(httptest.NewRequest("POST", "/api/things", strings.NewReader(strings.Repeat("x", 11<<20))), "Bearer good"), 413, "PAYLOAD_TOO_LARGE"},
+		{"function error", events.APIGatewayV2HTTPResponse{}, errors.New("ResourceNotFoundException: secret table name"), httptest.NewRequest("GET", "/api/things/1", nil), 500, "INTERNAL"},
+		{"no status", answer(0, "just a string"), nil, httptest.NewRequest("GET", "/api/things/1", nil), 500, "INTERNAL"},
+		{"no token", events.APIGatewayV2HTTPResponse{}, nil, httptest.NewRequest("POST", "/api/things", nil), 401, "UNAUTHORIZED"},
+		{"missing scope", events.APIGatewayV2HTTPResponse{}, nil, withAuth(httptest.NewRequest("POST", "/api/things", nil), "Bearer narrow"), 403, "INSUFFICIENT_SCOPE"},
+		{"unknown route", events.APIGatewayV2HTTPResponse{}, nil, httptest.NewRequest("GET", "/api/nope", nil), 404, "ROUTE_NOT_FOUND"},
+		{"body over the gateway limit", events.APIGatewayV2HTTPResponse{}, nil, withAuth(httptest.NewRequest("POST", "/api/things", strings.NewReader(strings.Repeat("x", 11<<20))), "Bearer good"), 413, "PAYLOAD_TOO_LARGE"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -202,10 +207,10 @@ func withAuth(r *http.Request, h string) *http.Request {
 }
 
 // invokerFunc adapts a function to apigw.Invoker.
-type invokerFunc func(ctx context.Context, fn string, payload []byte) ([]byte, error)
+type invokerFunc func(ctx context.Context, fn string, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error)
 
-func (f invokerFunc) Invoke(ctx context.Context, fn string, payload []byte) ([]byte, error) {
-	return f(ctx, fn, payload)
+func (f invokerFunc) InvokeHTTP(ctx context.Context, fn string, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+	return f(ctx, fn, req)
 }
 
 // TestClientThatGoesAwayDoesNotCancelTheFunction guards what API Gateway
@@ -219,7 +224,7 @@ func TestClientThatGoesAwayDoesNotCancelTheFunction(t *testing.T) {
 	ended := make(chan error, 1)
 	gw, err := apigw.New(apigw.Config{
 		Routes: []apigw.Route{{Method: "POST", Path: "/api/slow", Function: "slow"}},
-		Invoker: invokerFunc(func(ctx context.Context, _ string, _ []byte) ([]byte, error) {
+		Invoker: invokerFunc(func(ctx context.Context, _ string, _ events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 			close(started)
 			select {
 			case <-ctx.Done():
@@ -227,7 +232,7 @@ func TestClientThatGoesAwayDoesNotCancelTheFunction(t *testing.T) {
 			case <-time.After(3 * time.Second): // the caller has long gone by then
 				ended <- nil
 			}
-			return []byte(`{"statusCode":204}`), nil
+			return answer(204, ""), nil
 		}),
 		Authorizer: allowAll{},
 	})

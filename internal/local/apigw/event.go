@@ -13,85 +13,35 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 )
 
-// event is events.APIGatewayV2HTTPRequest with an authorizer context of
-// the JWT shape only, so the JSON carries exactly what API Gateway sends.
-type event struct {
-	Version               string            `json:"version"`
-	RouteKey              string            `json:"routeKey"`
-	RawPath               string            `json:"rawPath"`
-	RawQueryString        string            `json:"rawQueryString"`
-	Cookies               []string          `json:"cookies,omitempty"`
-	Headers               map[string]string `json:"headers"`
-	QueryStringParameters map[string]string `json:"queryStringParameters,omitempty"`
-	PathParameters        map[string]string `json:"pathParameters,omitempty"`
-	RequestContext        requestContext    `json:"requestContext"`
-	Body                  string            `json:"body,omitempty"`
-	IsBase64Encoded       bool              `json:"isBase64Encoded"`
-}
-
-type requestContext struct {
-	AccountID    string                                               `json:"accountId"`
-	APIID        string                                               `json:"apiId"`
-	Authorizer   *authorizerContext                                   `json:"authorizer,omitempty"`
-	DomainName   string                                               `json:"domainName"`
-	DomainPrefix string                                               `json:"domainPrefix"`
-	HTTP         events.APIGatewayV2HTTPRequestContextHTTPDescription `json:"http"`
-	RequestID    string                                               `json:"requestId"`
-	RouteKey     string                                               `json:"routeKey"`
-	Stage        string                                               `json:"stage"`
-	Time         string                                               `json:"time"`
-	TimeEpoch    int64                                                `json:"timeEpoch"`
-}
-
-type authorizerContext struct {
-	JWT *jwtContext  `json:"jwt,omitempty"`
-	IAM *IAMIdentity `json:"iam,omitempty"`
-}
-
 // IAMIdentity is the caller a function URL's IAM auth verified the
 // signature of, as its event's requestContext.authorizer.iam says:
-// CloudFront's origin access control on AWS. The two identities Lambda
-// leaves null stay null.
-type IAMIdentity struct {
-	AccessKey       string `json:"accessKey"`
-	AccountID       string `json:"accountId"`
-	CallerID        string `json:"callerId"`
-	CognitoIdentity any    `json:"cognitoIdentity"` // always null here
-	PrincipalOrgID  any    `json:"principalOrgId"`  // always null here
-	UserARN         string `json:"userArn"`
-	UserID          string `json:"userId"`
-}
+// CloudFront's origin access control on AWS.
+type IAMIdentity = events.APIGatewayV2HTTPRequestContextAuthorizerIAMDescription
 
 // FunctionURLEvent is the event a Lambda function URL sends its function
 // for req, a request without a body (the local stack's function URLs
 // serve GETs), signed by iam, at host (<url-id>.lambda-url.<region>.on.aws
 // on AWS): payload format 2.0 on the $default route, no path parameters,
 // iam as the authorizer, and headers as req has them with host and
-// extra's set over them. It is written as the gateway's events are,
-// without reflection.
-func FunctionURLEvent(req *http.Request, host string, iam IAMIdentity, requestID string, extra map[string]string) []byte {
+// extra's set over them.
+func FunctionURLEvent(req *http.Request, host string, iam IAMIdentity, requestID string, extra map[string]string) events.APIGatewayV2HTTPRequest {
 	ev := buildEvent(req, nil, "$default", nil, requestID)
 	urlID, _, _ := strings.Cut(host, ".")
 	ev.RequestContext.AccountID = iam.AccountID
 	ev.RequestContext.APIID = urlID
 	ev.RequestContext.DomainName = host
 	ev.RequestContext.DomainPrefix = urlID
-	ev.RequestContext.Authorizer = &authorizerContext{IAM: &iam}
+	ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{IAM: &iam}
 	ev.Headers["host"] = host
 	for k, v := range extra {
 		ev.Headers[k] = v
 	}
-	return ev.appendJSON(make([]byte, 0, ev.jsonSize()+256))
-}
-
-type jwtContext struct {
-	Claims map[string]string `json:"claims"`
-	Scopes []string          `json:"scopes"`
+	return ev
 }
 
 // buildEvent turns req into the payload API Gateway sends for the route
 // of routeKey, whose path parameters are named params.
-func buildEvent(req *http.Request, body []byte, routeKey string, params []string, requestID string) *event {
+func buildEvent(req *http.Request, body []byte, routeKey string, params []string, requestID string) events.APIGatewayV2HTTPRequest {
 	now := time.Now().UTC()
 	host, _, _ := strings.Cut(req.Host, ":")
 	domainPrefix, _, _ := strings.Cut(host, ".")
@@ -99,13 +49,13 @@ func buildEvent(req *http.Request, body []byte, routeKey string, params []string
 	if err != nil {
 		sourceIP = req.RemoteAddr
 	}
-	ev := &event{
+	ev := events.APIGatewayV2HTTPRequest{
 		Version:        "2.0",
 		RouteKey:       routeKey,
 		RawPath:        req.URL.EscapedPath(),
 		RawQueryString: req.URL.RawQuery,
 		Headers:        make(map[string]string, len(req.Header)+1),
-		RequestContext: requestContext{
+		RequestContext: events.APIGatewayV2HTTPRequestContext{
 			AccountID:    "000000000000",
 			APIID:        "local",
 			DomainName:   req.Host,

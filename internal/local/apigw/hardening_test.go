@@ -33,7 +33,7 @@ func throttledGateway(t *testing.T, inv *recorder) *apigw.Gateway {
 // shape with Retry-After.
 func TestGatewayThrottlesLikeAPIGateway(t *testing.T) {
 	t.Parallel()
-	inv := &recorder{reply: []byte(`{"statusCode":200,"body":"{}"}`)}
+	inv := &recorder{reply: answer(200, "{}")}
 	gw := throttledGateway(t, inv)
 	var statuses []int
 	var last *httptest.ResponseRecorder
@@ -82,7 +82,7 @@ func TestGatewayEnforcesAPIGatewayLimitsAndRequestID(t *testing.T) {
 	t.Parallel()
 	t.Run("headers over 10 KB", func(t *testing.T) {
 		t.Parallel()
-		inv := &recorder{reply: []byte(`{"statusCode":200}`)}
+		inv := &recorder{reply: answer(200, "")}
 		req := httptest.NewRequest("GET", "/api/things/1", nil)
 		req.Header.Set("Authorization", "Bearer "+strings.Repeat("a", 134<<10))
 		w := httptest.NewRecorder()
@@ -93,7 +93,7 @@ func TestGatewayEnforcesAPIGatewayLimitsAndRequestID(t *testing.T) {
 	})
 	t.Run("body not read before authorization", func(t *testing.T) {
 		t.Parallel()
-		inv := &recorder{reply: []byte(`{"statusCode":201}`)}
+		inv := &recorder{reply: answer(201, "")}
 		body := &countingReader{r: strings.NewReader(strings.Repeat("x", 9<<20))}
 		req := httptest.NewRequest("POST", "/api/things", body)
 		w := httptest.NewRecorder()
@@ -104,7 +104,7 @@ func TestGatewayEnforcesAPIGatewayLimitsAndRequestID(t *testing.T) {
 	})
 	t.Run("request id on the function's answers", func(t *testing.T) {
 		t.Parallel()
-		inv := &recorder{reply: []byte(`{"statusCode":200,"body":"ok"}`)}
+		inv := &recorder{reply: answer(200, "ok")}
 		w := httptest.NewRecorder()
 		newGateway(t, inv).ServeHTTP(w, httptest.NewRequest("GET", "/api/things/1", nil))
 		if w.Code != 200 || w.Header().Get("Apigw-Requestid") == "" || w.Header().Get("Apigw-Requestid") != inv.last.RequestContext.RequestID {
@@ -122,4 +122,44 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += n
 	return n, err
+}
+
+// The payload limit is on the event's JSON, not the body: a body that
+// fits but whose escapes (six bytes for a control character) take the
+// event over the limit is refused before the function runs, and one just
+// as long that needs no escapes is not.
+func TestEventJSONOverThePayloadLimitIsRefused(t *testing.T) {
+	t.Parallel()
+	const limit = 1 << 20
+	for _, tc := range []struct {
+		name   string
+		body   string
+		status int
+	}{
+		{"plain body that fits", strings.Repeat("x", 300<<10), 200},
+		{"escaped body over the limit", strings.Repeat("\x01", 300<<10), 413},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			inv := &recorder{reply: answer(200, "")}
+			gw, err := apigw.New(apigw.Config{
+				Routes:          []apigw.Route{{Method: "POST", Path: "/api/things", Function: "createThing"}},
+				Invoker:         inv,
+				MaxPayloadBytes: limit,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := httptest.NewRequest("POST", "/api/things", strings.NewReader(tc.body))
+			req.Header.Set("Content-Type", "text/plain")
+			w := httptest.NewRecorder()
+			gw.ServeHTTP(w, req)
+			if w.Code != tc.status || (tc.status == 413) != (inv.fn == "") {
+				t.Errorf("status %d, invoked %q; want %d", w.Code, inv.fn, tc.status)
+			}
+			if tc.status == 200 && inv.last.Body != tc.body {
+				t.Errorf("the function got a body of %d bytes, want %d", len(inv.last.Body), len(tc.body))
+			}
+		})
+	}
 }

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/google/uuid"
@@ -121,18 +122,60 @@ func (s *Service) Add(f Function) error {
 // deadline. A handler's error, a panic or a failed init is the invocation's
 // error; an environment that panicked is not reused.
 func (s *Service) Invoke(ctx context.Context, name string, payload []byte) (out []byte, err error) {
+	_, ping := warmping.Parse(payload)
+	err = s.run(ctx, name, ping, func(ctx context.Context, h lambda.Handler) error {
+		answer, err := h.Invoke(ctx, payload)
+		// The answer may live in the environment's buffer: copy it before
+		// the environment serves another invocation.
+		out = bytes.Clone(answer)
+		return err
+	})
+	return out, err
+}
+
+// HTTPHandler is the entry point of a function behind HTTP API routes
+// (lambdafn.HTTPEntryPoint): it also serves the request event as a value.
+type HTTPHandler interface {
+	lambda.Handler
+	InvokeHTTP(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error)
+}
+
+// InvokeHTTP runs one invocation of the function name with the HTTP API
+// request event req, as Invoke runs one with an event's JSON: for the
+// stack's gateway and function URLs, which build the event as a value and
+// would otherwise write its JSON only for the function's entry point to
+// read it back (and the answer's, the other way). The function's entry
+// point must be an HTTPHandler.
+func (s *Service) InvokeHTTP(ctx context.Context, name string, req events.APIGatewayV2HTTPRequest) (resp events.APIGatewayV2HTTPResponse, err error) {
+	err = s.run(ctx, name, false, func(ctx context.Context, h lambda.Handler) error {
+		serve, ok := h.(HTTPHandler)
+		if !ok {
+			return fmt.Errorf("function %s serves no HTTP API events", name)
+		}
+		var err error
+		resp, err = serve.InvokeHTTP(ctx, req)
+		return err
+	})
+	return resp, err
+}
+
+// run runs invoke in an environment of the function name: an idle warm
+// one when there is one, else a new one, counted as the function's cold
+// start. ping says whether the invocation is a warm-up ping, for the
+// counts.
+func (s *Service) run(ctx context.Context, name string, ping bool, invoke func(context.Context, lambda.Handler) error) (err error) {
 	s.mu.Lock()
 	fn, ok := s.fns[name]
 	if !ok {
 		s.mu.Unlock()
-		return nil, fmt.Errorf("invoke: no function %q", name)
+		return fmt.Errorf("invoke: no function %q", name)
 	}
 	s.reclaimLocked(fn)
 	fn.invocations++
 	if throughURL(ctx) {
 		fn.urlCalls++
 	}
-	if _, ping := warmping.Parse(payload); ping {
+	if ping {
 		fn.pings++
 	}
 	var env *environment
@@ -149,9 +192,8 @@ func (s *Service) Invoke(ctx context.Context, name string, payload []byte) (out 
 
 	ctx, cancel := context.WithTimeout(ctx, fn.Timeout)
 	defer cancel()
-	requestID := uuid.NewString()
 	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{
-		AwsRequestID:       requestID,
+		AwsRequestID:       uuid.NewString(),
 		InvokedFunctionArn: fn.arn,
 	})
 	reuse := false
@@ -172,15 +214,13 @@ func (s *Service) Invoke(ctx context.Context, name string, payload []byte) (out 
 	if env == nil {
 		h, err := fn.Init(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("function %s: init: %w", name, err)
+			return fmt.Errorf("function %s: init: %w", name, err)
 		}
 		env = &environment{id: fmt.Sprintf("%s-%d", name, envNumber), handler: h}
 	}
-	out, err = env.handler.Invoke(ctx, payload)
+	err = invoke(ctx, env.handler)
 	reuse = true
-	// The answer may live in the environment's buffer: copy it before the
-	// environment serves another invocation.
-	return bytes.Clone(out), err
+	return err
 }
 
 // reclaimLocked drops fn's environments idle for longer than the idle

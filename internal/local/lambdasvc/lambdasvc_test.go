@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -218,5 +219,44 @@ func TestInvocationsThroughTheURLAreCounted(t *testing.T) {
 	st := s.Snapshot().Functions[0]
 	if st.Invocations != 3 || st.URLInvocations != 2 {
 		t.Errorf("%d invocations, %d through the URL; want 3 and 2", st.Invocations, st.URLInvocations)
+	}
+}
+
+// httpEcho is an HTTP function's entry point: it answers an event value
+// with its path, and JSON as echo does.
+type httpEcho struct{ lambda.Handler }
+
+func (httpEcho) InvokeHTTP(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+	if _, ok := lambdacontext.FromContext(ctx); !ok {
+		return events.APIGatewayV2HTTPResponse{}, errors.New("no invocation metadata")
+	}
+	return events.APIGatewayV2HTTPResponse{StatusCode: 200, Body: req.RawPath}, nil
+}
+
+// An invocation with an event value runs in the function's environments
+// as one with JSON does: the same pool, the same counts.
+func TestEventValuesShareTheEnvironments(t *testing.T) {
+	t.Parallel()
+	c := &clock{now: time.Unix(1_700_000_000, 0)}
+	var inits atomic.Int32
+	jsonEcho := echo(&inits, 0)
+	s := newService(t, c, func(ctx context.Context) (lambda.Handler, error) {
+		h, err := jsonEcho(ctx)
+		return httpEcho{h}, err
+	})
+	resp, err := s.InvokeHTTP(context.Background(), "echo", events.APIGatewayV2HTTPRequest{RawPath: "/api/posts"})
+	if err != nil || resp.StatusCode != 200 || resp.Body != "/api/posts" {
+		t.Fatalf("InvokeHTTP: %+v, %v", resp, err)
+	}
+	if out, err := s.Invoke(context.Background(), "echo", []byte(`"json"`)); err != nil || string(out) != `"json"` {
+		t.Fatalf("Invoke: %s, %v", out, err)
+	}
+	if got, want := status(s), (counts{Warm: 1, ColdStarts: 1, Invocations: 2}); got != want || inits.Load() != 1 {
+		t.Errorf("counts %+v, inits %d; want %+v, 1", got, inits.Load(), want)
+	}
+
+	plain := newService(t, c, echo(&inits, 0))
+	if _, err := plain.InvokeHTTP(context.Background(), "echo", events.APIGatewayV2HTTPRequest{}); err == nil || !strings.Contains(err.Error(), "serves no HTTP API events") {
+		t.Errorf("InvokeHTTP of a function without an HTTP entry point: %v", err)
 	}
 }
