@@ -123,7 +123,7 @@ in-process kumo in the same run (internal/local/load_test.go).
 
 | server | requests/s | p50 | p99 |
 |---|---|---|---|
-| eventboard local (CloudFront's read routing, getPost's function URL, Lambda entry point) | $(load "round(d['eventboard local']['rps'])") | $(load "d['eventboard local']['p50_ms']") ms | $(load "d['eventboard local']['p99_ms']") ms |
+| eventboard local (CloudFront's read routing, getPost's function URL, its execution environment) | $(load "round(d['eventboard local']['rps'])") | $(load "d['eventboard local']['p50_ms']") ms | $(load "d['eventboard local']['p99_ms']") ms |
 | minimal net/http + GetItem | $(load "round(d['minimal net/http']['rps'])") | $(load "d['minimal net/http']['p50_ms']") ms | $(load "d['minimal net/http']['p99_ms']") ms |
 
 **Ratio: $(load "round(100*d['ratio'])")%** of the minimal server's throughput (target ≥ 90%); in CPU
@@ -131,25 +131,24 @@ time per request ($(load "round(d['eventboard local']['cpu_us_per_request'])") �
 $(load "d['loadavg_before']") before the run and $(load "d['loadavg_after']") after. Both servers are bound by kumo's
 GetItem; what the stack adds is CloudFront's routing of an anonymous read to
 getPost's function URL (docs/api.md, "Direct reads"), that URL's event and
-answer, the execution environment's bookkeeping, and the function's Lambda
-entry point decoding the event and encoding the answer (encoding/json, as
-aws-lambda-go does on AWS). Until the direct reads (December 2026) this
-read went through the API Gateway emulation; the function URL's event is
-written by the same field-by-field writer as the gateway's (below,
-\`apigw.FunctionURLEvent\`).
+answer, and the execution environment's bookkeeping (its invocation log
+line and cold-start count). The function URL hands getPost the event as a
+value and writes the answer it returns (\`lambdasvc.InvokeHTTP\`,
+\`lambdafn.HTTPEntryPoint\`): on AWS, Lambda carries both as JSON between
+machines, and the function's entry point decodes the one and encodes the
+other with encoding/json; in one process that JSON would be written only
+to be read back.
 
 Cut in December 2026, from CPU and allocation profiles of this run
-(\`EVENTBOARD_LOAD_PROFILE=dir\`): the gateway's encoding/json reflection
-where it writes the event (written field by field, byte for byte what
-encoding/json writes: a table test and a fuzz target hold it to that) and
-reads the answer; a deep copy of every \`/api\` request; the route key and
-path parameter names worked out per request; a buffer reserved for
-requests without a body; a logger made per request (\`httpapi.Lambda\`) and
-the invocation line built for a logger that drops it; a walk of every idle
-environment per invocation. Before, the last quiet run had measured 87%.
-Left: the entry point's own encoding/json work, which a function does on
-AWS too; reading it without reflection means a hand-written reader of the
-payload in every function, which was not taken.
+(\`EVENTBOARD_LOAD_PROFILE=dir\`): that JSON, both ways (until then written
+and read by hand in the gateway, and by encoding/json in the function's
+entry point: about 25 µs and 12 KB per request); a deep copy of every
+\`/api\` request; the route key and path parameter names worked out per
+request; a buffer reserved for requests without a body; a logger made per
+request (\`httpapi.Lambda\`) and the invocation line built for a logger that
+drops it; a walk of every idle environment per invocation. The quiet runs
+before measured 87% (the gateway's own encoding/json gone) and 84% (the
+read through the function URL, the entry point's JSON left).
 
 ## Read load at a fixed rate
 
