@@ -156,7 +156,8 @@ func Routes[C config.Function, H any](wire func(context.Context, C, Deps) (H, er
 			if err != nil {
 				return nil, err
 			}
-			return httpapi.Lambda(d.Log, func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) { return m(h, ctx, req) }), nil
+			// An httpapi.Handler, which entryPoint serves by value too.
+			return httpapi.Handler(httpapi.Lambda(d.Log, func(ctx context.Context, req httpapi.Request) (httpapi.Response, error) { return m(h, ctx, req) })), nil
 		})
 	}
 }
@@ -214,7 +215,7 @@ func declare[C config.Function](name string, wire func(context.Context, C, Deps)
 func entryPoint(h any, function string, log *slog.Logger, hold time.Duration) lambda.Handler {
 	env := warmping.NewEnvironment(function, log).HoldPings(hold)
 	invoke := env.Wrap(lambda.NewHandler(h))
-	if serve, ok := h.(func(context.Context, httpapi.Request) (httpapi.Response, error)); ok {
+	if serve, ok := h.(httpapi.Handler); ok { // Routes' handlers
 		return &httpEntryPoint{Handler: invoke, serve: warmping.WrapFunc(env, serve)}
 	}
 	return invoke
@@ -224,7 +225,7 @@ func entryPoint(h any, function string, log *slog.Logger, hold time.Duration) la
 // share it.
 type httpEntryPoint struct {
 	lambda.Handler
-	serve func(context.Context, httpapi.Request) (httpapi.Response, error)
+	serve httpapi.Handler
 }
 
 func (p *httpEntryPoint) InvokeHTTP(ctx context.Context, req httpapi.Request) (httpapi.Response, error) {
