@@ -2,8 +2,8 @@
 package main
 
 import (
-	"github.com/eventboard/eventboard/internal/authapi"
+	"github.com/eventboard/eventboard/internal/authsessions"
 	"github.com/eventboard/eventboard/internal/lambdafn"
 )
 
-func main() { lambdafn.Main(authapi.MyInfo()) }
+func main() { lambdafn.Main(authsessions.MyInfo()) }

@@ -2,12 +2,13 @@ package authapi
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/eventboard/eventboard/internal/auth"
 	"github.com/eventboard/eventboard/internal/cognito"
 	"github.com/eventboard/eventboard/internal/config"
-	"github.com/eventboard/eventboard/internal/dynamo"
+	"github.com/eventboard/eventboard/internal/counter"
 	"github.com/eventboard/eventboard/internal/lambdafn"
 )
 
@@ -37,33 +38,30 @@ type Config struct {
 	SiteOrigins []string `env:"SITE_ORIGINS"`
 }
 
-// The auth functions, named as in serverless.yml. Each is a function, so a
-// binary links the one handler it serves.
-var route = lambdafn.Routes(wire)
+// The auth functions that only talk to Cognito, named as in serverless.yml.
+// Each is a function, so a binary links the one handler it serves. They
+// link no DynamoDB client: none of them reads or writes a session or a
+// counter, and the client's package init (its endpoint table's regexps and
+// partition maps) would run in each of their cold starts. The functions
+// that do (resetPassword, which signs out everywhere, login, refresh,
+// logout and myInfo) are in package authsessions, which links it.
+var cognitoOnly = lambdafn.Routes(wireCognitoOnly)
 
-func SignUp() lambdafn.Function         { return route("signUp", (*Handlers).SignUp) }
-func ConfirmSignUp() lambdafn.Function  { return route("confirmSignUp", (*Handlers).Confirm) }
-func ResendCode() lambdafn.Function     { return route("resendCode", (*Handlers).Resend) }
-func ForgotPassword() lambdafn.Function { return route("forgotPassword", (*Handlers).Forgot) }
-func ResetPassword() lambdafn.Function  { return route("resetPassword", (*Handlers).Reset) }
-func Login() lambdafn.Function          { return route("login", (*Handlers).Login) }
-func Refresh() lambdafn.Function        { return route("refresh", (*Handlers).Refresh) }
-func Logout() lambdafn.Function         { return route("logout", (*Handlers).Logout) }
-func MyInfo() lambdafn.Function         { return route("myInfo", (*Handlers).Me) }
+func SignUp() lambdafn.Function         { return cognitoOnly("signUp", (*Handlers).SignUp) }
+func ConfirmSignUp() lambdafn.Function  { return cognitoOnly("confirmSignUp", (*Handlers).Confirm) }
+func ResendCode() lambdafn.Function     { return cognitoOnly("resendCode", (*Handlers).Resend) }
+func ForgotPassword() lambdafn.Function { return cognitoOnly("forgotPassword", (*Handlers).Forgot) }
 
-// wire builds the handlers from cfg on the Cognito and DynamoDB clients of
-// d.
-func wire(_ context.Context, cfg Config, d lambdafn.Deps) (*Handlers, error) {
+// wireCognitoOnly builds the handlers from cfg on the Cognito client of d,
+// with revocations and counters that keep nothing.
+func wireCognitoOnly(_ context.Context, cfg Config, d lambdafn.Deps) (*Handlers, error) {
+	return Wire(cfg, d, noStore{}, noStore{})
+}
+
+// Wire builds the handlers from cfg on the Cognito client of d, revocations
+// and counters. It is what every auth function shares.
+func Wire(cfg Config, d lambdafn.Deps, revocations auth.Revocations, counters counter.ValueReader) (*Handlers, error) {
 	provider, err := cognito.New(cognito.NewAPIClient(d.AWS, d.Lookup), cfg.ClientID, cfg.ClientSecret)
-	if err != nil {
-		return nil, err
-	}
-	db := dynamo.NewClient(d.AWS, d.Lookup)
-	revocations, err := dynamo.NewRevocations(db, cfg.RevocationsTable)
-	if err != nil {
-		return nil, err
-	}
-	counters, err := dynamo.NewCounters(db, cfg.CounterTable, "")
 	if err != nil {
 		return nil, err
 	}
@@ -71,3 +69,22 @@ func wire(_ context.Context, cfg Config, d lambdafn.Deps) (*Handlers, error) {
 	h.stage, h.forgotFloor = cfg.Stage, cfg.ForgotAnswerAfter
 	return h.TrustOrigins(cfg.SiteOrigins), nil
 }
+
+// noStore is the revocations and counters of a function that keeps no
+// session and reads no counter. Should a call ever reach it, it fails, and
+// a session it is asked about counts as revoked.
+type noStore struct{}
+
+var errNoStore = errors.New("authapi: a Cognito-only function keeps no sessions or counters")
+
+func (noStore) RevokeSession(context.Context, string, time.Time) error             { return errNoStore }
+func (noStore) RevokeUser(context.Context, string, time.Time, time.Time) error     { return errNoStore }
+func (noStore) SessionStarted(context.Context, string, time.Time, time.Time) error { return errNoStore }
+func (noStore) IsRevoked(context.Context, auth.Session) (bool, error)              { return true, errNoStore }
+func (noStore) RecordRotation(context.Context, string, auth.Rotation, time.Time) error {
+	return errNoStore
+}
+func (noStore) RotatedFrom(context.Context, string) (auth.Rotation, bool, error) {
+	return auth.Rotation{}, false, errNoStore
+}
+func (noStore) Value(context.Context, string) (int64, error) { return 0, errNoStore }

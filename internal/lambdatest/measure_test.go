@@ -28,7 +28,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/eventboard/eventboard/events"
-	"github.com/eventboard/eventboard/internal/authapi"
+	"github.com/eventboard/eventboard/internal/authsessions"
 	"github.com/eventboard/eventboard/internal/counter"
 	"github.com/eventboard/eventboard/internal/counterworker"
 	"github.com/eventboard/eventboard/internal/dynamo"
@@ -131,7 +131,7 @@ func TestMeasureDynamoDBLocal(t *testing.T) {
 	results["PUT /api/posts/{id}"] = measure(t, build(postwrites.UpdatePost()), measureRuns, func(i int) []byte { return event(t, "update-post.json", ids[i], body(1)) }, wantStatusOf(t, http.StatusOK))
 	results["DELETE /api/posts/{id}"] = measure(t, build(postwrites.DeletePost()), measureRuns, func(i int) []byte { return event(t, "delete-post.json", ids[measureRuns+i], "") }, wantStatusOf(t, http.StatusNoContent))
 	results["GET /api/stats"] = measure(t, build(statsapi.GetStats()), measureRuns, func(int) []byte { return fixtureOf(t, "statsapi", "get-stats.json") }, wantStatusOf(t, http.StatusOK))
-	results["GET /api/myinfo"] = measure(t, build(authapi.MyInfo()), measureRuns, func(int) []byte { return fixtureOf(t, "authapi", "myinfo.json") }, wantStatusOf(t, http.StatusOK))
+	results["GET /api/myinfo"] = measure(t, build(authsessions.MyInfo()), measureRuns, func(int) []byte { return fixtureOf(t, "authapi", "myinfo.json") }, wantStatusOf(t, http.StatusOK))
 	results["outboxSweeper run"] = measure(t, build(outboxsweeper.OutboxSweeper()), measureRuns, func(int) []byte { return []byte(`{}`) }, func([]byte) {})
 	// The worker, per event: batches of one PostCreated (as a quiet queue
 	// brings them) and of ten (as a busy one does).

@@ -9,6 +9,7 @@ package registry
 
 import (
 	"github.com/eventboard/eventboard/internal/authapi"
+	"github.com/eventboard/eventboard/internal/authsessions"
 	"github.com/eventboard/eventboard/internal/confirmtrigger"
 	"github.com/eventboard/eventboard/internal/counterworker"
 	"github.com/eventboard/eventboard/internal/lambdafn"
@@ -38,11 +39,11 @@ var All = []Entry{
 	{authapi.ConfirmSignUp(), "./api/confirm"},
 	{authapi.ResendCode(), "./api/resend"},
 	{authapi.ForgotPassword(), "./api/forgot"},
-	{authapi.ResetPassword(), "./api/reset"},
-	{authapi.Login(), "./api/login"},
-	{authapi.Refresh(), "./api/refresh"},
-	{authapi.Logout(), "./api/logout"},
-	{authapi.MyInfo(), "./api/myinfo"},
+	{authsessions.ResetPassword(), "./api/reset"},
+	{authsessions.Login(), "./api/login"},
+	{authsessions.Refresh(), "./api/refresh"},
+	{authsessions.Logout(), "./api/logout"},
+	{authsessions.MyInfo(), "./api/myinfo"},
 	{confirmtrigger.PostConfirmation(), "./workers/postconfirm"},
 	{statsapi.GetStats(), "./api/stats"},
 	{counterworker.CounterWorker(), "./workers/counter"},
