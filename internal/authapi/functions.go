@@ -12,13 +12,11 @@ import (
 	"github.com/eventboard/eventboard/internal/lambdafn"
 )
 
-// Config is what an auth Lambda reads from its environment. Logout writes
-// the revocations table; GET /api/myinfo reads post counts from the counter
-// table.
+// Config is what an auth Lambda reads from its environment. The functions
+// that keep sessions or read counters read their tables too
+// (authsessions.Config).
 type Config struct {
 	config.Runtime
-	config.Revocations
-	config.Counter
 	ClientID     string `env:"COGNITO_CLIENT_ID, required"`
 	ClientSecret string `env:"COGNITO_CLIENT_SECRET"` // empty: the app client has no secret
 	// RefreshCookieMaxAge is the refresh cookie's lifetime; keep it at most

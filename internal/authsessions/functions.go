@@ -11,9 +11,19 @@ import (
 	"context"
 
 	"github.com/eventboard/eventboard/internal/authapi"
+	"github.com/eventboard/eventboard/internal/config"
 	"github.com/eventboard/eventboard/internal/dynamo"
 	"github.com/eventboard/eventboard/internal/lambdafn"
 )
+
+// Config is what these functions read from their environment: the auth
+// functions' configuration, and the tables where logout, refresh and reset
+// record sign-outs and GET /api/myinfo reads post counts.
+type Config struct {
+	authapi.Config
+	config.Revocations
+	config.Counter
+}
 
 // The auth functions that keep sessions or read counters, named as in
 // serverless.yml. Each is a function, so a binary links the one handler it
@@ -28,7 +38,7 @@ func MyInfo() lambdafn.Function        { return route("myInfo", (*authapi.Handle
 
 // wire builds the handlers from cfg on the Cognito and DynamoDB clients of
 // d.
-func wire(_ context.Context, cfg authapi.Config, d lambdafn.Deps) (*authapi.Handlers, error) {
+func wire(_ context.Context, cfg Config, d lambdafn.Deps) (*authapi.Handlers, error) {
 	db := dynamo.NewClient(d.AWS, d.Lookup)
 	revocations, err := dynamo.NewRevocations(db, cfg.RevocationsTable)
 	if err != nil {
@@ -38,5 +48,5 @@ func wire(_ context.Context, cfg authapi.Config, d lambdafn.Deps) (*authapi.Hand
 	if err != nil {
 		return nil, err
 	}
-	return authapi.Wire(cfg, d, revocations, counters)
+	return authapi.Wire(cfg.Config, d, revocations, counters)
 }
