@@ -190,7 +190,12 @@ with a minimal aws-lambda-go "hello" bootstrap built the same way: the time
 from the first Invoke (which makes the emulator start the process) to its
 answer, i.e. process start, the runtime's and the function's init, and the
 answer to a warm-up ping (internal/lambdatest/coldstart_test.go). On AWS the
-sandbox's own start comes on top, alike for all.
+sandbox's own start comes on top, alike for all. Before the first start,
+each bootstrap is dropped from the page cache and read back, as a file read
+from disk is cached: on this machine, a 2-core Firecracker VM where a page
+fault costs about 12 µs, how a binary fresh from the linker happened to sit
+in the cache moved its median start by up to 1.3 ms (three copies of one
+binary), which is more than the gap the goal allows.
 
 The init columns are \`GODEBUG=inittrace=1\`'s sums over the packages of
 one start: what runs before \`main\`, besides paging in the binary.
@@ -234,10 +239,22 @@ December 2026:
   function), replaced by config.Load's own reader of the same tags.
 - The EventBridge client out of getPost and listPosts (package postwrites
   declares the writes).
+- The DynamoDB client out of signUp, confirmSignUp, resendCode and
+  forgotPassword, which only talk to Cognito (package authsessions
+  declares the auth functions that keep sessions or read counters): its
+  endpoint table, package init and larger binary were about 23 page
+  faults of each start.
+- The metrics of every invocation's log line (logging.EMF) as a slog group
+  and maps instead of structs: encoding/json's first encoding of each
+  struct type derived its fields by reflection on the first answer's path
+  and grew the stack to 32 KB, about 10 page faults of every start.
 - The warmer's regexp compiled at init.
 
-What is left above hello is spread thin: the DynamoDB endpoint table
-(0.7 ms), the strict JSON decoder of request bodies (go-json-experiment,
+What is left above hello is the SDK's, then spread thin: each service
+client's endpoint table (0.7 ms for DynamoDB; resetPassword, login,
+refresh, logout and myInfo carry Cognito's too, and createPost,
+updatePost, deletePost, postConfirmation and outboxSweeper EventBridge's,
+about 0.5 ms each), the strict JSON decoder of request bodies (go-json-experiment,
 0.3 ms with encoding/base32, linked by every HTTP function through package
 httpapi), uuid's database/sql/driver, and one page fault after another in
 a binary 2 MiB larger than hello's. The first answer adds the log line and
