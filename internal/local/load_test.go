@@ -64,10 +64,15 @@ func TestLoadGetPost(t *testing.T) {
 		load(t, tg.url, clients, time.Second)
 	}
 	results := map[string]loadResult{}
-	for range 2 { // alternate, so drift on a busy machine hits both alike
+	// Alternate in one-second slots, so that drift on a busy machine hits
+	// both alike: a 2-core VM's own rate moves by a tenth from one
+	// 2.5-second slot to the next, which with two slots each moved the
+	// ratio by as much.
+	const slots = 5
+	for range slots {
 		for _, tg := range targets {
 			cpu := cpuTime(t)
-			res := load(t, tg.url, clients, duration/2)
+			res := load(t, tg.url, clients, duration/slots)
 			res.cpu = cpuTime(t) - cpu
 			results[tg.name] = results[tg.name].merge(res)
 		}
