@@ -119,7 +119,8 @@ MD
 
 \`GET /api/posts/{id}\` with $(load "d['clients']") concurrent keep-alive clients for $(load "d['seconds']") s, next to a
 minimal net/http server doing the same consistent GetItem against the same
-in-process kumo in the same run (internal/local/load_test.go).
+in-process kumo in the same run, the two alternating in one-second slots
+so that the machine's drift falls on both (internal/local/load_test.go).
 
 | server | requests/s | p50 | p99 |
 |---|---|---|---|
