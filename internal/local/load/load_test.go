@@ -65,8 +65,32 @@ func TestRunSmall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Steps) != 2 || r.Knee != 100 {
-		t.Fatalf("steps %d, knee %d; want 2 steps, knee 100: %+v", len(r.Steps), r.Knee, r.Steps)
+	// Whether a step kept its rate is the machine's (a busy CI runner's
+	// sender falls behind), so the knee is checked against the steps as
+	// they ran: in order, each but the last within bounds, the run ended
+	// early only by a step that was not, and the knee the last within
+	// bounds (TestStepOK holds what "within bounds" is).
+	if len(r.Steps) == 0 || len(r.Steps) > 2 {
+		t.Fatalf("%d steps of 2 rates", len(r.Steps))
+	}
+	knee := 0
+	for i, s := range r.Steps {
+		last := i == len(r.Steps)-1
+		ok := s.OK(time.Second, 400*time.Millisecond)
+		switch {
+		case s.Rate != []int{50, 100}[i]:
+			t.Errorf("step %d ran at %d/s", i, s.Rate)
+		case !last && !ok:
+			t.Errorf("the run went on after step %d/s, which was not within bounds: %+v", s.Rate, s.All)
+		case last && len(r.Steps) < 2 && ok:
+			t.Errorf("the run ended after step %d/s, which was within bounds", s.Rate)
+		}
+		if ok {
+			knee = s.Rate
+		}
+	}
+	if r.Knee != knee {
+		t.Errorf("knee %d, want %d, the last step within bounds: %+v", r.Knee, knee, r.Steps)
 	}
 	for _, s := range r.Steps {
 		if s.All.Errors != 0 {
@@ -94,8 +118,33 @@ func TestRunSmall(t *testing.T) {
 	if err := load.WriteSVG(&svg, r); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(table.String(), "| **100** | **all** |") || !strings.Contains(svg.String(), "knee 100 req/s") {
-		t.Errorf("report:\n%s\n%s", table.String(), svg.String())
+	if r.Knee > 0 && (!strings.Contains(table.String(), fmt.Sprintf("| **%d** | **all** |", r.Knee)) || !strings.Contains(svg.String(), fmt.Sprintf("knee %d req/s", r.Knee))) {
+		t.Errorf("report of knee %d:\n%s\n%s", r.Knee, table.String(), svg.String())
+	}
+}
+
+// A step is within bounds when it had no errors, a p99 within the bound,
+// and sent at least 95% of what its rate asked for in the step's time.
+func TestStepOK(t *testing.T) {
+	t.Parallel()
+	step := func(requests, errors int, p99 time.Duration) load.Step {
+		return load.Step{Rate: 100, All: load.RouteStats{Requests: requests, Errors: errors, P99: p99}}
+	}
+	for _, tc := range []struct {
+		name string
+		step load.Step
+		want bool
+	}{
+		{"all sent, fast", step(100, 0, 20*time.Millisecond), true},
+		{"95% sent", step(95, 0, 20*time.Millisecond), true},
+		{"the sender fell behind", step(94, 0, 20*time.Millisecond), false},
+		{"an error", step(100, 1, 20*time.Millisecond), false},
+		{"p99 over the bound", step(100, 0, 51*time.Millisecond), false},
+		{"p99 at the bound", step(100, 0, 50*time.Millisecond), true},
+	} {
+		if got := tc.step.OK(50*time.Millisecond, time.Second); got != tc.want {
+			t.Errorf("%s: OK = %t, want %t", tc.name, got, tc.want)
+		}
 	}
 }
 
