@@ -115,26 +115,6 @@ func TestReadEdgeFindsTheFunctionURLOrigins(t *testing.T) {
 	}
 }
 
-func TestMatches(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		pattern, path string
-		want          bool
-	}{
-		{"/api/posts", "/api/posts", true},
-		{"/api/posts", "/api/posts/x", false},
-		{"/api/posts/*", "/api/posts/x", true},
-		{"/api/*", "/api/posts/x/y", true},
-		{"/api/?", "/api/x", true},
-		{"/api/?", "/api/xy", false},
-		{"/api.v1/*", "/apixv1/x", false},
-	} {
-		if got := matches(tc.pattern, tc.path); got != tc.want {
-			t.Errorf("matches(%q, %q) = %v, want %v", tc.pattern, tc.path, got, tc.want)
-		}
-	}
-}
-
 // No handler marks an answer fresher than its behaviour's cache policy
 // keeps it: the model would price hits CloudFront never makes.
 func TestFreshnessWithinTheCachePolicy(t *testing.T) {

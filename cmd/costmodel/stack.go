@@ -77,7 +77,7 @@ func readEdge(m *manifest.Manifest, routes []string) (map[string]edgeRoute, erro
 		chosen, pattern := dist["DefaultCacheBehavior"], "the default"
 		for _, b := range behaviors {
 			bm, _ := b.(map[string]any)
-			if p := fmt.Sprint(bm["PathPattern"]); matches(p, path) {
+			if p := fmt.Sprint(bm["PathPattern"]); manifest.PathPattern(p).MatchString(path) {
 				chosen, pattern = bm, p
 				break
 			}
@@ -110,11 +110,4 @@ func readEdge(m *manifest.Manifest, routes []string) (map[string]edgeRoute, erro
 		out[route] = e
 	}
 	return out, nil
-}
-
-// matches reports whether CloudFront's path pattern matches path: * any
-// characters, / included, and ? one.
-func matches(pattern, path string) bool {
-	re := "^" + strings.NewReplacer(`\*`, ".*", `\?`, ".").Replace(regexp.QuoteMeta(pattern)) + "$"
-	return regexp.MustCompile(re).MatchString(path)
 }

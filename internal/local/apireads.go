@@ -131,7 +131,7 @@ func newAPIReads(m *manifest.Manifest, inv apigw.Invoker, log *slog.Logger) (*ap
 		behaviors, _ := dig(r.Properties, "DistributionConfig", "CacheBehaviors").([]any)
 		for _, b := range behaviors {
 			pattern, _ := dig(b, "PathPattern").(string)
-			rb := routedBehavior{match: pathPattern(pattern), routed: runsOnViewerRequest(b, apiReadsFunction)}
+			rb := routedBehavior{match: manifest.PathPattern(pattern), routed: runsOnViewerRequest(b, apiReadsFunction)}
 			routed = routed || rb.routed
 			a.behaviors = append(a.behaviors, rb)
 		}

@@ -109,14 +109,8 @@ func behavior(m *manifest.Manifest, policyID string, raw any) (*cacheBehavior, e
 	if b.QueryStrings, err = keyNames(key, "QueryStringsConfig", "QueryStringBehavior", "QueryStrings"); err != nil {
 		return nil, fmt.Errorf("%s: %w", policyID, err)
 	}
-	b.match = pathPattern(pattern)
+	b.match = manifest.PathPattern(pattern)
 	return b, nil
-}
-
-// pathPattern matches the paths a cache behaviour's PathPattern does: *
-// any characters, / included, and ? one.
-func pathPattern(pattern string) *regexp.Regexp {
-	return regexp.MustCompile("^" + strings.ReplaceAll(strings.ReplaceAll(regexp.QuoteMeta(pattern), `\*`, ".*"), `\?`, ".") + "$")
 }
 
 // keyNames are the names a whitelist (or none) puts in the cache key.

@@ -11,10 +11,8 @@ import (
 
 	"github.com/eventboard/eventboard/internal/httpapi"
 	"github.com/eventboard/eventboard/internal/httpapi/httpapitest"
-	"github.com/eventboard/eventboard/internal/inmem"
 	"github.com/eventboard/eventboard/internal/manifest"
 	"github.com/eventboard/eventboard/internal/post"
-	"github.com/eventboard/eventboard/internal/post/posttest"
 	"github.com/eventboard/eventboard/internal/postapi"
 )
 
@@ -65,13 +63,7 @@ func TestFunctionURLFixturesAreFunctionURLEvents(t *testing.T) {
 // from the shared read.
 func TestGetThroughTheFunctionURL(t *testing.T) {
 	t.Parallel()
-	ob := inmem.NewOutbox()
-	store := &readSpy{PostStore: inmem.NewPostStore(ob)}
-	h := postapi.New(post.NewService(store, &recordingRelay{}, "eventboard.test"), inmem.NewRevocations(), slog.New(slog.DiscardHandler))
-	p := posttest.NewPost(t, "alice")
-	if err := store.Create(context.Background(), p, posttest.Event("created")); err != nil {
-		t.Fatal(err)
-	}
+	h, store, p := spiedHandlers(t)
 	req := fixture(t, "get-post-function-url.json")
 	req.RawPath = "/api/posts/" + p.ID
 	req.RequestContext.HTTP.Path = req.RawPath

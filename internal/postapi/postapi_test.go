@@ -251,18 +251,25 @@ func (s *readSpy) GetShared(ctx context.Context, id string) (post.Post, error) {
 	return s.PostStore.GetShared(ctx, id)
 }
 
-// An anonymous read, the one shared caches keep, may be a second behind
-// the writes; a read with credentials, the author's after a write, sees
-// every write.
-func TestGetReadsConsistentlyOnlyWithCredentials(t *testing.T) {
-	t.Parallel()
-	ob := inmem.NewOutbox()
-	store := &readSpy{PostStore: inmem.NewPostStore(ob)}
+// spiedHandlers returns handlers on a readSpy that holds one post of
+// alice's, and the post.
+func spiedHandlers(t *testing.T) (*postapi.Handlers, *readSpy, post.Post) {
+	t.Helper()
+	store := &readSpy{PostStore: inmem.NewPostStore(inmem.NewOutbox())}
 	h := postapi.New(post.NewService(store, &recordingRelay{}, "eventboard.test"), inmem.NewRevocations(), slog.New(slog.DiscardHandler))
 	p := posttest.NewPost(t, "alice")
 	if err := store.Create(context.Background(), p, posttest.Event("created")); err != nil {
 		t.Fatal(err)
 	}
+	return h, store, p
+}
+
+// An anonymous read, the one shared caches keep, may be a second behind
+// the writes; a read with credentials, the author's after a write, sees
+// every write.
+func TestGetReadsConsistentlyOnlyWithCredentials(t *testing.T) {
+	t.Parallel()
+	h, store, p := spiedHandlers(t)
 	for _, tc := range []struct {
 		name           string
 		header         string
